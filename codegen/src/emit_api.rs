@@ -1,0 +1,154 @@
+//! Emits the typed API over the method catalog:
+//! - `sdk/src/client_methods.rs`: one async method on `Client` per client request;
+//! - `sdk/src/handler.rs`: the `ServerRequestHandler` trait, one method per
+//!   server request, each defaulting to the fail-closed answer of the same
+//!   name in `templates/sdk/src/handler_defaults.rs`, and its dispatcher.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::catalog::{Catalog, Method, Params};
+
+/// `impl Client { ... }` with every client request.
+pub fn emit_client_methods(catalog: &Catalog) -> syn::File {
+    let methods = catalog.client_requests.iter().map(client_method);
+    syn::parse2(quote! {
+        //! Every client request of the protocol as a typed method on [`Client`].
+
+        use crate::client::Client;
+        use crate::error::Result;
+        use crate::methods::client as method;
+
+        impl Client {
+            #(#methods)*
+        }
+    })
+    .expect("the emitted client methods are valid Rust")
+}
+
+fn client_method(method: &Method) -> TokenStream {
+    let name = ident(&method.fn_ident);
+    let marker = ident(&method.type_ident);
+    let response = type_path(method.response.as_deref().expect("requests have responses"));
+    let doc = format!(
+        "`{}`{}\n\nSends [`method::{}`]; see it for the params and response types.",
+        method.wire,
+        method
+            .description
+            .as_deref()
+            .map(|text| format!(": {}", text.trim()))
+            .unwrap_or_default(),
+        method.type_ident
+    );
+    let (param, argument) = match &method.params {
+        Params::None => (quote!(), quote!(())),
+        Params::Required(name) => {
+            let ty = type_path(name);
+            (quote!(params: #ty), quote!(params))
+        }
+        Params::Optional(name) => {
+            let ty = type_path(name);
+            (quote!(params: Option<#ty>), quote!(params))
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        pub async fn #name(&self, #param) -> Result<#response> {
+            self.request::<method::#marker>(#argument).await
+        }
+    }
+}
+
+/// The handler trait, the default handler and the dispatcher.
+pub fn emit_handler(catalog: &Catalog) -> syn::File {
+    let trait_methods = catalog.server_requests.iter().map(handler_method);
+    let dispatch_arms = catalog.server_requests.iter().map(|method| {
+        let variant = ident(&method.type_ident);
+        let name = ident(&method.fn_ident);
+        quote!(ServerRequest::#variant(params) => to_value(handler.#name(params).await?))
+    });
+    syn::parse2(quote! {
+        //! Answering the app-server's requests (approvals, user input,
+        //! elicitations, tool calls, token refresh).
+        //!
+        //! Implement [`ServerRequestHandler`] for the requests you want to
+        //! answer; every method you leave out keeps its fail-closed default
+        //! from [`crate::handler_defaults`] (decline, deny, or a JSON-RPC
+        //! error), so nothing is ever approved silently and the app-server
+        //! always gets an answer.
+
+        use serde::Serialize;
+
+        pub use crate::handler_support::{ready, HandlerError, HandlerFuture};
+        use crate::methods::ServerRequest;
+
+        /// Answers the app-server's requests. Each method gets the request's
+        /// params and returns the response the app-server expects; an error
+        /// (or a panic) is sent back as a JSON-RPC error.
+        pub trait ServerRequestHandler: Send + Sync + 'static {
+            #(#trait_methods)*
+
+            /// A request this SDK version does not know. Default: JSON-RPC
+            /// "method not found".
+            fn unknown(&self, method: String, params: Option<serde_json::Value>) -> HandlerFuture<'_, serde_json::Value> {
+                let _ = params;
+                ready(Err(HandlerError::unsupported(&method)))
+            }
+        }
+
+        /// The default handler: answers every request with its fail-closed
+        /// default (see [`crate::handler_defaults`]).
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct DeclineAll;
+
+        impl ServerRequestHandler for DeclineAll {}
+
+        /// Routes a server request to its handler method.
+        pub(crate) async fn dispatch(
+            handler: &dyn ServerRequestHandler,
+            request: ServerRequest,
+        ) -> Result<serde_json::Value, HandlerError> {
+            match request {
+                #(#dispatch_arms,)*
+                ServerRequest::Unknown { method, params } => handler.unknown(method, params).await,
+            }
+        }
+
+        fn to_value<T: Serialize>(response: T) -> Result<serde_json::Value, HandlerError> {
+            serde_json::to_value(response)
+                .map_err(|error| HandlerError::internal(format!("could not encode the answer: {error}")))
+        }
+    })
+    .expect("the emitted handler is valid Rust")
+}
+
+fn handler_method(method: &Method) -> TokenStream {
+    let name = ident(&method.fn_ident);
+    let params = type_path(method.params.type_name().expect("server requests have params"));
+    let response = type_path(method.response.as_deref().expect("server requests have responses"));
+    let doc = format!(
+        "`{}`{}\n\nDefault: [`crate::handler_defaults::{}`].",
+        method.wire,
+        method
+            .description
+            .as_deref()
+            .map(|text| format!(": {}", text.trim()))
+            .unwrap_or_default(),
+        method.fn_ident
+    );
+    quote! {
+        #[doc = #doc]
+        fn #name(&self, params: #params) -> HandlerFuture<'_, #response> {
+            ready(crate::handler_defaults::#name(&params))
+        }
+    }
+}
+
+fn type_path(name: &str) -> TokenStream {
+    let name = ident(name);
+    quote!(crate::types::#name)
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}

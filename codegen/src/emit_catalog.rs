@@ -1,0 +1,398 @@
+//! Emits `sdk/src/methods.rs`: the method catalog as Rust.
+//!
+//! - one marker type per client request, implementing `ClientMethod` (method
+//!   string, params type, response type);
+//! - one marker type per server request, implementing `ServerRequestMethod`;
+//! - the `ServerNotification` and `ServerRequest` enums, one typed variant per
+//!   method plus `Unknown { method, params }` for what a newer runtime may send;
+//! - tables of every method, so tests can count them against the schema.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use heck::ToSnakeCase;
+
+use crate::catalog::{Catalog, IdAccess, Method, Params};
+
+/// The catalog as a Rust module.
+pub fn emit_catalog(catalog: &Catalog) -> syn::File {
+    let traits = method_traits();
+    let client = marker_module(
+        "client",
+        "Client → server requests: one marker type per method, for [`ClientMethod`](super::ClientMethod).",
+        &catalog.client_requests,
+        &quote!(super::ClientMethod),
+    );
+    let server = marker_module(
+        "server",
+        "Server → client requests: one marker type per method, for [`ServerRequestMethod`](super::ServerRequestMethod).",
+        &catalog.server_requests,
+        &quote!(super::ServerRequestMethod),
+    );
+    let tables = method_tables(catalog);
+    let helpers = decode_helpers();
+    let notification = message_enum(
+        "ServerNotification",
+        "A notification from the app-server, decoded by its `method`.\n\n\
+         A method this SDK does not know (from a newer runtime) becomes \
+         [`ServerNotification::Unknown`], keeping its raw params.",
+        &catalog.notifications,
+    );
+    let request = message_enum(
+        "ServerRequest",
+        "A request from the app-server to the client, decoded by its `method`. \
+         Each is answered with the response type of its marker in [`server`].\n\n\
+         A method this SDK does not know becomes [`ServerRequest::Unknown`].",
+        &catalog.server_requests,
+    );
+    let tokens = quote! {
+        //! The protocol's method catalog, generated from `ClientRequest.json`,
+        //! `ServerNotification.json` and `ServerRequest.json`.
+
+        use serde::de::DeserializeOwned;
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        use serde_json::value::RawValue;
+
+        #traits
+        #client
+        #server
+        #tables
+        #notification
+        #request
+        #helpers
+    };
+    syn::parse2(tokens).expect("the emitted catalog is valid Rust")
+}
+
+/// Decoding helpers shared by the message enums.
+fn decode_helpers() -> TokenStream {
+    quote! {
+        /// Decodes a message's params as `T`; absent params decode as `null`.
+        fn decode_params<T: DeserializeOwned>(params: Option<&RawValue>) -> serde_json::Result<T> {
+            serde_json::from_str(params.map_or("null", RawValue::get))
+        }
+
+        /// Keeps the params of a message this SDK does not know as JSON.
+        fn raw_params(params: Option<&RawValue>) -> serde_json::Result<Option<serde_json::Value>> {
+            params.map(|raw| serde_json::from_str(raw.get())).transpose()
+        }
+
+        /// The `{method, params}` part of a JSON-RPC message.
+        #[derive(Deserialize)]
+        struct MethodAndParams {
+            method: String,
+            #[serde(default)]
+            params: Option<Box<RawValue>>,
+        }
+
+        /// Serialises `{method, params}`, leaving out absent params.
+        fn serialize_message<S: Serializer, P: Serialize + ?Sized>(
+            serializer: S,
+            method: &str,
+            params: Option<&P>,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("method", method)?;
+            if let Some(params) = params {
+                map.serialize_entry("params", params)?;
+            }
+            map.end()
+        }
+    }
+}
+
+fn method_traits() -> TokenStream {
+    quote! {
+        /// A request the client sends to the app-server: ties a method string to
+        /// its params and response types.
+        pub trait ClientMethod {
+            /// The method's wire name.
+            const METHOD: &'static str;
+            /// What the request carries as `params` (`()` for none).
+            type Params: Serialize + Send + Sync + 'static;
+            /// What the app-server answers with.
+            type Response: DeserializeOwned + Send + 'static;
+        }
+
+        /// A request the app-server sends to the client: ties a method string to
+        /// its params and the response the app-server expects back.
+        pub trait ServerRequestMethod {
+            /// The method's wire name.
+            const METHOD: &'static str;
+            /// What the request carries as `params`.
+            type Params: DeserializeOwned + Send + 'static;
+            /// What the client must answer with.
+            type Response: Serialize + Send + Sync + 'static;
+        }
+
+        /// One row of a method table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct MethodInfo {
+            /// The wire name, e.g. `thread/start`.
+            pub method: &'static str,
+            /// The params type's name in [`crate::types`], if the method takes params.
+            pub params: Option<&'static str>,
+            /// Whether the params may be left out.
+            pub params_optional: bool,
+            /// The response type's name in [`crate::types`] (requests only).
+            pub response: Option<&'static str>,
+        }
+    }
+}
+
+fn marker_module(name: &str, doc: &str, methods: &[Method], trait_path: &TokenStream) -> TokenStream {
+    let module = ident(name);
+    let markers = methods.iter().map(|method| marker_type(method, trait_path));
+    quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #(#markers)*
+        }
+    }
+}
+
+fn marker_type(method: &Method, trait_path: &TokenStream) -> TokenStream {
+    let name = ident(&method.type_ident);
+    let wire = &method.wire;
+    let doc = method_doc(method);
+    let params = params_type(&method.params);
+    let response = method
+        .response
+        .as_deref()
+        .map(|response| {
+            let response = ident(response);
+            quote!(crate::types::#response)
+        })
+        .unwrap_or_else(|| quote!(()));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct #name;
+
+        impl #trait_path for #name {
+            const METHOD: &'static str = #wire;
+            type Params = #params;
+            type Response = #response;
+        }
+    }
+}
+
+fn params_type(params: &Params) -> TokenStream {
+    match params {
+        Params::None => quote!(()),
+        Params::Required(name) => {
+            let name = ident(name);
+            quote!(crate::types::#name)
+        }
+        Params::Optional(name) => {
+            let name = ident(name);
+            quote!(Option<crate::types::#name>)
+        }
+    }
+}
+
+/// The doc of a method: its wire name, its description, and its types as
+/// intra-doc links.
+fn method_doc(method: &Method) -> String {
+    let mut doc = format!("`{}`", method.wire);
+    if let Some(description) = &method.description {
+        doc.push_str(": ");
+        doc.push_str(description.trim());
+    }
+    doc.push_str("\n\n");
+    match &method.params {
+        Params::None => doc.push_str("Params: none."),
+        Params::Required(name) => doc.push_str(&format!("Params: [`{name}`](crate::types::{name}).")),
+        Params::Optional(name) => {
+            doc.push_str(&format!("Params (optional): [`{name}`](crate::types::{name})."))
+        }
+    }
+    if let Some(response) = &method.response {
+        doc.push_str(&format!(" Response: [`{response}`](crate::types::{response})."));
+    }
+    doc
+}
+
+fn method_tables(catalog: &Catalog) -> TokenStream {
+    let table = |doc: &str, name: &str, methods: &[Method]| {
+        let name = ident(name);
+        let rows = methods.iter().map(|method| {
+            let wire = &method.wire;
+            let params = option_str(method.params.type_name());
+            let optional = matches!(method.params, Params::Optional(_));
+            let response = option_str(method.response.as_deref());
+            quote! {
+                MethodInfo { method: #wire, params: #params, params_optional: #optional, response: #response }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            pub const #name: &[MethodInfo] = &[#(#rows),*];
+        }
+    };
+    let client = table("Every client → server request.", "CLIENT_REQUESTS", &catalog.client_requests);
+    let notifications = table(
+        "Every server → client notification.",
+        "SERVER_NOTIFICATIONS",
+        &catalog.notifications,
+    );
+    let server = table("Every server → client request.", "SERVER_REQUESTS", &catalog.server_requests);
+    let client_notifications = table(
+        "Every client → server notification.",
+        "CLIENT_NOTIFICATIONS",
+        &catalog.client_notifications,
+    );
+    quote! { #client #notifications #server #client_notifications }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}
+
+/// An enum with one variant per method, carrying its typed params, plus
+/// `Unknown`; with `method()`, `decode()` and serde impls over `{method, params}`.
+fn message_enum(name: &str, doc: &str, methods: &[Method]) -> TokenStream {
+    let name = ident(name);
+    let variants = methods.iter().map(|method| {
+        let variant = ident(&method.type_ident);
+        let variant_doc = method_doc(method);
+        let params = params_type(&method.params);
+        quote! {
+            #[doc = #variant_doc]
+            #variant(#params)
+        }
+    });
+    let method_arms = methods.iter().map(|method| {
+        let variant = ident(&method.type_ident);
+        let wire = &method.wire;
+        quote!(Self::#variant(_) => #wire)
+    });
+    let decode_arms = methods.iter().map(|method| {
+        let variant = ident(&method.type_ident);
+        let wire = &method.wire;
+        quote!(#wire => Self::#variant(decode_params(params)?))
+    });
+    let thread_id = id_getter(
+        "thread_id",
+        "The id of the thread this message is about, if it names one.",
+        methods,
+        |method| method.thread_id.as_ref(),
+    );
+    let turn_id = id_getter(
+        "turn_id",
+        "The id of the turn this message is about, if it names one.",
+        methods,
+        |method| method.turn_id.as_ref(),
+    );
+    let serialize_arms = methods.iter().map(|method| {
+        let variant = ident(&method.type_ident);
+        quote!(Self::#variant(params) => serialize_message(serializer, self.method(), Some(params)))
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        // Variants hold the params by value so they can be matched directly;
+        // a message is decoded once and moved, never stored in bulk.
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants,)*
+            /// A method this SDK version does not know, kept as it came.
+            Unknown {
+                /// The wire method name.
+                method: String,
+                /// The raw params, if any.
+                params: Option<serde_json::Value>,
+            },
+        }
+
+        impl #name {
+            /// The wire method name.
+            pub fn method(&self) -> &str {
+                match self {
+                    #(#method_arms,)*
+                    Self::Unknown { method, .. } => method,
+                }
+            }
+
+            /// Decodes the params of `method`. An unknown method becomes
+            /// `Unknown`; a known method whose params do not match its type is
+            /// an error.
+            pub fn decode(method: &str, params: Option<&RawValue>) -> serde_json::Result<Self> {
+                Ok(match method {
+                    #(#decode_arms,)*
+                    _ => Self::Unknown { method: method.to_owned(), params: raw_params(params)? },
+                })
+            }
+
+            /// Whether this is the `Unknown` fallback.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown { .. })
+            }
+
+            #thread_id
+            #turn_id
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms,)*
+                    Self::Unknown { method, params } => serialize_message(serializer, method, params.as_ref()),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let message = MethodAndParams::deserialize(deserializer)?;
+                Self::decode(&message.method, message.params.as_deref()).map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+
+/// A getter that reads an id out of the variants whose params carry one.
+fn id_getter(
+    name: &str,
+    doc: &str,
+    methods: &[Method],
+    access: impl Fn(&Method) -> Option<&IdAccess>,
+) -> TokenStream {
+    let name = ident(name);
+    let arms = methods.iter().filter_map(|method| {
+        let variant = ident(&method.type_ident);
+        let read = match access(method)? {
+            IdAccess::Field { property, required: true } => {
+                let field = ident(&property.to_snake_case());
+                quote!(Some(params.#field.as_str()))
+            }
+            IdAccess::Field { property, required: false } => {
+                let field = ident(&property.to_snake_case());
+                quote!(params.#field.as_deref())
+            }
+            IdAccess::NestedId { property } => {
+                let field = ident(&property.to_snake_case());
+                quote!(Some(params.#field.id.as_str()))
+            }
+        };
+        Some(quote!(Self::#variant(params) => #read))
+    });
+    quote! {
+        #[doc = #doc]
+        pub fn #name(&self) -> Option<&str> {
+            match self {
+                #(#arms,)*
+                _ => None,
+            }
+        }
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}

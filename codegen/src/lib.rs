@@ -1,0 +1,45 @@
+//! The openai-codex SDK generator, as a library (the `openai-codex-codegen`
+//! binary is a thin CLI over it).
+//!
+//! The pipeline, one module per step:
+//! 1. [`snapshot`]: load the pinned schema snapshot (`schema/snapshot/`);
+//! 2. [`prepass`]: normalise the JSON so typify reads it right;
+//! 3. [`emit_types`]: the wire types, with typify;
+//! 4. [`catalog`] and [`emit_catalog`]: the method catalog and its Rust;
+//! 5. [`emit_api`]: the typed client methods and the server-request handler;
+//! 6. [`emit_crate`]: the crate's manifest, root and pin;
+//! 7. [`generate`] ties them together; [`output`] writes `sdk/` or checks it.
+//!
+//! Around it: [`pin`] (`schema/runtime.toml`), [`runtime`] (installing the
+//! pinned runtime), [`schema_update`] (printing a new snapshot).
+
+pub mod catalog;
+pub mod emit_api;
+pub mod emit_catalog;
+pub mod emit_crate;
+pub mod emit_types;
+pub mod generate;
+pub mod output;
+pub mod pin;
+pub mod prepass;
+pub mod runtime;
+pub mod schema_update;
+pub mod snapshot;
+pub mod workspace;
+
+use anyhow::Result;
+
+pub use workspace::Workspace;
+
+/// Regenerates `sdk/`; returns how many files changed.
+pub fn generate_sdk(workspace: &Workspace) -> Result<usize> {
+    let files = generate::generate(workspace)?;
+    output::write(&workspace.sdk_dir(), &files)
+}
+
+/// The drift check: `None` when `sdk/` is exactly what the generator makes,
+/// else a report of the differences.
+pub fn check_sdk(workspace: &Workspace) -> Result<Option<String>> {
+    let files = generate::generate(workspace)?;
+    output::drift(&workspace.sdk_dir(), &files)
+}

@@ -1,0 +1,131 @@
+//! `openai-codex-codegen` (run it as `cargo codegen`): generates the
+//! openai-codex SDK from the pinned Codex runtime's JSON Schema.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use openai_codex_codegen::pin::Pin;
+use openai_codex_codegen::schema_update::{self, UpdateOptions};
+use openai_codex_codegen::{check_sdk, generate, generate_sdk, runtime, Workspace};
+
+/// Generates the openai-codex Rust SDK (`sdk/`) from the JSON Schema that the
+/// pinned Codex runtime prints, and keeps that runtime at hand.
+#[derive(Debug, Parser)]
+#[command(name = "cargo codegen", version)]
+struct Cli {
+    /// The project root (default: the workspace this generator was built in).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate sdk/ from schema/ and templates/ (offline, deterministic).
+    Generate,
+    /// Exit non-zero, with a diff, if sdk/ differs from what `generate` writes.
+    ///
+    /// Files in sdk/ that the generator would not write count as drift too.
+    Check,
+    /// Manage the pinned Codex runtime.
+    #[command(subcommand)]
+    Runtime(RuntimeCommand),
+    /// Manage the schema snapshot.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum RuntimeCommand {
+    /// Install the pinned runtime (pip download, sha256 check, unpack) and print
+    /// the path of its `codex` binary. Does nothing if it is already installed.
+    Install {
+        /// Install here instead of .runtime/ in the project root.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SchemaCommand {
+    /// Print the JSON Schema with the runtime and store it, normalised, in
+    /// schema/snapshot/; then regenerate sdk/.
+    ///
+    /// With --version, look up that version's wheels with pip, install it, and
+    /// rewrite schema/runtime.toml.
+    Update {
+        /// Move to this runtime version (default: the pinned one).
+        #[arg(long, value_name = "X")]
+        version: Option<String>,
+        /// Use this codex binary instead of installing the pinned one (it must
+        /// report the target version).
+        #[arg(long, value_name = "PATH")]
+        codex_bin: Option<PathBuf>,
+        /// Write the snapshot into this folder instead (pin and sdk/ are left alone).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let workspace = cli.root.map(Workspace::at).unwrap_or_else(Workspace::this);
+    match run(&workspace, cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Generate => {
+            let changed = generate_sdk(workspace)?;
+            eprintln!("sdk/ regenerated ({changed} files changed)");
+        }
+        Command::Check => {
+            if let Some(report) = check_sdk(workspace)? {
+                print!("{report}");
+                eprintln!(
+                    "sdk/ is not what the generator makes. Change the generator or templates, \
+                     not sdk/; then run `{}` and commit the result.",
+                    generate::COMMAND
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            eprintln!("sdk/ is up to date");
+        }
+        Command::Runtime(RuntimeCommand::Install { dir }) => {
+            let pin = Pin::load(&workspace.pin_path())?;
+            let dir = dir.unwrap_or_else(|| workspace.runtime_dir());
+            let installed = runtime::install_pinned(&pin, &dir)?;
+            if !installed.freshly_installed {
+                eprintln!("codex {} is already installed and verified", pin.version);
+            }
+            println!("{}", installed.codex.display());
+        }
+        Command::Schema(SchemaCommand::Update { version, codex_bin, out }) => {
+            let writes_project = out.is_none();
+            let options = UpdateOptions { version, codex_bin, out };
+            let report = schema_update::update(workspace, &options)?;
+            eprintln!(
+                "schema snapshot of codex {} written to {}",
+                report.pin.version,
+                report.snapshot_dir.display()
+            );
+            if report.pin_changed {
+                eprintln!("schema/runtime.toml now pins {}", report.pin.version);
+            }
+            if writes_project {
+                let changed = generate_sdk(workspace)?;
+                eprintln!("sdk/ regenerated ({changed} files changed)");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,137 @@
+//! The runtime pin, `schema/runtime.toml`: which Codex runtime the SDK is
+//! generated from, and the checksums that make installing it safe.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::runtime::install::{RuntimePin, WheelPin};
+
+/// The parsed `schema/runtime.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// PyPI package that ships the runtime binary.
+    pub package: String,
+    /// Exact runtime version.
+    pub version: String,
+    /// Whether the snapshot includes the experimental protocol surface.
+    pub experimental: bool,
+    /// One pinned wheel per platform.
+    pub wheels: Vec<Wheel>,
+}
+
+/// One platform's pinned wheel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wheel {
+    /// `<os>-<arch>` (see `install::current_platform`).
+    pub platform: String,
+    /// pip platform tag.
+    pub tag: String,
+    /// File name on PyPI.
+    pub filename: String,
+    /// sha256 of the file, lowercase hex.
+    pub sha256: String,
+}
+
+impl Pin {
+    /// Reads and checks `runtime.toml`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text =
+            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let pin: Pin =
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        pin.validate()
+            .with_context(|| format!("checking {}", path.display()))?;
+        Ok(pin)
+    }
+
+    /// Writes the pin in its canonical, commented form.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        fs::write(path, self.render()).with_context(|| format!("writing {}", path.display()))
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.wheels.is_empty() {
+            bail!("no wheels are pinned");
+        }
+        for wheel in &self.wheels {
+            let is_hex = wheel.sha256.len() == 64
+                && wheel.sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            if !is_hex {
+                bail!("the sha256 of {} is not 64 lowercase hex digits", wheel.filename);
+            }
+            if !wheel.filename.contains(&self.version) {
+                bail!("{} does not belong to version {}", wheel.filename, self.version);
+            }
+        }
+        Ok(())
+    }
+
+    /// The pin as the installer takes it; `wheels` is storage for the borrowed entries.
+    pub fn to_runtime_pin<'a>(&'a self, wheels: &'a mut Vec<WheelPin<'a>>) -> RuntimePin<'a> {
+        *wheels = self
+            .wheels
+            .iter()
+            .map(|wheel| WheelPin {
+                platform: &wheel.platform,
+                tag: &wheel.tag,
+                filename: &wheel.filename,
+                sha256: &wheel.sha256,
+            })
+            .collect();
+        RuntimePin {
+            package: &self.package,
+            version: &self.version,
+            wheels,
+        }
+    }
+
+    /// The canonical text of `runtime.toml`, with the comments that explain it.
+    pub fn render(&self) -> String {
+        let mut out = String::from(HEADER);
+        let _ = writeln!(out, "package = {}", quote(&self.package));
+        let _ = writeln!(out, "# Exact runtime version (`codex --version` prints `codex-cli <version>`).");
+        let _ = writeln!(out, "version = {}", quote(&self.version));
+        out.push_str(EXPERIMENTAL_COMMENT);
+        let _ = writeln!(out, "experimental = {}", self.experimental);
+        out.push_str(WHEELS_COMMENT);
+        for wheel in &self.wheels {
+            let _ = writeln!(out, "\n[[wheels]]");
+            let _ = writeln!(out, "platform = {}", quote(&wheel.platform));
+            let _ = writeln!(out, "tag = {}", quote(&wheel.tag));
+            let _ = writeln!(out, "filename = {}", quote(&wheel.filename));
+            let _ = writeln!(out, "sha256 = {}", quote(&wheel.sha256));
+        }
+        out
+    }
+}
+
+fn quote(value: &str) -> String {
+    toml::Value::String(value.to_owned()).to_string()
+}
+
+const HEADER: &str = "\
+# The Codex runtime this SDK is generated from and tested against.
+#
+# Written by `cargo codegen schema update --version X`; review a change here like
+# any dependency bump. The SDK's crate version is `version`.
+
+# The PyPI package that ships the `codex` binary.
+";
+
+const EXPERIMENTAL_COMMENT: &str = "\
+# Whether the snapshot includes the `--experimental` protocol surface.
+# false: the SDK covers the stable protocol only; experimental methods stay
+# reachable through the raw request escape hatch.
+";
+
+const WHEELS_COMMENT: &str = "
+# One wheel per platform, pinned by file name and sha256 (as PyPI lists them).
+# `platform` is `<os>-<arch>` as Rust spells them (std::env::consts), with
+# `-musl` for musl libc; `tag` is the pip platform tag used to download it.
+";

@@ -1,0 +1,116 @@
+//! `cargo codegen schema update`: print the runtime's JSON Schema and store it
+//! as the normalised snapshot (and, for a new version, the new pin).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::pin::Pin;
+use crate::runtime;
+use crate::snapshot;
+use crate::workspace::Workspace;
+
+/// What to update from.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateOptions {
+    /// Move to this runtime version (default: the pinned one).
+    pub version: Option<String>,
+    /// Use this `codex` binary instead of installing the pinned one.
+    pub codex_bin: Option<PathBuf>,
+    /// Write the snapshot here instead of `schema/snapshot/` (the pin is then
+    /// left alone too).
+    pub out: Option<PathBuf>,
+}
+
+/// What an update did.
+#[derive(Debug, Clone)]
+pub struct UpdateReport {
+    /// The pin the snapshot was printed by.
+    pub pin: Pin,
+    /// Whether `schema/runtime.toml` was rewritten.
+    pub pin_changed: bool,
+    /// The folder the snapshot was written to.
+    pub snapshot_dir: PathBuf,
+}
+
+/// Prints the schema with the target runtime and writes the snapshot.
+pub fn update(workspace: &Workspace, options: &UpdateOptions) -> Result<UpdateReport> {
+    let current = Pin::load(&workspace.pin_path())?;
+    let pin = target_pin(&current, options.version.as_deref())?;
+    let codex = match &options.codex_bin {
+        Some(path) => path.clone(),
+        None => runtime::install_pinned(&pin, &workspace.runtime_dir())?.codex,
+    };
+    let reported = runtime::binary_version(&codex)?;
+    if reported != pin.version {
+        bail!(
+            "{} is codex {reported}, but the target version is {}; pass --version {reported} \
+             to move the pin, or point --codex-bin at a {} binary",
+            codex.display(),
+            pin.version,
+            pin.version
+        );
+    }
+    let snapshot_dir = options.out.clone().unwrap_or_else(|| workspace.snapshot_dir());
+    print_snapshot(&codex, pin.experimental, &snapshot_dir)?;
+    let pin_changed = options.out.is_none() && pin != current;
+    if pin_changed {
+        pin.save(&workspace.pin_path())?;
+    }
+    Ok(UpdateReport {
+        pin,
+        pin_changed,
+        snapshot_dir,
+    })
+}
+
+/// The pin for `version`: the current one, or one with the new version's
+/// wheels looked up on PyPI for the same platforms.
+fn target_pin(current: &Pin, version: Option<&str>) -> Result<Pin> {
+    match version {
+        None => Ok(current.clone()),
+        Some(version) if version == current.version => Ok(current.clone()),
+        Some(version) => Ok(Pin {
+            version: version.to_owned(),
+            wheels: runtime::lookup_wheels(&current.package, version, &current.wheels)?,
+            ..current.clone()
+        }),
+    }
+}
+
+/// Runs `codex app-server generate-json-schema` into a scratch folder and
+/// keeps the normalised files the generator needs, removing any other JSON
+/// file from `out` so the snapshot holds exactly what this runtime printed.
+pub fn print_snapshot(codex: &Path, experimental: bool, out: &Path) -> Result<()> {
+    let raw = tempfile::tempdir().context("creating a temporary folder")?;
+    let mut command = Command::new(codex);
+    command.args(["app-server", "generate-json-schema", "--out"]).arg(raw.path());
+    if experimental {
+        command.arg("--experimental");
+    }
+    let output = command
+        .output()
+        .with_context(|| format!("running {} app-server generate-json-schema", codex.display()))?;
+    if !output.status.success() {
+        bail!(
+            "generate-json-schema failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    snapshot::write_normalised(raw.path(), out)?;
+    remove_stale_files(out)
+}
+
+fn remove_stale_files(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+        if path.is_file() && !snapshot::FILES.contains(&name) {
+            fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(())
+}

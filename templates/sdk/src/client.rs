@@ -1,0 +1,426 @@
+//! The low-level typed client: one `codex app-server` process, every protocol
+//! method as a typed async call (see the generated `impl Client` blocks), raw
+//! requests for what the schema lacks, and notification streams.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use tokio::io::{AsyncRead, AsyncWrite, BufReader};
+
+use crate::error::{Error, Redacted, Result};
+use crate::handler::{DeclineAll, ServerRequestHandler};
+use crate::methods::ClientMethod;
+use crate::process::{AppServerProcess, SpawnOptions};
+use crate::router::{Closed, Filter, NotificationStream};
+use crate::rpc::{Connection, ConnectionOptions};
+use crate::types::InitializeResponse;
+
+/// How long [`Client::close`] waits for the app-server to exit before killing it.
+const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// How long to wait for an exit status once the app-server's output closed.
+const EXIT_STATUS_WAIT: Duration = Duration::from_millis(500);
+/// Default per-subscriber notification buffer.
+const DEFAULT_EVENT_BUFFER: usize = 8192;
+
+/// A connection to one `codex app-server`. Cheap to clone (all clones share
+/// the connection); every method takes `&self`, so requests, streams and
+/// server-request handling run concurrently. Dropping the last clone kills
+/// the process; [`Client::close`] shuts it down gracefully.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    connection: Arc<Connection>,
+    process: Option<Arc<AppServerProcess>>,
+    initialize: InitializeResponse,
+    shutdown_grace: Duration,
+}
+
+impl Drop for ClientInner {
+    fn drop(&mut self) {
+        // Closing stdin lets the app-server exit; the process handle, dropped
+        // right after, kills it if it has not (and tokio reaps it).
+        self.connection.close_output();
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("pid", &self.process_id())
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and starts a [`Client`].
+#[must_use = "a builder does nothing until `spawn` or `connect`"]
+pub struct ClientBuilder {
+    codex_bin: Option<PathBuf>,
+    args: Vec<OsString>,
+    env: Vec<(OsString, Option<OsString>)>,
+    cwd: Option<PathBuf>,
+    client_name: String,
+    client_title: Option<String>,
+    client_version: String,
+    handler: Arc<dyn ServerRequestHandler>,
+    allow_version_mismatch: bool,
+    install_if_missing: bool,
+    experimental_api: bool,
+    request_timeout: Option<Duration>,
+    event_buffer: usize,
+    shutdown_grace: Duration,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    // Env values may hold secrets (API keys): show only their names.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env: Vec<_> = self.env.iter().map(|(key, _)| key).collect();
+        f.debug_struct("ClientBuilder")
+            .field("codex_bin", &self.codex_bin)
+            .field("env_keys", &env)
+            .field("cwd", &self.cwd)
+            .field("client_name", &self.client_name)
+            .field("allow_version_mismatch", &self.allow_version_mismatch)
+            .field("install_if_missing", &self.install_if_missing)
+            .field("experimental_api", &self.experimental_api)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            codex_bin: None,
+            args: Vec::new(),
+            env: Vec::new(),
+            cwd: None,
+            client_name: "openai-codex-rust".to_owned(),
+            client_title: None,
+            client_version: env!("CARGO_PKG_VERSION").to_owned(),
+            handler: Arc::new(DeclineAll),
+            allow_version_mismatch: false,
+            install_if_missing: false,
+            experimental_api: false,
+            request_timeout: None,
+            event_buffer: DEFAULT_EVENT_BUFFER,
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Uses this `codex` binary (default: see [`crate::runtime`] for the search order).
+    pub fn codex_bin(mut self, path: impl Into<PathBuf>) -> Self {
+        self.codex_bin = Some(path.into());
+        self
+    }
+
+    /// Overrides one runtime config value (`codex app-server -c key=value`);
+    /// `value` is TOML, e.g. `config("model", "\"o3\"")`.
+    pub fn config(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.args.push("-c".into());
+        self.args.push(format!("{}={}", key.as_ref(), value.as_ref()).into());
+        self
+    }
+
+    /// Adds a raw argument after `codex app-server`.
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Sets an environment variable for the app-server (e.g. `CODEX_HOME`).
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), Some(value.into())));
+        self
+    }
+
+    /// Removes an environment variable for the app-server.
+    pub fn env_remove(mut self, key: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), None));
+        self
+    }
+
+    /// The app-server's working directory.
+    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(cwd.into());
+        self
+    }
+
+    /// How this client introduces itself in `initialize` (`clientInfo`).
+    pub fn client_info(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.client_name = name.into();
+        self.client_version = version.into();
+        self
+    }
+
+    /// A human-readable title for `clientInfo`.
+    pub fn client_title(mut self, title: impl Into<String>) -> Self {
+        self.client_title = Some(title.into());
+        self
+    }
+
+    /// Who answers the app-server's requests (approvals, user input, ...).
+    /// Default: [`DeclineAll`], which declines everything it can.
+    pub fn handler(mut self, handler: impl ServerRequestHandler) -> Self {
+        self.handler = Arc::new(handler);
+        self
+    }
+
+    /// Accepts a binary whose version differs from [`crate::runtime::VERSION`].
+    pub fn allow_version_mismatch(mut self, allow: bool) -> Self {
+        self.allow_version_mismatch = allow;
+        self
+    }
+
+    /// Installs the pinned runtime (with pip) if no binary is found.
+    pub fn install_if_missing(mut self, install: bool) -> Self {
+        self.install_if_missing = install;
+        self
+    }
+
+    /// Asks the app-server for its experimental API (`capabilities.experimentalApi`).
+    pub fn experimental_api(mut self, enabled: bool) -> Self {
+        self.experimental_api = enabled;
+        self
+    }
+
+    /// Fails requests that get no answer within `timeout` (default: no limit;
+    /// requests still fail as soon as the app-server exits).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// How many notifications each stream buffers before it starts dropping
+    /// events for itself (it then yields [`Error::Lagged`]). Default 8192.
+    pub fn event_buffer(mut self, events: usize) -> Self {
+        self.event_buffer = events;
+        self
+    }
+
+    /// How long [`Client::close`] waits for the process before killing it.
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+
+    /// Finds the runtime, checks its version, starts `codex app-server` and
+    /// initializes the connection.
+    pub async fn spawn(self) -> Result<Client> {
+        let binary = self.locate_binary().await?;
+        self.check_version(&binary).await?;
+        let options = SpawnOptions {
+            binary,
+            args: self.args.clone(),
+            env: self.env.clone(),
+            cwd: self.cwd.clone(),
+        };
+        let (process, pipes) = AppServerProcess::spawn(&options)?;
+        let process = Arc::new(process);
+        let watched = Arc::downgrade(&process);
+        let on_eof = move || exit_report(watched);
+        let connection = Connection::start(BufReader::new(pipes.stdout), pipes.stdin, self.connection_options(), on_eof);
+        self.initialize(connection, Some(process)).await
+    }
+
+    /// Speaks the protocol over any byte streams instead of a spawned process
+    /// (for tests, or an app-server reached another way), and initializes.
+    pub async fn connect<R, W>(self, reader: R, writer: W) -> Result<Client>
+    where
+        R: AsyncRead + Unpin + Send + 'static,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
+        let on_eof = || async {
+            Closed {
+                status: "the transport closed".to_owned(),
+                stderr_tail: Vec::new(),
+            }
+        };
+        let connection = Connection::start(BufReader::new(reader), writer, self.connection_options(), on_eof);
+        self.initialize(connection, None).await
+    }
+
+    fn connection_options(&self) -> ConnectionOptions {
+        ConnectionOptions {
+            handler: Arc::clone(&self.handler),
+            buffer: self.event_buffer,
+            request_timeout: self.request_timeout,
+        }
+    }
+
+    async fn locate_binary(&self) -> Result<PathBuf> {
+        let explicit = self.codex_bin.clone();
+        let install = self.install_if_missing;
+        // Installing runs pip: keep it off the async workers.
+        tokio::task::spawn_blocking(move || crate::runtime::locate(explicit.as_deref(), install))
+            .await
+            .map_err(|error| Error::Io(std::io::Error::other(error)))?
+    }
+
+    async fn check_version(&self, binary: &Path) -> Result<()> {
+        let found = crate::process::probe_version(binary).await?;
+        if found == crate::runtime::VERSION {
+            return Ok(());
+        }
+        if self.allow_version_mismatch {
+            tracing::warn!(binary = %binary.display(), found, expected = crate::runtime::VERSION, "using a codex runtime of another version");
+            return Ok(());
+        }
+        Err(Error::VersionMismatch {
+            binary: binary.to_owned(),
+            expected: crate::runtime::VERSION.to_owned(),
+            found,
+        })
+    }
+
+    /// `initialize`, then the `initialized` notification.
+    async fn initialize(self, connection: Arc<Connection>, process: Option<Arc<AppServerProcess>>) -> Result<Client> {
+        let params = serde_json::json!({
+            "clientInfo": {
+                "name": self.client_name,
+                "title": self.client_title,
+                "version": self.client_version,
+            },
+            "capabilities": { "experimentalApi": self.experimental_api },
+        });
+        let params = serde_json::value::to_raw_value(&params)
+            .map_err(|source| Error::Encode { method: "initialize".into(), source })?;
+        let raw = connection.request("initialize", Some(&params)).await?;
+        let initialize = decode_response("initialize", &raw)?;
+        connection.notify("initialized", None)?;
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                connection,
+                process,
+                initialize,
+                shutdown_grace: self.shutdown_grace,
+            }),
+        })
+    }
+}
+
+/// What the reader reports when the process's output closes: its exit
+/// status (waiting briefly for it) and the end of its stderr. Holds the
+/// process weakly, so a dropped client is not kept alive by its reader.
+async fn exit_report(process: Weak<AppServerProcess>) -> Closed {
+    match process.upgrade() {
+        Some(process) => Closed {
+            status: process
+                .exit_status(EXIT_STATUS_WAIT)
+                .await
+                .unwrap_or_else(|| "it closed its output but is still running".to_owned()),
+            stderr_tail: process.stderr.lines(),
+        },
+        None => Closed {
+            status: "the client was dropped".to_owned(),
+            stderr_tail: Vec::new(),
+        },
+    }
+}
+
+fn decode_response<T: DeserializeOwned>(method: &str, raw: &RawValue) -> Result<T> {
+    serde_json::from_str(raw.get()).map_err(|source| Error::Decode {
+        what: format!("the response to `{method}`"),
+        raw: Redacted::new(raw.get()),
+        source,
+    })
+}
+
+fn encode_params<P: Serialize + ?Sized>(method: &str, params: &P) -> Result<Option<Box<RawValue>>> {
+    let raw = serde_json::value::to_raw_value(params)
+        .map_err(|source| Error::Encode { method: method.to_owned(), source })?;
+    // `()` and `None` mean "no params": leave the field out.
+    Ok((raw.get() != "null").then_some(raw))
+}
+
+impl Client {
+    /// A builder to configure the runtime, its environment and the handler.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Starts the runtime with the default configuration.
+    pub async fn spawn() -> Result<Client> {
+        Self::builder().spawn().await
+    }
+
+    /// Sends a request of the typed method `M`.
+    pub async fn request<M: ClientMethod>(&self, params: M::Params) -> Result<M::Response> {
+        let raw = self.request_typed(M::METHOD, &params).await?;
+        decode_response(M::METHOD, &raw)
+    }
+
+    async fn request_typed<P: Serialize + ?Sized>(&self, method: &str, params: &P) -> Result<Box<RawValue>> {
+        let params = encode_params(method, params)?;
+        self.inner.connection.request(method, params.as_deref()).await
+    }
+
+    /// Sends any request as raw JSON: the escape hatch for methods this SDK
+    /// does not know (e.g. experimental ones).
+    pub async fn request_raw(&self, method: &str, params: serde_json::Value) -> Result<serde_json::Value> {
+        let raw = self.request_typed(method, &params).await?;
+        decode_response(method, &raw)
+    }
+
+    /// Sends any notification as raw JSON.
+    pub fn notify_raw(&self, method: &str, params: serde_json::Value) -> Result<()> {
+        let params = encode_params(method, &params)?;
+        self.inner.connection.notify(method, params.as_deref())
+    }
+
+    /// Every notification from now on.
+    pub fn notifications(&self) -> NotificationStream {
+        self.inner.connection.subscribe(Filter::All)
+    }
+
+    /// Notifications about one thread (its turns and items included).
+    pub fn thread_notifications(&self, thread_id: impl Into<String>) -> NotificationStream {
+        self.inner.connection.subscribe(Filter::Thread(thread_id.into()))
+    }
+
+    /// Notifications about one turn.
+    pub fn turn_notifications(&self, turn_id: impl Into<String>) -> NotificationStream {
+        self.inner.connection.subscribe(Filter::Turn(turn_id.into()))
+    }
+
+    /// What the app-server said in answer to `initialize`.
+    pub fn initialize_response(&self) -> &InitializeResponse {
+        &self.inner.initialize
+    }
+
+    /// The app-server's process id (none for [`ClientBuilder::connect`]).
+    pub fn process_id(&self) -> Option<u32> {
+        self.inner.process.as_ref().and_then(|process| process.pid)
+    }
+
+    /// Whether the connection has ended.
+    pub fn is_closed(&self) -> bool {
+        self.inner.connection.is_closed()
+    }
+
+    /// Shuts down: closes the app-server's input, waits for it to exit (up to
+    /// the configured grace period), then kills it. Pending requests and
+    /// streams end with [`Error::ProcessExited`].
+    pub async fn close(&self) {
+        self.inner.connection.close_output();
+        if let Some(process) = &self.inner.process {
+            process.shutdown(self.inner.shutdown_grace).await;
+        }
+    }
+
+    /// Kills the app-server at once (what a crash looks like to the client).
+    pub async fn kill(&self) {
+        if let Some(process) = &self.inner.process {
+            process.kill().await;
+        }
+    }
+}

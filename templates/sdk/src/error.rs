@@ -1,0 +1,212 @@
+//! The one error type of the SDK.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::runtime::install::InstallError;
+
+/// Shorthand for `Result<T, openai_codex::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// JSON-RPC error code the app-server uses when it is overloaded and the
+/// request may be retried later.
+pub const OVERLOADED_CODE: i64 = -32001;
+
+/// Everything that can go wrong talking to the Codex runtime.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No `codex` binary was found.
+    #[error(
+        "no Codex runtime found; looked in: {}. Install the pinned runtime with \
+         `openai_codex::runtime::install()` (or set CODEX_BIN to a codex binary)",
+        looked.join(", ")
+    )]
+    RuntimeNotFound {
+        /// Every place that was tried, in order.
+        looked: Vec<String>,
+    },
+    /// Installing the pinned runtime failed.
+    #[error("installing the Codex runtime failed: {0}")]
+    Install(#[from] InstallError),
+    /// The binary is another version than the one this SDK was generated from.
+    #[error(
+        "{binary} is codex {found}, but this SDK (openai-codex {expected}) speaks the protocol \
+         of codex {expected}. Install the matching runtime with `openai_codex::runtime::install()`, \
+         or opt in to the mismatch with `allow_version_mismatch(true)`"
+    )]
+    VersionMismatch {
+        /// The binary that was probed.
+        binary: PathBuf,
+        /// The version this SDK was generated from.
+        expected: String,
+        /// The version the binary reported.
+        found: String,
+    },
+    /// The app-server process could not be started or probed.
+    #[error("could not run {binary}: {source}")]
+    Spawn {
+        /// The binary.
+        binary: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The app-server answered a request with a JSON-RPC error.
+    #[error("`{method}` failed with JSON-RPC error {code}: {message}")]
+    JsonRpc {
+        /// The method of the failed request.
+        method: String,
+        /// The JSON-RPC error code.
+        code: i64,
+        /// The error message.
+        message: String,
+        /// Extra error data, if the app-server sent any.
+        data: Option<serde_json::Value>,
+    },
+    /// A message from the app-server did not decode into its type.
+    #[error("could not decode {what}: {source}; the message was: {raw}")]
+    Decode {
+        /// What was being decoded (e.g. "the response to `thread/start`").
+        what: String,
+        /// The raw message, with secrets redacted.
+        raw: Redacted,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Params could not be encoded as JSON.
+    #[error("could not encode the params of `{method}`: {source}")]
+    Encode {
+        /// The method.
+        method: String,
+        /// The encoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The app-server process exited (or closed its output).
+    #[error("the Codex app-server exited ({status}){}", stderr_suffix(stderr_tail))]
+    ProcessExited {
+        /// How it exited, as far as is known.
+        status: String,
+        /// The last lines it wrote to stderr.
+        stderr_tail: Vec<String>,
+    },
+    /// A request got no answer in time.
+    #[error("`{method}` got no answer within {after:?}")]
+    Timeout {
+        /// The method.
+        method: String,
+        /// How long was waited.
+        after: Duration,
+    },
+    /// A notification subscriber fell too far behind and events were dropped
+    /// for it (other subscribers are not affected).
+    #[error("this event stream fell behind and {missed} events were dropped for it")]
+    Lagged {
+        /// How many events were dropped.
+        missed: u64,
+    },
+    /// An I/O error talking to the app-server.
+    #[error("I/O error talking to the Codex app-server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// Whether the app-server said it is overloaded: the request may succeed
+    /// if retried later (see `retry_on_overload`).
+    pub fn is_overloaded(&self) -> bool {
+        match self {
+            Error::JsonRpc { code, message, .. } => {
+                *code == OVERLOADED_CODE || message.to_ascii_lowercase().contains("overloaded")
+            }
+            _ => false,
+        }
+    }
+
+    /// The JSON-RPC error code, if this is a JSON-RPC error.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::JsonRpc { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// Whether the app-server process is gone.
+    pub fn is_process_exited(&self) -> bool {
+        matches!(self, Error::ProcessExited { .. })
+    }
+}
+
+fn stderr_suffix(tail: &[String]) -> String {
+    if tail.is_empty() {
+        String::new()
+    } else {
+        format!("; its last stderr lines:\n{}", tail.join("\n"))
+    }
+}
+
+/// A raw protocol message with secrets (tokens, keys, passwords) replaced by
+/// `"<redacted>"`, safe to log and to show in errors.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(String);
+
+impl Redacted {
+    /// Redacts `raw`: in a JSON message, every string value whose key names a
+    /// secret; in anything else, everything.
+    pub fn new(raw: &str) -> Self {
+        match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(mut value) => {
+                redact_value(&mut value);
+                Self(value.to_string())
+            }
+            Err(_) => Self(format!("<{} bytes of non-JSON text>", raw.len())),
+        }
+    }
+
+    /// The redacted text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// Whether a JSON key names a secret.
+pub(crate) fn is_secret_key(key: &str) -> bool {
+    // `accessToken`, `idToken`, `token` are secrets; `tokenUsage` and
+    // `inputTokens` are not.
+    let key = key.to_ascii_lowercase();
+    key.ends_with("token")
+        || ["apikey", "api_key", "secret", "password", "authorization", "credential"]
+            .iter()
+            .any(|secret| key.contains(secret))
+}
+
+/// Replaces the values of secret-named keys, at any depth.
+pub(crate) fn redact_value(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if is_secret_key(key) && !value.is_null() {
+                    *value = serde_json::Value::String("<redacted>".into());
+                } else {
+                    redact_value(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_value),
+        _ => {}
+    }
+}

@@ -1,0 +1,207 @@
+//! Fans notifications out to subscribers: everything, one thread, or one turn.
+//!
+//! Back-pressure: each subscriber has its own bounded buffer. The reader never
+//! waits for a subscriber, so a slow one cannot stall the others (or the
+//! process's output pipe). When a subscriber's buffer is full, events for it
+//! are dropped and counted; the next event it can take is preceded by
+//! [`Error::Lagged`] with the count. When the connection ends, every stream
+//! ends with the error that ended it.
+
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+
+use futures::Stream;
+use tokio::sync::mpsc;
+
+use crate::error::Error;
+use crate::methods::ServerNotification;
+
+/// Which notifications a subscriber wants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Filter {
+    /// Every notification.
+    All,
+    /// Notifications about one thread (including its turns and items).
+    Thread(String),
+    /// Notifications about one turn.
+    Turn(String),
+}
+
+impl Filter {
+    fn matches(&self, notification: &ServerNotification) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Thread(id) => notification.thread_id() == Some(id.as_str()),
+            Filter::Turn(id) => notification.turn_id() == Some(id.as_str()),
+        }
+    }
+}
+
+type Event = Result<ServerNotification, Error>;
+
+struct Subscriber {
+    filter: Filter,
+    sender: mpsc::Sender<Event>,
+    missed: u64,
+}
+
+impl Subscriber {
+    /// Offers one event without waiting; returns `false` once the receiver is gone.
+    fn offer(&mut self, notification: &ServerNotification) -> bool {
+        if self.missed > 0 {
+            match self.sender.try_send(Err(Error::Lagged { missed: self.missed })) {
+                Ok(()) => self.missed = 0,
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    self.missed += 1;
+                    return true;
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => return false,
+            }
+        }
+        match self.sender.try_send(Ok(notification.clone())) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.missed += 1;
+                true
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
+}
+
+/// How the connection ended: kept so late subscribers and drained streams
+/// can report it.
+#[derive(Debug, Clone)]
+pub(crate) struct Closed {
+    pub status: String,
+    pub stderr_tail: Vec<String>,
+}
+
+impl Closed {
+    pub fn to_error(&self) -> Error {
+        Error::ProcessExited {
+            status: self.status.clone(),
+            stderr_tail: self.stderr_tail.clone(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    next_id: u64,
+    subscribers: HashMap<u64, Subscriber>,
+    closed: Option<Closed>,
+}
+
+/// The subscriber table, shared by the reader and the streams.
+#[derive(Clone)]
+pub(crate) struct Router {
+    state: Arc<Mutex<State>>,
+    capacity: usize,
+}
+
+impl Router {
+    /// A router whose subscribers buffer up to `capacity` events each.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            state: Arc::default(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds a subscriber. On a closed connection the stream yields the
+    /// closing error and ends.
+    pub fn subscribe(&self, filter: Filter) -> NotificationStream {
+        let (sender, receiver) = mpsc::channel(self.capacity);
+        let mut state = self.lock();
+        let id = state.next_id;
+        state.next_id += 1;
+        if state.closed.is_none() {
+            state.subscribers.insert(
+                id,
+                Subscriber {
+                    filter,
+                    sender,
+                    missed: 0,
+                },
+            );
+        }
+        NotificationStream {
+            receiver,
+            router: self.clone(),
+            id,
+            finished: false,
+        }
+    }
+
+    /// Delivers a notification to every subscriber that wants it.
+    pub fn publish(&self, notification: &ServerNotification) {
+        let mut state = self.lock();
+        state.subscribers.retain(|_, subscriber| {
+            !subscriber.filter.matches(notification) || subscriber.offer(notification)
+        });
+    }
+
+    /// Ends every stream: each yields the closing error after what it has buffered.
+    pub fn close(&self, closed: Closed) {
+        let mut state = self.lock();
+        state.closed = Some(closed);
+        state.subscribers.clear();
+    }
+
+    /// How the connection ended, if it has.
+    pub fn closed(&self) -> Option<Closed> {
+        self.lock().closed.clone()
+    }
+
+    fn unsubscribe(&self, id: u64) {
+        self.lock().subscribers.remove(&id);
+    }
+}
+
+/// A stream of notifications (see the module docs for buffering). Yields
+/// `Err(Error::Lagged)` when events were dropped for it, and ends with
+/// `Err(Error::ProcessExited)` when the app-server goes away. Dropping it
+/// unsubscribes.
+pub struct NotificationStream {
+    receiver: mpsc::Receiver<Event>,
+    router: Router,
+    id: u64,
+    finished: bool,
+}
+
+impl std::fmt::Debug for NotificationStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotificationStream").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl Stream for NotificationStream {
+    type Item = Result<ServerNotification, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.finished {
+            return Poll::Ready(None);
+        }
+        match self.receiver.poll_recv(cx) {
+            Poll::Ready(Some(event)) => Poll::Ready(Some(event)),
+            Poll::Ready(None) => {
+                self.finished = true;
+                Poll::Ready(self.router.closed().map(|closed| Err(closed.to_error())))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for NotificationStream {
+    fn drop(&mut self) {
+        self.router.unsubscribe(self.id);
+    }
+}
