@@ -18,8 +18,10 @@ pub struct Pin {
     pub package: String,
     /// Exact runtime version.
     pub version: String,
-    /// Whether the snapshot includes the experimental protocol surface.
-    pub experimental: bool,
+    /// Whether the method catalog includes the experimental methods.
+    pub experimental_methods: bool,
+    /// Whether the wire types include the experimental fields and types.
+    pub experimental_fields: bool,
     /// One pinned wheel per platform.
     pub wheels: Vec<Wheel>,
 }
@@ -98,7 +100,8 @@ impl Pin {
         let _ = writeln!(out, "# Exact runtime version (`codex --version` prints `codex-cli <version>`).");
         let _ = writeln!(out, "version = {}", quote(&self.version));
         out.push_str(EXPERIMENTAL_COMMENT);
-        let _ = writeln!(out, "experimental = {}", self.experimental);
+        let _ = writeln!(out, "experimental_methods = {}", self.experimental_methods);
+        let _ = writeln!(out, "experimental_fields = {}", self.experimental_fields);
         out.push_str(WHEELS_COMMENT);
         for wheel in &self.wheels {
             let _ = writeln!(out, "\n[[wheels]]");
@@ -125,9 +128,13 @@ const HEADER: &str = "\
 ";
 
 const EXPERIMENTAL_COMMENT: &str = "\
-# Whether the snapshot includes the `--experimental` protocol surface.
-# false: the SDK covers the stable protocol only; experimental methods stay
-# reachable through the raw request escape hatch.
+# The protocol surface the SDK is generated from (`--experimental` output).
+# experimental_methods: whether the method catalog (typed calls, notifications,
+#   server requests) includes experimental methods; when false they stay
+#   reachable through `Client::request_raw`.
+# experimental_fields: whether the wire types come from the experimental
+#   bundles (a superset of the stable ones). The runtime sends experimental
+#   fields to every client, so without them decoding would drop data.
 ";
 
 const WHEELS_COMMENT: &str = "

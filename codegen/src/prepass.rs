@@ -45,10 +45,13 @@ pub const RULES: &[(&str, Rule)] = &[
 /// itself), refs rewritten to `#/definitions/X`, then the pre-pass rules
 /// applied. Deterministic.
 pub fn wire_schema(snapshot: &Snapshot) -> Result<Value> {
-    let mut definitions = definitions_of(&snapshot.v2_bundle)
+    // The experimental bundles when the snapshot has them: a superset of the
+    // stable ones, with the fields the runtime sends to every client.
+    let (full_bundle, v2_bundle) = snapshot.type_bundles();
+    let mut definitions = definitions_of(v2_bundle)
         .context("reading the v2 bundle")?
         .clone();
-    let full = definitions_of(&snapshot.full_bundle).context("reading the full bundle")?;
+    let full = definitions_of(full_bundle).context("reading the full bundle")?;
     for (name, schema) in full {
         // The v2 bundle wins on names both define: they are the same type, and
         // the v2 bundle is the one the runtime documents as the API.

@@ -54,7 +54,7 @@ pub fn update(workspace: &Workspace, options: &UpdateOptions) -> Result<UpdateRe
         );
     }
     let snapshot_dir = options.out.clone().unwrap_or_else(|| workspace.snapshot_dir());
-    print_snapshot(&codex, pin.experimental, &snapshot_dir)?;
+    print_snapshot(&codex, &pin, &snapshot_dir)?;
     let pin_changed = options.out.is_none() && pin != current;
     if pin_changed {
         pin.save(&workspace.pin_path())?;
@@ -80,10 +80,27 @@ fn target_pin(current: &Pin, version: Option<&str>) -> Result<Pin> {
     }
 }
 
-/// Runs `codex app-server generate-json-schema` into a scratch folder and
-/// keeps the normalised files the generator needs, removing any other JSON
-/// file from `out` so the snapshot holds exactly what this runtime printed.
-pub fn print_snapshot(codex: &Path, experimental: bool, out: &Path) -> Result<()> {
+/// Prints the schema with `codex` into `out`: the method files and bundles of
+/// the surface the pin asks for, plus (with `experimental_fields`) the
+/// `--experimental` bundles in `out/experimental/`. Every other file in `out`
+/// is removed, so the snapshot holds exactly what this runtime printed.
+pub fn print_snapshot(codex: &Path, pin: &Pin, out: &Path) -> Result<()> {
+    let stable = generate_json_schema(codex, pin.experimental_methods)?;
+    snapshot::write_normalised(stable.path(), out)?;
+    let experimental_dir = out.join(snapshot::EXPERIMENTAL_DIR);
+    if pin.experimental_fields {
+        let experimental = generate_json_schema(codex, true)?;
+        snapshot::write_experimental(experimental.path(), out)?;
+        remove_stale_files(&experimental_dir, &snapshot::EXPERIMENTAL_FILES)?;
+    } else if experimental_dir.exists() {
+        fs::remove_dir_all(&experimental_dir)
+            .with_context(|| format!("removing {}", experimental_dir.display()))?;
+    }
+    remove_stale_files(out, &snapshot::FILES)
+}
+
+/// Runs `codex app-server generate-json-schema` into a scratch folder.
+fn generate_json_schema(codex: &Path, experimental: bool) -> Result<tempfile::TempDir> {
     let raw = tempfile::tempdir().context("creating a temporary folder")?;
     let mut command = Command::new(codex);
     command.args(["app-server", "generate-json-schema", "--out"]).arg(raw.path());
@@ -100,15 +117,15 @@ pub fn print_snapshot(codex: &Path, experimental: bool, out: &Path) -> Result<()
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    snapshot::write_normalised(raw.path(), out)?;
-    remove_stale_files(out)
+    Ok(raw)
 }
 
-fn remove_stale_files(dir: &Path) -> Result<()> {
+/// Removes the files in `dir` (not its folders) that are not in `keep`.
+fn remove_stale_files(dir: &Path, keep: &[&str]) -> Result<()> {
     for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
         let path = entry?.path();
         let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
-        if path.is_file() && !snapshot::FILES.contains(&name) {
+        if path.is_file() && !keep.contains(&name) {
             fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
     }

@@ -24,7 +24,15 @@ pub const SERVER_NOTIFICATION: &str = "ServerNotification.json";
 /// Server → client requests (approvals and friends).
 pub const SERVER_REQUEST: &str = "ServerRequest.json";
 
-/// Every file the snapshot keeps, in a fixed order.
+/// The folder (inside the snapshot) that holds the bundles printed with
+/// `--experimental`, when the pin asks for experimental fields.
+pub const EXPERIMENTAL_DIR: &str = "experimental";
+
+/// The experimental files the snapshot keeps (in [`EXPERIMENTAL_DIR`]): the
+/// two bundles, which the wire types are generated from.
+pub const EXPERIMENTAL_FILES: [&str; 2] = [FULL_BUNDLE, V2_BUNDLE];
+
+/// Every file the snapshot keeps at its top level, in a fixed order.
 pub const FILES: [&str; 6] = [
     FULL_BUNDLE,
     V2_BUNDLE,
@@ -49,17 +57,42 @@ pub struct Snapshot {
     pub server_notification: Value,
     /// See [`SERVER_REQUEST`].
     pub server_request: Value,
+    /// The experimental bundles ([`EXPERIMENTAL_FILES`]), if the snapshot has them.
+    pub experimental: Option<ExperimentalBundles>,
+}
+
+/// The bundles printed with `--experimental`.
+#[derive(Debug, Clone)]
+pub struct ExperimentalBundles {
+    /// See [`FULL_BUNDLE`].
+    pub full_bundle: Value,
+    /// See [`V2_BUNDLE`].
+    pub v2_bundle: Value,
+}
+
+impl Snapshot {
+    /// The bundles the wire types come from: the experimental ones if the
+    /// snapshot has them, else the stable ones. Returns (full, v2).
+    pub fn type_bundles(&self) -> (&Value, &Value) {
+        match &self.experimental {
+            Some(experimental) => (&experimental.full_bundle, &experimental.v2_bundle),
+            None => (&self.full_bundle, &self.v2_bundle),
+        }
+    }
 }
 
 impl Snapshot {
     /// Reads the snapshot from `dir` (normally `schema/snapshot`).
     pub fn load(dir: &Path) -> Result<Self> {
-        let read = |name: &str| -> Result<Value> {
-            let path = dir.join(name);
-            let text = fs::read_to_string(&path)
-                .with_context(|| format!("reading schema file {}", path.display()))?;
-            serde_json::from_str(&text)
-                .with_context(|| format!("parsing schema file {}", path.display()))
+        let read = |name: &str| -> Result<Value> { read_json(&dir.join(name)) };
+        let experimental_dir = dir.join(EXPERIMENTAL_DIR);
+        let experimental = if experimental_dir.is_dir() {
+            Some(ExperimentalBundles {
+                full_bundle: read_json(&experimental_dir.join(FULL_BUNDLE))?,
+                v2_bundle: read_json(&experimental_dir.join(V2_BUNDLE))?,
+            })
+        } else {
+            None
         };
         Ok(Self {
             full_bundle: read(FULL_BUNDLE)?,
@@ -68,8 +101,15 @@ impl Snapshot {
             client_notification: read(CLIENT_NOTIFICATION)?,
             server_notification: read(SERVER_NOTIFICATION)?,
             server_request: read(SERVER_REQUEST)?,
+            experimental,
         })
     }
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("reading schema file {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing schema file {}", path.display()))
 }
 
 /// Renders a JSON document in the snapshot's normal form: keys sorted
@@ -83,9 +123,19 @@ pub fn normalise(value: &Value) -> String {
 /// Copies the files the generator needs from a raw `generate-json-schema`
 /// output folder into `out`, normalised. Returns the paths written.
 pub fn write_normalised(raw_dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    write_files(raw_dir, out, &FILES)
+}
+
+/// Copies the experimental bundles from a raw `generate-json-schema
+/// --experimental` output folder into `out/experimental`, normalised.
+pub fn write_experimental(raw_dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    write_files(raw_dir, &out.join(EXPERIMENTAL_DIR), &EXPERIMENTAL_FILES)
+}
+
+fn write_files(raw_dir: &Path, out: &Path, names: &[&str]) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut written = Vec::new();
-    for name in FILES {
+    for &name in names {
         let src = raw_dir.join(name);
         let text = fs::read_to_string(&src).with_context(|| {
             format!("the runtime did not print {name} (looked in {})", raw_dir.display())

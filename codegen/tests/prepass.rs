@@ -169,8 +169,17 @@ fn wire_schema_is_deterministic() {
 }
 
 #[test]
+fn the_experimental_bundles_supply_the_fields_the_runtime_sends() {
+    let schema = prepass::wire_schema(&snapshot()).expect("the wire schema builds");
+    let thread = &schema["definitions"]["Thread"]["properties"];
+    assert!(thread.get("canAcceptDirectInput").is_some(), "experimental fields are included");
+}
+
+#[test]
 fn dangling_refs_are_an_error() {
     let mut snapshot = snapshot();
+    // Use the stable bundles, whichever the snapshot would pick.
+    snapshot.experimental = None;
     snapshot.v2_bundle["definitions"]["Broken"] =
         serde_json::json!({ "$ref": "#/definitions/DoesNotExist" });
     let error = prepass::wire_schema(&snapshot).expect_err("a dangling ref fails");

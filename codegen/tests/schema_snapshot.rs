@@ -24,10 +24,18 @@ fn schema_update_reproduces_the_checked_in_snapshot() {
 
     let printed = walk(out.path()).unwrap();
     let committed = walk(&workspace.snapshot_dir()).unwrap();
-    let names = |files: &[std::path::PathBuf]| {
-        files.iter().map(|f| f.file_name().unwrap().to_owned()).collect::<Vec<_>>()
+    let relative = |files: &[std::path::PathBuf], root: &std::path::Path| {
+        files.iter().map(|f| f.strip_prefix(root).unwrap().to_owned()).collect::<Vec<_>>()
     };
-    assert_eq!(names(&printed), names(&committed), "the same files");
+    assert_eq!(
+        relative(&printed, out.path()),
+        relative(&committed, &workspace.snapshot_dir()),
+        "the same files"
+    );
+    assert!(
+        committed.iter().any(|f| f.starts_with(workspace.snapshot_dir().join("experimental"))),
+        "the experimental bundles are kept (experimental_fields = true)"
+    );
     for (new, old) in printed.iter().zip(&committed) {
         assert!(
             std::fs::read(new).unwrap() == std::fs::read(old).unwrap(),
@@ -35,4 +43,12 @@ fn schema_update_reproduces_the_checked_in_snapshot() {
             old.display()
         );
     }
+}
+
+#[test]
+fn runtime_toml_is_in_canonical_form() {
+    let workspace = Workspace::this();
+    let text = std::fs::read_to_string(workspace.pin_path()).unwrap();
+    let pin = Pin::load(&workspace.pin_path()).unwrap();
+    assert_eq!(pin.render(), text, "schema/runtime.toml is what `schema update` would write");
 }

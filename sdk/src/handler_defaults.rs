@@ -55,7 +55,7 @@ pub fn item_permissions_request_approval(
             file_system: None,
             network: None,
         },
-        scope: PermissionGrantScope::Turn,
+        scope: Some(PermissionGrantScope::Turn),
         strict_auto_review: None,
     })
 }

@@ -60,8 +60,12 @@ pub enum Account {
     },
     #[serde(rename = "amazonBedrock")]
     AmazonBedrock {
-        #[serde(rename = "usesCodexManagedCredentials", default)]
-        uses_codex_managed_credentials: bool,
+        #[serde(
+            rename = "usesCodexManagedCredentials",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        uses_codex_managed_credentials: ::std::option::Option<bool>,
     },
     /// A variant this version of the SDK does not know (sent by a newer
     /// runtime), kept as the raw JSON value so it serialises back
@@ -598,6 +602,9 @@ impl ::std::str::FromStr for AllowDenyRequirement {
 pub struct AnalyticsConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Properties the schema does not name, kept as they came.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///EXPERIMENTAL - app metadata returned by app-list APIs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -622,7 +629,7 @@ pub struct AppBranding {
     pub website: ::std::option::Option<::std::string::String>,
 }
 ///`AppConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AppConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvals_reviewer: ::std::option::Option<ApprovalsReviewer>,
@@ -632,8 +639,8 @@ pub struct AppConfig {
     pub default_tools_enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destructive_enabled: ::std::option::Option<bool>,
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///Per-account approval settings keyed by link ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<AppLinksConfig>,
@@ -644,21 +651,6 @@ pub struct AppConfig {
     pub open_world_enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tools: ::std::option::Option<AppToolsConfig>,
-}
-impl ::std::default::Default for AppConfig {
-    fn default() -> Self {
-        Self {
-            approvals_reviewer: Default::default(),
-            default_tools_approval_mode: Default::default(),
-            default_tools_enabled: Default::default(),
-            destructive_enabled: Default::default(),
-            enabled: defaults::default_bool::<true>(),
-            links: Default::default(),
-            omit_tools_from: Default::default(),
-            open_world_enabled: Default::default(),
-            tools: Default::default(),
-        }
-    }
 }
 ///EXPERIMENTAL - app metadata returned by app-list APIs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -697,11 +689,19 @@ pub struct AppInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub install_url: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "isAccessible", default)]
-    pub is_accessible: bool,
+    #[serde(
+        rename = "isAccessible",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_accessible: ::std::option::Option<bool>,
     ///Whether this app is enabled in config.toml. Example: ```toml [apps.bad_app] enabled = false ```
-    #[serde(rename = "isEnabled", default = "defaults::default_bool::<true>")]
-    pub is_enabled: bool,
+    #[serde(
+        rename = "isEnabled",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -717,9 +717,11 @@ pub struct AppInfo {
     #[serde(
         rename = "pluginDisplayNames",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub plugin_display_names: ::std::vec::Vec<::std::string::String>,
+    pub plugin_display_names: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 ///Approval settings for a connected account within an app.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1000,10 +1002,18 @@ pub struct AppToolSummary {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub disabled_reason: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "isEnabled", default = "defaults::default_bool::<true>")]
-    pub is_enabled: bool,
-    #[serde(rename = "isReadOnly", default)]
-    pub is_read_only: bool,
+    #[serde(
+        rename = "isEnabled",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
+    #[serde(
+        rename = "isReadOnly",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_only: ::std::option::Option<bool>,
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -1143,29 +1153,18 @@ pub struct AppsConfig {
     pub default: ::std::option::Option<AppsDefaultConfig>,
 }
 ///`AppsDefaultConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AppsDefaultConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvals_reviewer: ::std::option::Option<ApprovalsReviewer>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_tools_approval_mode: ::std::option::Option<AppToolApproval>,
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub destructive_enabled: bool,
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub enabled: bool,
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub open_world_enabled: bool,
-}
-impl ::std::default::Default for AppsDefaultConfig {
-    fn default() -> Self {
-        Self {
-            approvals_reviewer: Default::default(),
-            default_tools_approval_mode: Default::default(),
-            destructive_enabled: defaults::default_bool::<true>(),
-            enabled: defaults::default_bool::<true>(),
-            open_world_enabled: defaults::default_bool::<true>(),
-        }
-    }
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub destructive_enabled: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub open_world_enabled: ::std::option::Option<bool>,
 }
 ///Read the committed installed connector runtime snapshot.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1250,12 +1249,12 @@ pub enum AskForApproval {
     #[serde(rename = "granular")]
     Granular {
         mcp_elicitations: bool,
-        #[serde(default)]
-        request_permissions: bool,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        request_permissions: ::std::option::Option<bool>,
         rules: bool,
         sandbox_approval: bool,
-        #[serde(default)]
-        skill_approval: bool,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        skill_approval: ::std::option::Option<bool>,
     },
     /// A variant this version of the SDK does not know (sent by a newer
     /// runtime), kept as the raw JSON value so it serialises back
@@ -1509,6 +1508,118 @@ pub struct AutoReviewRequirements {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+///`AwsCredentialType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum AwsCredentialType {
+    #[serde(rename = "accessKeys")]
+    AccessKeys,
+    #[serde(rename = "bedrockApiKey")]
+    BedrockApiKey,
+    /// A value this version of the SDK does not know (sent by a newer
+    /// runtime), kept as received so it serialises back unchanged.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl AwsCredentialType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessKeys => "accessKeys",
+            Self::BedrockApiKey => "bedrockApiKey",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for AwsCredentialType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for AwsCredentialType {
+    fn from(value: &str) -> Self {
+        match value {
+            "accessKeys" => Self::AccessKeys,
+            "bedrockApiKey" => Self::BedrockApiKey,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AwsCredentialType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for AwsCredentialType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+///`BedrockAwsProfile`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BedrockAwsProfile {
+    pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub region: ::std::option::Option<::std::string::String>,
+}
+///`BedrockCheckGovCloudRequirementsParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct BedrockCheckGovCloudRequirementsParams {}
+///Advisory check of the current Bedrock configuration after login or setup.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BedrockCheckGovCloudRequirementsResponse {
+    ///Whether the active Bedrock authentication resolves to a GovCloud region.
+    #[serde(rename = "isGovCloud")]
+    pub is_gov_cloud: bool,
+    ///Whether GovCloud is selected and the managed requirements miss the baseline. A false value is not a general certification of the network configuration.
+    #[serde(rename = "shouldWarn")]
+    pub should_warn: bool,
+}
+///`BedrockDiscoverParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct BedrockDiscoverParams {}
+///`BedrockDiscoverResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BedrockDiscoverResponse {
+    #[serde(rename = "environmentCredentials")]
+    pub environment_credentials: ::std::vec::Vec<BedrockEnvironmentCredential>,
+    pub profiles: ::std::vec::Vec<BedrockAwsProfile>,
+}
+///`BedrockEnvironmentCredential`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BedrockEnvironmentCredential {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub region: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "type")]
+    pub type_: AwsCredentialType,
+}
+///`BedrockSetupParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type")]
+pub enum BedrockSetupParams {
+    #[serde(rename = "profile")]
+    Profile { profile: ::std::string::String, region: ::std::string::String },
+    #[serde(rename = "environment")]
+    Environment { region: ::std::string::String },
+    /// A variant this version of the SDK does not know (sent by a newer
+    /// runtime), kept as the raw JSON value so it serialises back
+    /// unchanged.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
+}
+///`BedrockSetupResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct BedrockSetupResponse {}
 ///`BrowserUseAccessApprovalLifetime`
 #[derive(
     ::serde::Deserialize,
@@ -1919,6 +2030,19 @@ pub struct ClientInfo {
 pub enum ClientRequest {
     #[serde(rename = "initialize")]
     Initialize { id: RequestId, params: InitializeParams },
+    ///Read content-free, process-local diagnostics.
+    #[serde(rename = "server/diagnostics")]
+    ServerDiagnostics { id: RequestId, params: ServerDiagnosticsParams },
+    #[serde(rename = "userVerification/status")]
+    UserVerificationStatus { id: RequestId, params: UserVerificationStatusParams },
+    #[serde(rename = "userVerification/enroll")]
+    UserVerificationEnroll { id: RequestId, params: UserVerificationEnrollParams },
+    #[serde(rename = "userVerification/delete")]
+    UserVerificationDelete { id: RequestId, params: UserVerificationDeleteParams },
+    #[serde(rename = "userVerification/verify")]
+    UserVerificationVerify { id: RequestId, params: UserVerificationVerifyParams },
+    #[serde(rename = "userVerification/cancel")]
+    UserVerificationCancel { id: RequestId, params: UserVerificationCancelParams },
     ///NEW APIs
     #[serde(rename = "thread/start")]
     ThreadStart { id: RequestId, params: ThreadStartParams },
@@ -1932,14 +2056,44 @@ pub enum ClientRequest {
     ThreadDelete { id: RequestId, params: ThreadDeleteParams },
     #[serde(rename = "thread/unsubscribe")]
     ThreadUnsubscribe { id: RequestId, params: ThreadUnsubscribeParams },
+    /**Increment the thread-local out-of-band elicitation counter.
+
+This is used by external helpers to pause timeout accounting while a user approval or other elicitation is pending outside the app-server request flow.*/
+    #[serde(rename = "thread/increment_elicitation")]
+    ThreadIncrementElicitation {
+        id: RequestId,
+        params: ThreadIncrementElicitationParams,
+    },
+    /**Decrement the thread-local out-of-band elicitation counter.
+
+When the count reaches zero, timeout accounting resumes for the thread.*/
+    #[serde(rename = "thread/decrement_elicitation")]
+    ThreadDecrementElicitation {
+        id: RequestId,
+        params: ThreadDecrementElicitationParams,
+    },
     #[serde(rename = "thread/name/set")]
     ThreadNameSet { id: RequestId, params: ThreadSetNameParams },
+    #[serde(rename = "thread/prediction/request")]
+    ThreadPredictionRequest { id: RequestId, params: ThreadPredictionRequestParams },
     #[serde(rename = "thread/goal/set")]
     ThreadGoalSet { id: RequestId, params: ThreadGoalSetParams },
     #[serde(rename = "thread/goal/get")]
     ThreadGoalGet { id: RequestId, params: ThreadGoalGetParams },
     #[serde(rename = "thread/goal/clear")]
     ThreadGoalClear { id: RequestId, params: ThreadGoalClearParams },
+    #[serde(rename = "thread/queue/add")]
+    ThreadQueueAdd { id: RequestId, params: ThreadQueueAddParams },
+    #[serde(rename = "thread/queue/list")]
+    ThreadQueueList { id: RequestId, params: ThreadQueueListParams },
+    #[serde(rename = "thread/queue/update")]
+    ThreadQueueUpdate { id: RequestId, params: ThreadQueueUpdateParams },
+    #[serde(rename = "thread/queue/delete")]
+    ThreadQueueDelete { id: RequestId, params: ThreadQueueDeleteParams },
+    #[serde(rename = "thread/queue/reorder")]
+    ThreadQueueReorder { id: RequestId, params: ThreadQueueReorderParams },
+    #[serde(rename = "thread/queue/start")]
+    ThreadQueueStart { id: RequestId, params: ThreadQueueStartParams },
     #[serde(rename = "thread/metadata/update")]
     ThreadMetadataUpdate { id: RequestId, params: ThreadMetadataUpdateParams },
     #[serde(rename = "thread/attachment/add")]
@@ -1952,6 +2106,25 @@ pub enum ClientRequest {
     ThreadAttachmentRemove { id: RequestId, params: ThreadAttachmentRemoveParams },
     #[serde(rename = "thread/section/move")]
     ThreadSectionMove { id: RequestId, params: ThreadSectionMoveParams },
+    #[serde(rename = "thread/settings/update")]
+    ThreadSettingsUpdate { id: RequestId, params: ThreadSettingsUpdateParams },
+    #[serde(rename = "thread/memoryMode/set")]
+    ThreadMemoryModeSet { id: RequestId, params: ThreadMemoryModeSetParams },
+    #[serde(rename = "memory/status")]
+    MemoryStatus { id: RequestId, params: MemoryStatusParams },
+    #[serde(rename = "memory/reset")]
+    MemoryReset {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
+    ///Start a best-effort background compression pass for cold local rollouts.
+    #[serde(rename = "rollout/compress")]
+    RolloutCompress {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "thread/unarchive")]
     ThreadUnarchive { id: RequestId, params: ThreadUnarchiveParams },
     #[serde(rename = "thread/compact/start")]
@@ -1963,10 +2136,39 @@ pub enum ClientRequest {
         id: RequestId,
         params: ThreadApproveGuardianDeniedActionParams,
     },
+    #[serde(rename = "thread/backgroundTerminals/clean")]
+    ThreadBackgroundTerminalsClean {
+        id: RequestId,
+        params: ThreadBackgroundTerminalsCleanParams,
+    },
+    #[serde(rename = "thread/backgroundTerminals/list")]
+    ThreadBackgroundTerminalsList {
+        id: RequestId,
+        params: ThreadBackgroundTerminalsListParams,
+    },
+    #[serde(rename = "thread/backgroundTerminals/terminate")]
+    ThreadBackgroundTerminalsTerminate {
+        id: RequestId,
+        params: ThreadBackgroundTerminalsTerminateParams,
+    },
     #[serde(rename = "thread/revert")]
     ThreadRevert { id: RequestId, params: ThreadRevertParams },
     #[serde(rename = "thread/list")]
     ThreadList { id: RequestId, params: ThreadListParams },
+    #[serde(rename = "project/list")]
+    ProjectList { id: RequestId, params: ProjectListParams },
+    #[serde(rename = "project/read")]
+    ProjectRead { id: RequestId, params: ProjectReadParams },
+    #[serde(rename = "project/create")]
+    ProjectCreate { id: RequestId, params: ProjectCreateParams },
+    #[serde(rename = "project/import")]
+    ProjectImport { id: RequestId, params: ProjectImportParams },
+    #[serde(rename = "project/update")]
+    ProjectUpdate { id: RequestId, params: ProjectUpdateParams },
+    #[serde(rename = "project/move")]
+    ProjectMove { id: RequestId, params: ProjectMoveParams },
+    #[serde(rename = "project/delete")]
+    ProjectDelete { id: RequestId, params: ProjectDeleteParams },
     #[serde(rename = "threadSection/list")]
     ThreadSectionList { id: RequestId, params: ThreadSectionListParams },
     #[serde(rename = "threadSection/create")]
@@ -1975,14 +2177,22 @@ pub enum ClientRequest {
     ThreadSectionUpdate { id: RequestId, params: ThreadSectionUpdateParams },
     #[serde(rename = "threadSection/delete")]
     ThreadSectionDelete { id: RequestId, params: ThreadSectionDeleteParams },
+    #[serde(rename = "thread/search")]
+    ThreadSearch { id: RequestId, params: ThreadSearchParams },
+    #[serde(rename = "thread/searchOccurrences")]
+    ThreadSearchOccurrences { id: RequestId, params: ThreadSearchOccurrencesParams },
     #[serde(rename = "thread/loaded/list")]
     ThreadLoadedList { id: RequestId, params: ThreadLoadedListParams },
     #[serde(rename = "thread/read")]
     ThreadRead { id: RequestId, params: ThreadReadParams },
+    #[serde(rename = "thread/readState/update")]
+    ThreadReadStateUpdate { id: RequestId, params: ThreadReadStateUpdateParams },
     #[serde(rename = "thread/turns/list")]
     ThreadTurnsList { id: RequestId, params: ThreadTurnsListParams },
     #[serde(rename = "thread/items/list")]
     ThreadItemsList { id: RequestId, params: ThreadItemsListParams },
+    #[serde(rename = "thread/items/read")]
+    ThreadItemsRead { id: RequestId, params: ThreadItemsReadParams },
     ///Append raw Responses API items to the thread history without starting a user turn.
     #[serde(rename = "thread/inject_items")]
     ThreadInjectItems { id: RequestId, params: ThreadInjectItemsParams },
@@ -2000,6 +2210,8 @@ pub enum ClientRequest {
     MarketplaceUpgrade { id: RequestId, params: MarketplaceUpgradeParams },
     #[serde(rename = "plugin/list")]
     PluginList { id: RequestId, params: PluginListParams },
+    #[serde(rename = "plugin/search")]
+    PluginSearch { id: RequestId, params: PluginSearchParams },
     #[serde(rename = "plugin/installed")]
     PluginInstalled { id: RequestId, params: PluginInstalledParams },
     #[serde(rename = "plugin/reconcile")]
@@ -2050,20 +2262,51 @@ pub enum ClientRequest {
     PluginUninstall { id: RequestId, params: PluginUninstallParams },
     #[serde(rename = "turn/start")]
     TurnStart { id: RequestId, params: TurnStartParams },
+    #[serde(rename = "turn/settings/update")]
+    TurnSettingsUpdate { id: RequestId, params: TurnSettingsUpdateParams },
     #[serde(rename = "turn/steer")]
     TurnSteer { id: RequestId, params: TurnSteerParams },
     #[serde(rename = "turn/interrupt")]
     TurnInterrupt { id: RequestId, params: TurnInterruptParams },
+    #[serde(rename = "thread/realtime/start")]
+    ThreadRealtimeStart { id: RequestId, params: ThreadRealtimeStartParams },
+    #[serde(rename = "thread/realtime/appendAudio")]
+    ThreadRealtimeAppendAudio { id: RequestId, params: ThreadRealtimeAppendAudioParams },
+    #[serde(rename = "thread/realtime/appendText")]
+    ThreadRealtimeAppendText { id: RequestId, params: ThreadRealtimeAppendTextParams },
+    #[serde(rename = "thread/realtime/appendSpeech")]
+    ThreadRealtimeAppendSpeech {
+        id: RequestId,
+        params: ThreadRealtimeAppendSpeechParams,
+    },
+    #[serde(rename = "thread/realtime/stop")]
+    ThreadRealtimeStop { id: RequestId, params: ThreadRealtimeStopParams },
+    #[serde(rename = "thread/timeline/list")]
+    ThreadTimelineList { id: RequestId, params: ThreadTimelineListParams },
+    #[serde(rename = "thread/realtime/listVoices")]
+    ThreadRealtimeListVoices { id: RequestId, params: ThreadRealtimeListVoicesParams },
     #[serde(rename = "review/start")]
     ReviewStart { id: RequestId, params: ReviewStartParams },
     #[serde(rename = "model/list")]
     ModelList { id: RequestId, params: ModelListParams },
     #[serde(rename = "account/gatewayOAuth/read")]
-    AccountGatewayOAuthRead { id: RequestId, #[serde(default)] params: () },
+    AccountGatewayOAuthRead {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "account/gatewayOAuth/login")]
-    AccountGatewayOAuthLogin { id: RequestId, #[serde(default)] params: () },
+    AccountGatewayOAuthLogin {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "account/gatewayOAuth/cancel")]
-    AccountGatewayOAuthCancel { id: RequestId, #[serde(default)] params: () },
+    AccountGatewayOAuthCancel {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "modelProvider/capabilities/read")]
     ModelProviderCapabilitiesRead {
         id: RequestId,
@@ -2078,26 +2321,98 @@ pub enum ClientRequest {
         id: RequestId,
         params: ExperimentalFeatureEnablementSetParams,
     },
+    #[serde(rename = "remoteControl/enable")]
+    RemoteControlEnable {
+        id: RequestId,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<RemoteControlEnableParams>,
+    },
+    #[serde(rename = "remoteControl/disable")]
+    RemoteControlDisable {
+        id: RequestId,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<RemoteControlDisableParams>,
+    },
+    #[serde(rename = "remoteControl/status/read")]
+    RemoteControlStatusRead {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
+    #[serde(rename = "remoteControl/pairing/start")]
+    RemoteControlPairingStart { id: RequestId, params: RemoteControlPairingStartParams },
+    #[serde(rename = "remoteControl/pairing/status")]
+    RemoteControlPairingStatus {
+        id: RequestId,
+        params: RemoteControlPairingStatusParams,
+    },
+    #[serde(rename = "remoteControl/client/list")]
+    RemoteControlClientList { id: RequestId, params: RemoteControlClientsListParams },
+    #[serde(rename = "remoteControl/client/revoke")]
+    RemoteControlClientRevoke {
+        id: RequestId,
+        params: RemoteControlClientsRevokeParams,
+    },
+    ///Lists collaboration mode presets.
+    #[serde(rename = "collaborationMode/list")]
+    CollaborationModeList { id: RequestId, params: CollaborationModeListParams },
+    ///Test-only method used to validate experimental gating.
+    #[serde(rename = "mock/experimentalMethod")]
+    MockExperimentalMethod { id: RequestId, params: MockExperimentalMethodParams },
+    ///Adds or replaces a remote environment by id for later selection.
+    #[serde(rename = "environment/add")]
+    EnvironmentAdd { id: RequestId, params: EnvironmentAddParams },
+    ///Reads information from a configured execution environment.
+    #[serde(rename = "environment/info")]
+    EnvironmentInfo { id: RequestId, params: EnvironmentInfoParams },
+    ///Reads the current status of a configured execution environment.
+    #[serde(rename = "environment/status")]
+    EnvironmentStatus { id: RequestId, params: EnvironmentStatusParams },
     #[serde(rename = "mcpServer/oauth/login")]
     McpServerOauthLogin { id: RequestId, params: McpServerOauthLoginParams },
     #[serde(rename = "config/mcpServer/reload")]
-    ConfigMcpServerReload { id: RequestId, #[serde(default)] params: () },
+    ConfigMcpServerReload {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "mcpServerStatus/list")]
     McpServerStatusList { id: RequestId, params: ListMcpServerStatusParams },
     #[serde(rename = "mcpServer/resource/read")]
     McpServerResourceRead { id: RequestId, params: McpResourceReadParams },
+    #[serde(rename = "mcpServer/event/stream/start")]
+    McpServerEventStreamStart { id: RequestId, params: McpServerEventStreamStartParams },
+    #[serde(rename = "mcpServer/event/stream/stop")]
+    McpServerEventStreamStop { id: RequestId, params: McpServerEventStreamStopParams },
     #[serde(rename = "mcpServer/tool/call")]
     McpServerToolCall { id: RequestId, params: McpServerToolCallParams },
     #[serde(rename = "windowsSandbox/setupStart")]
     WindowsSandboxSetupStart { id: RequestId, params: WindowsSandboxSetupStartParams },
     #[serde(rename = "windowsSandbox/readiness")]
-    WindowsSandboxReadiness { id: RequestId, #[serde(default)] params: () },
+    WindowsSandboxReadiness {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "account/login/start")]
     AccountLoginStart { id: RequestId, params: LoginAccountParams },
+    #[serde(rename = "account/bedrock/discover")]
+    AccountBedrockDiscover { id: RequestId, params: BedrockDiscoverParams },
+    #[serde(rename = "account/bedrock/setup")]
+    AccountBedrockSetup { id: RequestId, params: BedrockSetupParams },
+    #[serde(rename = "account/bedrock/checkGovCloudRequirements")]
+    AccountBedrockCheckGovCloudRequirements {
+        id: RequestId,
+        params: BedrockCheckGovCloudRequirementsParams,
+    },
     #[serde(rename = "account/login/cancel")]
     AccountLoginCancel { id: RequestId, params: CancelLoginAccountParams },
     #[serde(rename = "account/logout")]
-    AccountLogout { id: RequestId, #[serde(default)] params: () },
+    AccountLogout {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "account/rateLimits/read")]
     AccountRateLimitsRead {
         id: RequestId,
@@ -2116,7 +2431,11 @@ pub enum ClientRequest {
         params: ::std::option::Option<GetAccountTokenUsageParams>,
     },
     #[serde(rename = "account/workspaceMessages/read")]
-    AccountWorkspaceMessagesRead { id: RequestId, #[serde(default)] params: () },
+    AccountWorkspaceMessagesRead {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "account/sendAddCreditsNudgeEmail")]
     AccountSendAddCreditsNudgeEmail {
         id: RequestId,
@@ -2136,6 +2455,18 @@ pub enum ClientRequest {
     ///Resize a running PTY-backed `command/exec` session by client-supplied `processId`.
     #[serde(rename = "command/exec/resize")]
     CommandExecResize { id: RequestId, params: CommandExecResizeParams },
+    ///Spawn a standalone process (argv vector) without a Codex sandbox.
+    #[serde(rename = "process/spawn")]
+    ProcessSpawn { id: RequestId, params: ProcessSpawnParams },
+    ///Write stdin bytes to a running `process/spawn` session or close stdin.
+    #[serde(rename = "process/writeStdin")]
+    ProcessWriteStdin { id: RequestId, params: ProcessWriteStdinParams },
+    ///Terminate a running `process/spawn` session by client-supplied `processHandle`.
+    #[serde(rename = "process/kill")]
+    ProcessKill { id: RequestId, params: ProcessKillParams },
+    ///Resize a running PTY-backed `process/spawn` session by client-supplied `processHandle`.
+    #[serde(rename = "process/resizePty")]
+    ProcessResizePty { id: RequestId, params: ProcessResizePtyParams },
     #[serde(rename = "config/read")]
     ConfigRead { id: RequestId, params: ConfigReadParams },
     #[serde(rename = "externalAgentConfig/detect")]
@@ -2150,19 +2481,38 @@ pub enum ClientRequest {
     #[serde(rename = "externalAgentConfig/import/readHistories")]
     ExternalAgentConfigImportReadHistories {
         id: RequestId,
-        #[serde(default)]
-        params: (),
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
     },
     #[serde(rename = "config/value/write")]
     ConfigValueWrite { id: RequestId, params: ConfigValueWriteParams },
     #[serde(rename = "config/batchWrite")]
     ConfigBatchWrite { id: RequestId, params: ConfigBatchWriteParams },
     #[serde(rename = "configRequirements/read")]
-    ConfigRequirementsRead { id: RequestId, #[serde(default)] params: () },
+    ConfigRequirementsRead {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        params: ::std::option::Option<()>,
+    },
     #[serde(rename = "account/read")]
     AccountRead { id: RequestId, params: GetAccountParams },
     #[serde(rename = "fuzzyFileSearch")]
     FuzzyFileSearch { id: RequestId, params: FuzzyFileSearchParams },
+    #[serde(rename = "fuzzyFileSearch/sessionStart")]
+    FuzzyFileSearchSessionStart {
+        id: RequestId,
+        params: FuzzyFileSearchSessionStartParams,
+    },
+    #[serde(rename = "fuzzyFileSearch/sessionUpdate")]
+    FuzzyFileSearchSessionUpdate {
+        id: RequestId,
+        params: FuzzyFileSearchSessionUpdateParams,
+    },
+    #[serde(rename = "fuzzyFileSearch/sessionStop")]
+    FuzzyFileSearchSessionStop {
+        id: RequestId,
+        params: FuzzyFileSearchSessionStopParams,
+    },
     /// A variant this version of the SDK does not know (sent by a newer
     /// runtime), kept as the raw JSON value so it serialises back
     /// unchanged.
@@ -2552,6 +2902,14 @@ pub struct CollaborationMode {
     pub mode: ModeKind,
     pub settings: Settings,
 }
+///EXPERIMENTAL - list collaboration mode presets.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct CollaborationModeListParams {}
+///EXPERIMENTAL - collaboration mode presets response.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CollaborationModeListResponse {
+    pub data: ::std::vec::Vec<CollaborationModeMask>,
+}
 ///EXPERIMENTAL - collaboration mode preset metadata for clients.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CollaborationModeMask {
@@ -2715,6 +3073,14 @@ When omitted, the server default applies. Cannot be combined with `disableOutput
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub output_bytes_cap: ::std::option::Option<u32>,
+    /**Optional active permissions profile id for this command.
+
+Defaults to the user's configured permissions when omitted. Cannot be combined with `sandboxPolicy`.*/
+    #[serde(
+        rename = "permissionProfile",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub permission_profile: ::std::option::Option<::std::string::String>,
     /**Optional client-supplied, connection-scoped process id.
 
 Required for `tty`, `streamStdin`, `streamStdoutStderr`, and follow-up `command/exec/write`, `command/exec/resize`, and `command/exec/terminate` calls. When omitted, buffered execution gets an internal id that is not exposed to the client.*/
@@ -2931,6 +3297,12 @@ pub struct CommandExecutionOutputDeltaNotification {
 ///`CommandExecutionRequestApprovalParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CommandExecutionRequestApprovalParams {
+    ///Optional additional permissions requested for this command.
+    #[serde(
+        rename = "additionalPermissions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub additional_permissions: ::std::option::Option<AdditionalPermissionProfile>,
     /**Unique identifier for this specific approval callback.
 
 For regular shell/unified_exec approvals, this is null.
@@ -2941,6 +3313,14 @@ For zsh-exec-bridge subcommand approvals, multiple callbacks can belong to one p
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub approval_id: ::std::option::Option<::std::string::String>,
+    ///Ordered list of decisions the client may present for this prompt.
+    #[serde(
+        rename = "availableDecisions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub available_decisions: ::std::option::Option<
+        ::std::vec::Vec<CommandExecutionApprovalDecision>,
+    >,
     ///The command to be executed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub command: ::std::option::Option<::std::string::String>,
@@ -2962,8 +3342,8 @@ For zsh-exec-bridge subcommand approvals, multiple callbacks can belong to one p
     #[serde(rename = "itemId")]
     pub item_id: ::std::string::String,
     ///Kind of action under review. Defaults to `command` for older servers.
-    #[serde(default = "defaults::command_execution_request_approval_params_kind")]
-    pub kind: CommandExecutionApprovalKind,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub kind: ::std::option::Option<CommandExecutionApprovalKind>,
     ///Optional context for a managed-network approval prompt.
     #[serde(
         rename = "networkApprovalContext",
@@ -3243,6 +3623,8 @@ pub struct Config {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvals_reviewer: ::std::option::Option<ApprovalsReviewer>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub apps: ::std::option::Option<AppsConfig>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub browser_use: ::std::option::Option<BrowserUseConfig>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compact_prompt: ::std::option::Option<::std::string::String>,
@@ -3290,6 +3672,9 @@ pub struct Config {
     pub tools: ::std::option::Option<ToolsV2>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search: ::std::option::Option<WebSearchMode>,
+    /// Properties the schema does not name, kept as they came.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`ConfigBatchWriteParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3449,6 +3834,13 @@ pub struct ConfigRequirements {
     pub allowed_approval_policies: ::std::option::Option<
         ::std::vec::Vec<AskForApproval>,
     >,
+    #[serde(
+        rename = "allowedApprovalsReviewers",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub allowed_approvals_reviewers: ::std::option::Option<
+        ::std::vec::Vec<ApprovalsReviewer>,
+    >,
     ///Effective login methods after managed, forced-login, and workspace restrictions. An empty list permits no login method. Older servers may omit this field.
     #[serde(
         rename = "allowedLoginMethods",
@@ -3479,6 +3871,8 @@ pub struct ConfigRequirements {
     pub allowed_windows_sandbox_implementations: ::std::option::Option<
         ::std::vec::Vec<WindowsSandboxImplementation>,
     >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub application: ::std::option::Option<ApplicationRequirements>,
     #[serde(
         rename = "autoReview",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3528,6 +3922,8 @@ pub struct ConfigRequirements {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub feedback: ::std::option::Option<FeedbackRequirements>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub hooks: ::std::option::Option<ManagedHooksRequirements>,
     #[serde(
         rename = "inAppBrowser",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3556,6 +3952,8 @@ pub struct ConfigRequirements {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub models: ::std::option::Option<ModelsRequirements>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub network: ::std::option::Option<NetworkRequirements>,
     #[serde(
         rename = "sqliteHome",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3717,9 +4115,11 @@ pub struct ConnectorMetadata {
     #[serde(
         rename = "pluginDisplayNames",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub plugin_display_names: ::std::vec::Vec<::std::string::String>,
+    pub plugin_display_names: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     #[serde(
         rename = "toolSummaries",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3921,6 +4321,19 @@ pub struct CreditsSnapshot {
     #[serde(rename = "hasCredits")]
     pub has_credits: bool,
     pub unlimited: bool,
+}
+///`CurrentTimeReadParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CurrentTimeReadParams {
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`CurrentTimeReadResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CurrentTimeReadResponse {
+    ///Current time as whole Unix seconds.
+    #[serde(rename = "currentTimeAt")]
+    pub current_time_at: i64,
 }
 ///Requested cyber treatment for an OpenAI model turn. Authorization and model-tier restrictions remain server-owned.
 #[derive(
@@ -4193,6 +4606,38 @@ pub enum DynamicToolSpec {
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+///`EnvironmentAddParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct EnvironmentAddParams {
+    ///Optional raw bearer token for executor authentication, including reconnects. Requires a secure transport or a loopback destination.
+    #[serde(
+        rename = "authBearerToken",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub auth_bearer_token: ::std::option::Option<::std::string::String>,
+    ///Optional WebSocket connection timeout. The server default applies when omitted.
+    #[serde(
+        rename = "connectTimeoutMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub connect_timeout_ms: ::std::option::Option<u64>,
+    #[serde(rename = "environmentId")]
+    pub environment_id: ::std::string::String,
+    #[serde(rename = "execServerUrl")]
+    pub exec_server_url: ::std::string::String,
+    ///Required skills supplied by this environment, checked before model inference.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub skills: ::std::option::Option<EnvironmentSkillsParams>,
+    ///Optional X-Request-ID for the direct WebSocket upgrade, including reconnects. Requires a secure transport or a loopback destination.
+    #[serde(
+        rename = "websocketRequestId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub websocket_request_id: ::std::option::Option<::std::string::String>,
+}
+///`EnvironmentAddResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct EnvironmentAddResponse {}
 ///`EnvironmentConnectionNotification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct EnvironmentConnectionNotification {
@@ -4201,12 +4646,121 @@ pub struct EnvironmentConnectionNotification {
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
 }
+///`EnvironmentInfoParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct EnvironmentInfoParams {
+    #[serde(rename = "environmentId")]
+    pub environment_id: ::std::string::String,
+}
+///`EnvironmentInfoResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct EnvironmentInfoResponse {
+    ///Default working directory reported by the environment, as a canonical file URI.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cwd: ::std::option::Option<PathUri>,
+    pub shell: EnvironmentShellInfo,
+}
+///`EnvironmentShellInfo`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct EnvironmentShellInfo {
+    ///Stable shell name, for example `zsh`, `bash`, `powershell`, `sh`, or `cmd`.
+    pub name: ::std::string::String,
+    ///Target-native shell executable path or command name.
+    pub path: ::std::string::String,
+}
 ///`EnvironmentSkillsParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentSkillsParams {
     ///Exact catalog names that must be available from this environment.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+/**Current status observed by app-server without starting or recovering an environment.
+
+For a currently ready remote environment, app-server asks the existing exec-server connection for `environment/status` without allowing recovery.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum EnvironmentStatusKind {
+    ///The environment is local, or an already-connected remote exec-server answered `environment/status` over its existing initialized connection.
+    #[serde(rename = "ready")]
+    Ready,
+    ///The configured environment has no ready connection and no observed connection failure. This includes lazy environments that have never been started and initial startup that has not finished.
+    #[serde(rename = "pending")]
+    Pending,
+    ///A connection attempt, prior connection, or fail-fast `environment/status` probe observed a failure. This does not promise the failure is terminal: later normal environment use may recover it. This call does not trigger recovery; `error` contains the observed reason.
+    #[serde(rename = "disconnected")]
+    Disconnected,
+    ///The requested environment id is not configured in app-server.
+    #[serde(rename = "unknown")]
+    Unknown,
+    /// A value this version of the SDK does not know (sent by a newer
+    /// runtime), kept as received so it serialises back unchanged.
+    #[serde(untagged)]
+    UnknownValue(::std::string::String),
+}
+impl EnvironmentStatusKind {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ready => "ready",
+            Self::Pending => "pending",
+            Self::Disconnected => "disconnected",
+            Self::Unknown => "unknown",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for EnvironmentStatusKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for EnvironmentStatusKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "ready" => Self::Ready,
+            "pending" => Self::Pending,
+            "disconnected" => Self::Disconnected,
+            "unknown" => Self::Unknown,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EnvironmentStatusKind {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for EnvironmentStatusKind {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+///Parameters for reading the current status of one configured environment.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct EnvironmentStatusParams {
+    ///Environment id to inspect.
+    #[serde(rename = "environmentId")]
+    pub environment_id: ::std::string::String,
+}
+///Current status for the requested environment.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct EnvironmentStatusResponse {
+    ///Human-readable detail for `disconnected` and `unknown`; omitted for other statuses.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
+    ///Current status observed without starting or recovering the environment.
+    pub status: EnvironmentStatusKind,
 }
 ///`ErrorNotification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4419,8 +4973,10 @@ pub struct ExternalAgentConfigDetectParams {
 ///`ExternalAgentConfigDetectResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ExternalAgentConfigDetectResponse {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub connectors: ::std::vec::Vec<ExternalAgentDetectedConnectorCandidate>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub connectors: ::std::option::Option<
+        ::std::vec::Vec<ExternalAgentDetectedConnectorCandidate>,
+    >,
     pub items: ::std::vec::Vec<ExternalAgentConfigMigrationItem>,
 }
 ///`ExternalAgentConfigImportCompletedNotification`
@@ -5457,6 +6013,35 @@ pub struct FuzzyFileSearchSessionCompletedNotification {
     #[serde(rename = "sessionId")]
     pub session_id: ::std::string::String,
 }
+///`FuzzyFileSearchSessionStartParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FuzzyFileSearchSessionStartParams {
+    pub roots: ::std::vec::Vec<::std::string::String>,
+    #[serde(rename = "sessionId")]
+    pub session_id: ::std::string::String,
+}
+///`FuzzyFileSearchSessionStartResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct FuzzyFileSearchSessionStartResponse {}
+///`FuzzyFileSearchSessionStopParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FuzzyFileSearchSessionStopParams {
+    #[serde(rename = "sessionId")]
+    pub session_id: ::std::string::String,
+}
+///`FuzzyFileSearchSessionStopResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct FuzzyFileSearchSessionStopResponse {}
+///`FuzzyFileSearchSessionUpdateParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FuzzyFileSearchSessionUpdateParams {
+    pub query: ::std::string::String,
+    #[serde(rename = "sessionId")]
+    pub session_id: ::std::string::String,
+}
+///`FuzzyFileSearchSessionUpdateResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct FuzzyFileSearchSessionUpdateResponse {}
 ///`FuzzyFileSearchSessionUpdatedNotification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FuzzyFileSearchSessionUpdatedNotification {
@@ -5636,6 +6221,11 @@ pub struct GetAccountResponse {
     pub account: ::std::option::Option<Account>,
     #[serde(rename = "requiresOpenaiAuth")]
     pub requires_openai_auth: bool,
+    #[serde(
+        rename = "workspaceRouting",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub workspace_routing: ::std::option::Option<WorkspaceRouting>,
 }
 ///`GetAccountTokenUsageParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -6292,8 +6882,12 @@ pub enum HookMetadata {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         additional_context_limit: ::std::option::Option<u32>,
-        #[serde(rename = "async", default)]
-        async_: bool,
+        #[serde(
+            rename = "async",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        async_: ::std::option::Option<bool>,
         command: ::std::string::String,
         #[serde(rename = "currentHash")]
         current_hash: ::std::string::String,
@@ -6627,8 +7221,8 @@ pub struct HookRunSummary {
     pub handler_type: HookHandlerType,
     pub id: ::std::string::String,
     pub scope: HookScope,
-    #[serde(default = "defaults::hook_run_summary_source")]
-    pub source: HookSource,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub source: ::std::option::Option<HookSource>,
     #[serde(rename = "sourcePath")]
     pub source_path: AbsolutePathBuf,
     #[serde(rename = "startedAt")]
@@ -6876,8 +7470,8 @@ pub struct HooksListEntry {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct HooksListParams {
     ///When empty, defaults to the current session working directory.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub cwds: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cwds: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ///`HooksListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6982,8 +7576,12 @@ pub struct InAppBrowserRequirements {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct InitializeCapabilities {
     ///Opt into receiving experimental API methods and fields.
-    #[serde(rename = "experimentalApi", default)]
-    pub experimental_api: bool,
+    #[serde(
+        rename = "experimentalApi",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub experimental_api: ::std::option::Option<bool>,
     ///Use explicit gateway OAuth login instead of automatic browser authorization. Applies to this app-server's gateway runtime; later connections cannot undo it.
     #[serde(
         rename = "explicitGatewayOauth",
@@ -7012,8 +7610,12 @@ New clients should declare `openai/form` in [`Self::extensions`].*/
         ::std::vec::Vec<::std::string::String>,
     >,
     ///Opt into `attestation/generate` requests for upstream `x-oai-attestation`.
-    #[serde(rename = "requestAttestation", default)]
-    pub request_attestation: bool,
+    #[serde(
+        rename = "requestAttestation",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub request_attestation: ::std::option::Option<bool>,
 }
 ///`InitializeParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7536,9 +8138,9 @@ pub struct ManagedHooksRequirements {
     #[serde(
         rename = "Interrupt",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub interrupt: ::std::vec::Vec<ConfiguredHookMatcherGroup>,
+    pub interrupt: ::std::option::Option<::std::vec::Vec<ConfiguredHookMatcherGroup>>,
     #[serde(
         rename = "managedDir",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -7557,9 +8159,9 @@ pub struct ManagedHooksRequirements {
     #[serde(
         rename = "SessionEnd",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub session_end: ::std::vec::Vec<ConfiguredHookMatcherGroup>,
+    pub session_end: ::std::option::Option<::std::vec::Vec<ConfiguredHookMatcherGroup>>,
     #[serde(rename = "SessionStart")]
     pub session_start: ::std::vec::Vec<ConfiguredHookMatcherGroup>,
     #[serde(rename = "Stop")]
@@ -8576,6 +9178,30 @@ impl ::std::str::FromStr for McpServerElicitationAction {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "mode")]
 pub enum McpServerElicitationRequestParams {
+    ///A device-authenticated approval; accepted responses contain the proof in `content`.
+    #[serde(rename = "openai/userVerification")]
+    OpenaiUserVerification {
+        challenge: ::std::string::String,
+        description: ::std::string::String,
+        #[serde(
+            rename = "_meta",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        meta: ::std::option::Option<::serde_json::Value>,
+        #[serde(rename = "serverName")]
+        server_name: ::std::string::String,
+        #[serde(rename = "threadId")]
+        thread_id: ::std::string::String,
+        title: ::std::string::String,
+        /**Active Codex turn when this elicitation was observed, if app-server could correlate one.
+
+This is nullable because MCP models elicitation as a standalone server-to-client request identified by the MCP server request id. It may be triggered during a turn, but turn context is app-server correlation rather than part of the protocol identity of the elicitation itself.*/
+        #[serde(
+            rename = "turnId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        turn_id: ::std::option::Option<::std::string::String>,
+    },
     #[serde(rename = "form")]
     Form {
         message: ::std::string::String,
@@ -8701,6 +9327,31 @@ pub struct McpServerEventStreamNotification {
     #[serde(rename = "subscriptionId")]
     pub subscription_id: ::std::string::String,
 }
+///`McpServerEventStreamStartParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct McpServerEventStreamStartParams {
+    pub arguments: ::serde_json::Value,
+    #[serde(rename = "_meta", skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<::serde_json::Value>,
+    pub name: ::std::string::String,
+    pub server: ::std::string::String,
+    #[serde(rename = "subscriptionId")]
+    pub subscription_id: ::std::string::String,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`McpServerEventStreamStartResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct McpServerEventStreamStartResponse {}
+///`McpServerEventStreamStopParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct McpServerEventStreamStopParams {
+    #[serde(rename = "subscriptionId")]
+    pub subscription_id: ::std::string::String,
+}
+///`McpServerEventStreamStopResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct McpServerEventStreamStopResponse {}
 ///Presentation metadata advertised by an initialized MCP server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct McpServerInfo {
@@ -9213,6 +9864,27 @@ pub struct MemoryCitationEntry {
     pub note: ::std::string::String,
     pub path: ::std::string::String,
 }
+///`MemoryResetResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct MemoryResetResponse {}
+///`MemoryStatusParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct MemoryStatusParams {
+    ///Required distinct consolidated threads. Defaults to 20; supported range is 1..=4096.
+    #[serde(
+        rename = "minConsolidatedThreads",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub min_consolidated_threads: ::std::option::Option<u32>,
+}
+///`MemoryStatusResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct MemoryStatusResponse {
+    #[serde(rename = "v2ConsolidatedThreads")]
+    pub v2_consolidated_threads: u32,
+    #[serde(rename = "v2Ready")]
+    pub v2_ready: bool,
+}
 ///`MergeStrategy`
 #[derive(
     ::serde::Deserialize,
@@ -9341,26 +10013,26 @@ impl ::std::str::FromStr for MessagePhase {
 ///`MigrationDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MigrationDetails {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub commands: ::std::vec::Vec<CommandMigration>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub hooks: ::std::vec::Vec<HookMigration>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub commands: ::std::option::Option<::std::vec::Vec<CommandMigration>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hooks: ::std::option::Option<::std::vec::Vec<HookMigration>>,
     #[serde(
         rename = "mcpServers",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub mcp_servers: ::std::vec::Vec<McpServerMigration>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub memory: ::std::vec::Vec<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub plugins: ::std::vec::Vec<PluginsMigration>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub sessions: ::std::vec::Vec<SessionMigration>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub skills: ::std::vec::Vec<SkillMigration>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub subagents: ::std::vec::Vec<SubagentMigration>,
+    pub mcp_servers: ::std::option::Option<::std::vec::Vec<McpServerMigration>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub memory: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub plugins: ::std::option::Option<::std::vec::Vec<PluginsMigration>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sessions: ::std::option::Option<::std::vec::Vec<SessionMigration>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skills: ::std::option::Option<::std::vec::Vec<SkillMigration>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subagents: ::std::option::Option<::std::vec::Vec<SubagentMigration>>,
 }
 ///`MisalignmentErrorDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -9391,6 +10063,20 @@ pub struct MisalignmentErrorDetails {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MisalignmentSteer {
     pub message: ::std::string::String,
+}
+///`MockExperimentalMethodParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct MockExperimentalMethodParams {
+    ///Test-only payload field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+///`MockExperimentalMethodResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct MockExperimentalMethodResponse {
+    ///Echoes the input `value`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub echoed: ::std::option::Option<::std::string::String>,
 }
 ///Initial collaboration mode to use when the TUI starts.
 #[derive(
@@ -9456,9 +10142,11 @@ pub struct Model {
     #[serde(
         rename = "additionalSpeedTiers",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub additional_speed_tiers: ::std::vec::Vec<::std::string::String>,
+    pub additional_speed_tiers: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     #[serde(
         rename = "availabilityNux",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9483,8 +10171,12 @@ pub struct Model {
     pub display_name: ::std::string::String,
     pub hidden: bool,
     pub id: ::std::string::String,
-    #[serde(rename = "inputModalities", default = "defaults::model_input_modalities")]
-    pub input_modalities: ::std::vec::Vec<InputModality>,
+    #[serde(
+        rename = "inputModalities",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub input_modalities: ::std::option::Option<::std::vec::Vec<InputModality>>,
     #[serde(rename = "isDefault")]
     pub is_default: bool,
     pub model: ::std::string::String,
@@ -9502,14 +10194,18 @@ pub struct Model {
     #[serde(
         rename = "serviceTiers",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub service_tiers: ::std::vec::Vec<ModelServiceTier>,
+    pub service_tiers: ::std::option::Option<::std::vec::Vec<ModelServiceTier>>,
     #[serde(rename = "supportedReasoningEfforts")]
     pub supported_reasoning_efforts: ::std::vec::Vec<ReasoningEffortOption>,
     ///@deprecated Always false; models no longer support personality selection.
-    #[serde(rename = "supportsPersonality", default)]
-    pub supports_personality: bool,
+    #[serde(
+        rename = "supportsPersonality",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub supports_personality: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upgrade: ::std::option::Option<::std::string::String>,
     #[serde(
@@ -10330,6 +11026,54 @@ for NullableGetAccountTokenUsageParams {
         Self(value)
     }
 }
+///`NullableRemoteControlDisableParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct NullableRemoteControlDisableParams(
+    pub ::std::option::Option<RemoteControlDisableParams>,
+);
+impl ::std::ops::Deref for NullableRemoteControlDisableParams {
+    type Target = ::std::option::Option<RemoteControlDisableParams>;
+    fn deref(&self) -> &::std::option::Option<RemoteControlDisableParams> {
+        &self.0
+    }
+}
+impl ::std::convert::From<NullableRemoteControlDisableParams>
+for ::std::option::Option<RemoteControlDisableParams> {
+    fn from(value: NullableRemoteControlDisableParams) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::option::Option<RemoteControlDisableParams>>
+for NullableRemoteControlDisableParams {
+    fn from(value: ::std::option::Option<RemoteControlDisableParams>) -> Self {
+        Self(value)
+    }
+}
+///`NullableRemoteControlEnableParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct NullableRemoteControlEnableParams(
+    pub ::std::option::Option<RemoteControlEnableParams>,
+);
+impl ::std::ops::Deref for NullableRemoteControlEnableParams {
+    type Target = ::std::option::Option<RemoteControlEnableParams>;
+    fn deref(&self) -> &::std::option::Option<RemoteControlEnableParams> {
+        &self.0
+    }
+}
+impl ::std::convert::From<NullableRemoteControlEnableParams>
+for ::std::option::Option<RemoteControlEnableParams> {
+    fn from(value: NullableRemoteControlEnableParams) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::option::Option<RemoteControlEnableParams>>
+for NullableRemoteControlEnableParams {
+    fn from(value: ::std::option::Option<RemoteControlEnableParams>) -> Self {
+        Self(value)
+    }
+}
 ///`OverriddenMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OverriddenMetadata {
@@ -10615,8 +11359,8 @@ pub struct PermissionsRequestApprovalParams {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PermissionsRequestApprovalResponse {
     pub permissions: GrantedPermissionProfile,
-    #[serde(default = "defaults::permissions_request_approval_response_scope")]
-    pub scope: PermissionGrantScope,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<PermissionGrantScope>,
     ///Review every subsequent command in this turn before normal sandboxed execution.
     #[serde(
         rename = "strictAutoReview",
@@ -11207,9 +11951,11 @@ pub struct PluginInstalledResponse {
     #[serde(
         rename = "marketplaceLoadErrors",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub marketplace_load_errors: ::std::vec::Vec<MarketplaceLoadErrorInfo>,
+    pub marketplace_load_errors: ::std::option::Option<
+        ::std::vec::Vec<MarketplaceLoadErrorInfo>,
+    >,
     pub marketplaces: ::std::vec::Vec<PluginMarketplaceEntry>,
 }
 ///`PluginInterface`
@@ -11393,15 +12139,19 @@ pub struct PluginListResponse {
     #[serde(
         rename = "featuredPluginIds",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub featured_plugin_ids: ::std::vec::Vec<::std::string::String>,
+    pub featured_plugin_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     #[serde(
         rename = "marketplaceLoadErrors",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub marketplace_load_errors: ::std::vec::Vec<MarketplaceLoadErrorInfo>,
+    pub marketplace_load_errors: ::std::option::Option<
+        ::std::vec::Vec<MarketplaceLoadErrorInfo>,
+    >,
     pub marketplaces: ::std::vec::Vec<PluginMarketplaceEntry>,
 }
 ///`PluginMarketplaceEntry`
@@ -11470,6 +12220,30 @@ pub struct PluginReconcileResponse {
     ///Backend remote plugin IDs whose bundle or identity update failed.
     #[serde(rename = "failedRemotePluginIds")]
     pub failed_remote_plugin_ids: ::std::vec::Vec<::std::string::String>,
+}
+///`PluginSearchParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PluginSearchParams {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cursor: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cwds: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<PluginSearchScope>,
+    #[serde(rename = "searchTerm")]
+    pub search_term: ::std::string::String,
+}
+///`PluginSearchResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PluginSearchResponse {
+    pub data: ::std::vec::Vec<PluginSearchResult>,
+    #[serde(
+        rename = "nextCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_cursor: ::std::option::Option<::std::string::String>,
 }
 ///`PluginSearchResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -12059,8 +12833,8 @@ pub struct PluginSummary {
     #[serde(rename = "authPolicy")]
     pub auth_policy: PluginAuthPolicy,
     ///Availability state for installing and using the plugin.
-    #[serde(default = "defaults::plugin_summary_availability")]
-    pub availability: PluginAvailability,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub availability: ::std::option::Option<PluginAvailability>,
     ///Why the remote plugin is unavailable, when provided by plugin-service.
     #[serde(
         rename = "disabledReason",
@@ -12093,8 +12867,8 @@ pub struct PluginSummary {
     pub installed_at: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interface: ::std::option::Option<PluginInterface>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub keywords: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Version of the locally materialized plugin package when available.
     #[serde(
         rename = "localVersion",
@@ -12169,6 +12943,16 @@ In streaming mode, stdout is empty and cap state is also reported on the final s
     #[serde(rename = "stdoutCapReached")]
     pub stdout_cap_reached: bool,
 }
+///Terminate a running `process/spawn` session.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProcessKillParams {
+    ///Client-supplied, connection-scoped `processHandle` from `process/spawn`.
+    #[serde(rename = "processHandle")]
+    pub process_handle: ::std::string::String,
+}
+///Empty success response for `process/kill`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ProcessKillResponse {}
 ///Base64-encoded output chunk emitted for a streaming `process/spawn` request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ProcessOutputDeltaNotification {
@@ -12243,6 +13027,84 @@ impl ::std::str::FromStr for ProcessOutputStream {
         Ok(Self::from(value))
     }
 }
+///Resize a running PTY-backed `process/spawn` session.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProcessResizePtyParams {
+    ///Client-supplied, connection-scoped `processHandle` from `process/spawn`.
+    #[serde(rename = "processHandle")]
+    pub process_handle: ::std::string::String,
+    ///New PTY size in character cells.
+    pub size: ProcessTerminalSize,
+}
+///Empty success response for `process/resizePty`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ProcessResizePtyResponse {}
+/**Spawn a standalone process (argv vector) without a Codex sandbox on the host where the app server is running.
+
+`process/spawn` returns after the process has started and the connection-scoped `processHandle` has been registered. Process output and exit are reported via `process/outputDelta` and `process/exited` notifications.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProcessSpawnParams {
+    ///Command argv vector. Empty arrays are rejected.
+    pub command: ::std::vec::Vec<::std::string::String>,
+    ///Absolute working directory for the process.
+    pub cwd: AbsolutePathBuf,
+    /**Optional environment overrides merged into the app-server process environment.
+
+Matching names override inherited values. Set a key to `null` to unset an inherited variable.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub env: ::std::option::Option<
+        ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >,
+    >,
+    /**Optional per-stream stdout/stderr capture cap in bytes.
+
+When omitted, the server default applies. Set to `null` to disable the cap.*/
+    #[serde(
+        rename = "outputBytesCap",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub output_bytes_cap: ::std::option::Option<u32>,
+    /**Client-supplied, connection-scoped process handle.
+
+Duplicate active handles are rejected on the same connection. The same handle can be reused after the prior process exits.*/
+    #[serde(rename = "processHandle")]
+    pub process_handle: ::std::string::String,
+    ///Optional initial PTY size in character cells. Only valid when `tty` is true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<ProcessTerminalSize>,
+    ///Allow follow-up `process/writeStdin` requests to write stdin bytes.
+    #[serde(
+        rename = "streamStdin",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub stream_stdin: ::std::option::Option<bool>,
+    /**Stream stdout/stderr via `process/outputDelta` notifications.
+
+Streamed bytes are not duplicated into the `process/exited` notification.*/
+    #[serde(
+        rename = "streamStdoutStderr",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub stream_stdout_stderr: ::std::option::Option<bool>,
+    /**Optional timeout in milliseconds.
+
+When omitted, the server default applies. Set to `null` to disable the timeout.*/
+    #[serde(
+        rename = "timeoutMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub timeout_ms: ::std::option::Option<i64>,
+    /**Enable PTY mode.
+
+This implies `streamStdin` and `streamStdoutStderr`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tty: ::std::option::Option<bool>,
+}
+///Successful response for `process/spawn`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ProcessSpawnResponse {}
 ///PTY size in character cells for `process/spawn` PTY sessions.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ProcessTerminalSize {
@@ -12251,6 +13113,28 @@ pub struct ProcessTerminalSize {
     ///Terminal height in character cells.
     pub rows: u16,
 }
+///Write stdin bytes to a running `process/spawn` session, close stdin, or both.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProcessWriteStdinParams {
+    ///Close stdin after writing `deltaBase64`, if present.
+    #[serde(
+        rename = "closeStdin",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub close_stdin: ::std::option::Option<bool>,
+    ///Optional base64-encoded stdin bytes to write.
+    #[serde(
+        rename = "deltaBase64",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delta_base64: ::std::option::Option<::std::string::String>,
+    ///Client-supplied, connection-scoped `processHandle` from `process/spawn`.
+    #[serde(rename = "processHandle")]
+    pub process_handle: ::std::string::String,
+}
+///Empty success response for `process/writeStdin`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ProcessWriteStdinResponse {}
 ///`Project`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Project {
@@ -12342,6 +13226,103 @@ pub struct ProjectChangedNotification {
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
 }
+///`ProjectCreateParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectCreateParams {
+    #[serde(rename = "idempotencyKey")]
+    pub idempotency_key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    pub name: ::std::string::String,
+    pub roots: ::std::vec::Vec<ProjectRoot>,
+}
+///`ProjectCreateResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectCreateResponse {
+    pub project: Project,
+}
+///`ProjectDeleteParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectDeleteParams {
+    #[serde(rename = "projectId")]
+    pub project_id: ::std::string::String,
+}
+///`ProjectDeleteResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ProjectDeleteResponse {}
+///`ProjectImportParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectImportParams {
+    #[serde(rename = "idempotencyKey")]
+    pub idempotency_key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    pub name: ::std::string::String,
+    pub roots: ::std::vec::Vec<ProjectRoot>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub threads: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+///`ProjectImportResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectImportResponse {
+    pub project: Project,
+}
+///`ProjectListParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct ProjectListParams {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cursor: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    ///Requires sortKey. Defaults to asc for position and desc for recencyAt.
+    #[serde(
+        rename = "sortDirection",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sort_direction: ::std::option::Option<SortDirection>,
+    ///Defaults to position. Recency sorting always places empty projects last.
+    #[serde(rename = "sortKey", skip_serializing_if = "::std::option::Option::is_none")]
+    pub sort_key: ::std::option::Option<ProjectSortKey>,
+}
+///`ProjectListResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectListResponse {
+    pub data: ::std::vec::Vec<Project>,
+    #[serde(
+        rename = "nextCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_cursor: ::std::option::Option<::std::string::String>,
+}
+///`ProjectMoveParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectMoveParams {
+    #[serde(
+        rename = "beforeProjectId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub before_project_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "projectId")]
+    pub project_id: ::std::string::String,
+}
+///`ProjectMoveResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ProjectMoveResponse {}
+///`ProjectReadParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectReadParams {
+    #[serde(rename = "projectId")]
+    pub project_id: ::std::string::String,
+}
+///`ProjectReadResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectReadResponse {
+    pub project: Project,
+}
 ///`ProjectRoot`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ProjectRoot {
@@ -12403,6 +13384,25 @@ impl ::std::str::FromStr for ProjectSortKey {
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
+}
+///`ProjectUpdateParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectUpdateParams {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "projectId")]
+    pub project_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub roots: ::std::option::Option<::std::vec::Vec<ProjectRoot>>,
+}
+///`ProjectUpdateResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ProjectUpdateResponse {
+    pub project: Project,
 }
 ///`QueuedSubmission`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -13042,8 +14042,8 @@ pub struct RealtimeVoicesList {
     pub default_v2: RealtimeVoice,
     pub v1: ::std::vec::Vec<RealtimeVoice>,
     pub v2: ::std::vec::Vec<RealtimeVoice>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub v3: ::std::vec::Vec<RealtimeVoice>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub v3: ::std::option::Option<::std::vec::Vec<RealtimeVoice>>,
 }
 ///A non-empty reasoning effort value advertised by the model.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -13236,6 +14236,134 @@ pub struct ReasoningTextDeltaNotification {
     #[serde(rename = "turnId")]
     pub turn_id: ::std::string::String,
 }
+///`RemoteControlClient`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlClient {
+    #[serde(
+        rename = "appVersion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub app_version: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "clientId")]
+    pub client_id: ::std::string::String,
+    #[serde(
+        rename = "deviceModel",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub device_model: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "deviceType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub device_type: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "lastSeenAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_seen_at: ::std::option::Option<i64>,
+    #[serde(
+        rename = "osVersion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub os_version: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub platform: ::std::option::Option<::std::string::String>,
+}
+///`RemoteControlClientsListOrder`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum RemoteControlClientsListOrder {
+    #[serde(rename = "asc")]
+    Asc,
+    #[serde(rename = "desc")]
+    Desc,
+    /// A value this version of the SDK does not know (sent by a newer
+    /// runtime), kept as received so it serialises back unchanged.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl RemoteControlClientsListOrder {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for RemoteControlClientsListOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for RemoteControlClientsListOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RemoteControlClientsListOrder {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for RemoteControlClientsListOrder {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+///`RemoteControlClientsListParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlClientsListParams {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cursor: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "environmentId")]
+    pub environment_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub order: ::std::option::Option<RemoteControlClientsListOrder>,
+}
+///`RemoteControlClientsListResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlClientsListResponse {
+    pub data: ::std::vec::Vec<RemoteControlClient>,
+    #[serde(
+        rename = "nextCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_cursor: ::std::option::Option<::std::string::String>,
+}
+///`RemoteControlClientsRevokeParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlClientsRevokeParams {
+    #[serde(rename = "clientId")]
+    pub client_id: ::std::string::String,
+    #[serde(rename = "environmentId")]
+    pub environment_id: ::std::string::String,
+}
+///`RemoteControlClientsRevokeResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct RemoteControlClientsRevokeResponse {}
 ///`RemoteControlConnectionStatus`
 #[derive(
     ::serde::Deserialize,
@@ -13307,15 +14435,100 @@ pub struct RemoteControlDisableParams {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral: ::std::option::Option<bool>,
 }
+///`RemoteControlDisableResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlDisableResponse {
+    #[serde(
+        rename = "environmentId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub environment_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "installationId")]
+    pub installation_id: ::std::string::String,
+    #[serde(rename = "serverName")]
+    pub server_name: ::std::string::String,
+    pub status: RemoteControlConnectionStatus,
+}
 ///`RemoteControlEnableParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RemoteControlEnableParams {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral: ::std::option::Option<bool>,
 }
+///`RemoteControlEnableResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlEnableResponse {
+    #[serde(
+        rename = "environmentId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub environment_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "installationId")]
+    pub installation_id: ::std::string::String,
+    #[serde(rename = "serverName")]
+    pub server_name: ::std::string::String,
+    pub status: RemoteControlConnectionStatus,
+}
+///`RemoteControlPairingStartParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct RemoteControlPairingStartParams {
+    #[serde(
+        rename = "manualCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub manual_code: ::std::option::Option<bool>,
+}
+///`RemoteControlPairingStartResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlPairingStartResponse {
+    #[serde(rename = "environmentId")]
+    pub environment_id: ::std::string::String,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: i64,
+    #[serde(
+        rename = "manualPairingCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub manual_pairing_code: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "pairingCode")]
+    pub pairing_code: ::std::string::String,
+}
+///`RemoteControlPairingStatusParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct RemoteControlPairingStatusParams {
+    #[serde(
+        rename = "manualPairingCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub manual_pairing_code: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "pairingCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub pairing_code: ::std::option::Option<::std::string::String>,
+}
+///`RemoteControlPairingStatusResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlPairingStatusResponse {
+    pub claimed: bool,
+}
 ///Current remote-control connection status and remote identity exposed to clients.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RemoteControlStatusChangedNotification {
+    #[serde(
+        rename = "environmentId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub environment_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "installationId")]
+    pub installation_id: ::std::string::String,
+    #[serde(rename = "serverName")]
+    pub server_name: ::std::string::String,
+    pub status: RemoteControlConnectionStatus,
+}
+///`RemoteControlStatusReadResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoteControlStatusReadResponse {
     #[serde(
         rename = "environmentId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -13900,6 +15113,9 @@ pub enum ReviewTarget {
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+///Acknowledges the compression trigger, not completion. Existing maintenance locks and cooldowns can cause the background pass to skip without doing work.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct RolloutCompressResponse {}
 ///`SandboxMode`
 #[derive(
     ::serde::Deserialize,
@@ -13968,29 +15184,49 @@ pub enum SandboxPolicy {
     #[serde(rename = "dangerFullAccess")]
     DangerFullAccess,
     #[serde(rename = "readOnly")]
-    ReadOnly { #[serde(rename = "networkAccess", default)] network_access: bool },
+    ReadOnly {
+        #[serde(
+            rename = "networkAccess",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        network_access: ::std::option::Option<bool>,
+    },
     #[serde(rename = "externalSandbox")]
     ExternalSandbox {
         #[serde(
             rename = "networkAccess",
-            default = "defaults::sandbox_policy_external_sandbox_network_access"
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        network_access: NetworkAccess,
+        network_access: ::std::option::Option<NetworkAccess>,
     },
     #[serde(rename = "workspaceWrite")]
     WorkspaceWrite {
-        #[serde(rename = "excludeSlashTmp", default)]
-        exclude_slash_tmp: bool,
-        #[serde(rename = "excludeTmpdirEnvVar", default)]
-        exclude_tmpdir_env_var: bool,
-        #[serde(rename = "networkAccess", default)]
-        network_access: bool,
+        #[serde(
+            rename = "excludeSlashTmp",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        exclude_slash_tmp: ::std::option::Option<bool>,
+        #[serde(
+            rename = "excludeTmpdirEnvVar",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        exclude_tmpdir_env_var: ::std::option::Option<bool>,
+        #[serde(
+            rename = "networkAccess",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        network_access: ::std::option::Option<bool>,
         #[serde(
             rename = "writableRoots",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        writable_roots: ::std::vec::Vec<AbsolutePathBuf>,
+        writable_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
     },
     /// A variant this version of the SDK does not know (sent by a newer
     /// runtime), kept as the raw JSON value so it serialises back
@@ -14001,14 +15237,14 @@ pub enum SandboxPolicy {
 ///`SandboxWorkspaceWrite`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SandboxWorkspaceWrite {
-    #[serde(default)]
-    pub exclude_slash_tmp: bool,
-    #[serde(default)]
-    pub exclude_tmpdir_env_var: bool,
-    #[serde(default)]
-    pub network_access: bool,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub writable_roots: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub exclude_slash_tmp: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub exclude_tmpdir_env_var: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub network_access: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub writable_roots: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ///`ScheduledTaskSchedule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -14143,6 +15379,9 @@ pub struct ServerDiagnosticsGauge {
     pub name: ::std::string::String,
     pub value: u64,
 }
+///`ServerDiagnosticsParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ServerDiagnosticsParams {}
 ///`ServerDiagnosticsProcess`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ServerDiagnosticsProcess {
@@ -14157,6 +15396,12 @@ pub struct ServerDiagnosticsProcess {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub resident_memory_bytes: ::std::option::Option<u64>,
+}
+///`ServerDiagnosticsResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ServerDiagnosticsResponse {
+    pub gauges: ::std::vec::Vec<ServerDiagnosticsGauge>,
+    pub process: ServerDiagnosticsProcess,
 }
 ///Notification sent from the server to the client.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -15068,6 +16313,9 @@ pub enum ServerRequest {
     ///Generate a fresh upstream attestation result on demand.
     #[serde(rename = "attestation/generate")]
     AttestationGenerate { id: RequestId, params: AttestationGenerateParams },
+    ///Read the current time from an external clock owned by the client.
+    #[serde(rename = "currentTime/read")]
+    CurrentTimeRead { id: RequestId, params: CurrentTimeReadParams },
     ///DEPRECATED APIs below Request to approve a patch. This request is used for Turns started via the legacy APIs (i.e. SendUserTurn, SendUserMessage).
     #[serde(rename = "applyPatchApproval")]
     ApplyPatchApproval { id: RequestId, params: ApplyPatchApprovalParams },
@@ -15355,8 +16603,8 @@ pub struct SkillsListEntry {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SkillsListParams {
     ///When empty, defaults to the current session working directory.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub cwds: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cwds: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///When true, bypass the skills cache and re-scan skills from disk.
     #[serde(
         rename = "forceReload",
@@ -15597,6 +16845,12 @@ pub struct Thread {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agent_role: ::std::option::Option<::std::string::String>,
+    ///Whether the app server accepts direct turn input for this loaded thread. `None` means the capability is unavailable, such as for an unloaded stored thread.
+    #[serde(
+        rename = "canAcceptDirectInput",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub can_accept_direct_input: ::std::option::Option<bool>,
     ///Version of the CLI that created the thread.
     #[serde(rename = "cliVersion")]
     pub cli_version: ::std::string::String,
@@ -15605,8 +16859,20 @@ pub struct Thread {
     pub created_at: i64,
     ///Working directory captured for the thread.
     pub cwd: AbsolutePathBuf,
+    ///Saved Daybreak choice, independent of turn execution. Null if unset.
+    #[serde(
+        rename = "daybreakEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub daybreak_enabled: ::std::option::Option<bool>,
+    ///Current environments for a loaded thread, in priority order, primary first. `null` means the thread is not loaded or the server does not expose its selection. An empty list means no environments are selected. This does not report connection status.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub environments: ::std::option::Option<::std::vec::Vec<ThreadEnvironment>>,
     ///Whether the thread is ephemeral and should not be materialized on disk.
     pub ephemeral: bool,
+    ///Optional implementation-specific thread data.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub extra: ::std::option::Option<ThreadExtra>,
     ///Source thread id when this thread was created by forking another thread.
     #[serde(
         rename = "forkedFromId",
@@ -15617,8 +16883,12 @@ pub struct Thread {
     #[serde(rename = "gitInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub git_info: ::std::option::Option<GitInfo>,
     ///Persisted thread history contract selected when this thread was created.
-    #[serde(rename = "historyMode", default = "defaults::thread_history_mode")]
-    pub history_mode: ThreadHistoryMode,
+    #[serde(
+        rename = "historyMode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub history_mode: ::std::option::Option<ThreadHistoryMode>,
     ///Identifier for this thread. Codex-generated thread IDs are UUIDv7.
     pub id: ::std::string::String,
     ///Current configured model when loaded, otherwise the latest persisted model. Null when unavailable. This is not per-turn execution telemetry.
@@ -15995,6 +17265,70 @@ pub struct ThreadAttachmentUpdatedNotification {
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
 }
+///`ThreadBackgroundTerminal`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadBackgroundTerminal {
+    pub command: ::std::string::String,
+    #[serde(
+        rename = "cpuPercent",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cpu_percent: ::std::option::Option<f64>,
+    pub cwd: LegacyAppPathString,
+    #[serde(rename = "itemId")]
+    pub item_id: ::std::string::String,
+    #[serde(rename = "osPid", skip_serializing_if = "::std::option::Option::is_none")]
+    pub os_pid: ::std::option::Option<u32>,
+    #[serde(rename = "processId")]
+    pub process_id: ::std::string::String,
+    #[serde(rename = "rssKb", skip_serializing_if = "::std::option::Option::is_none")]
+    pub rss_kb: ::std::option::Option<u64>,
+}
+///`ThreadBackgroundTerminalsCleanParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadBackgroundTerminalsCleanParams {
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadBackgroundTerminalsCleanResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadBackgroundTerminalsCleanResponse {}
+///`ThreadBackgroundTerminalsListParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadBackgroundTerminalsListParams {
+    ///Opaque pagination cursor returned by a previous call.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cursor: ::std::option::Option<::std::string::String>,
+    ///Optional page size.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadBackgroundTerminalsListResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadBackgroundTerminalsListResponse {
+    pub data: ::std::vec::Vec<ThreadBackgroundTerminal>,
+    ///Opaque cursor to pass to the next call to continue after the last item. If None, there are no more items to return.
+    #[serde(
+        rename = "nextCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_cursor: ::std::option::Option<::std::string::String>,
+}
+///`ThreadBackgroundTerminalsTerminateParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadBackgroundTerminalsTerminateParams {
+    #[serde(rename = "processId")]
+    pub process_id: ::std::string::String,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadBackgroundTerminalsTerminateResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadBackgroundTerminalsTerminateResponse {
+    pub terminated: bool,
+}
 ///`ThreadClosedNotification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadClosedNotification {
@@ -16010,6 +17344,21 @@ pub struct ThreadCompactStartParams {
 ///`ThreadCompactStartResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ThreadCompactStartResponse {}
+///Parameters for `thread/decrement_elicitation`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadDecrementElicitationParams {
+    ///Thread whose out-of-band elicitation counter should be decremented.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///Response for `thread/decrement_elicitation`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadDecrementElicitationResponse {
+    ///Current out-of-band elicitation count after the decrement.
+    pub count: i64,
+    ///Whether timeout accounting remains paused after applying the decrement.
+    pub paused: bool,
+}
 ///`ThreadDeleteParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadDeleteParams {
@@ -16083,12 +17432,24 @@ pub struct ThreadForkParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub base_instructions: ::std::option::Option<::std::string::String>,
+    ///Optional turn id to fork before, excluding that turn and all later turns. Cannot be combined with `last_turn_id`.
+    #[serde(
+        rename = "beforeTurnId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub before_turn_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cwd: ::std::option::Option<::std::string::String>,
+    ///When true, carry the source thread's current goal into the fork without starting its initial automatic continuation. The next explicit turn owns the goal lifecycle, and normal automatic continuation resumes after it.
+    #[serde(
+        rename = "deferGoalContinuation",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub defer_goal_continuation: ::std::option::Option<bool>,
     #[serde(
         rename = "developerInstructions",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16102,6 +17463,12 @@ pub struct ThreadForkParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub exclude_turns: ::std::option::Option<bool>,
+    ///Start from the loaded parent's effective config, tools, environments, and persisted history to maximize prompt-cache reuse. Requires a loaded, persisted parent and `ephemeral: true`. Enables `features.reasoning_effort_override` on the fork. Cannot be combined with configuration overrides, `path`, `lastTurnId`, or `beforeTurnId`.
+    #[serde(
+        rename = "experimentalPredictionMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub experimental_prediction_mode: ::std::option::Option<bool>,
     /**Optional last turn id to fork through, inclusive.
 
 When specified, turns after `last_turn_id` are omitted from the fork. The referenced turn cannot be in progress.*/
@@ -16118,6 +17485,18 @@ When specified, turns after `last_turn_id` are omitted from the fork. The refere
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub model_provider: ::std::option::Option<::std::string::String>,
+    ///[UNSTABLE] Specify the rollout path to fork from. If specified, the thread_id param will be ignored.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub path: ::std::option::Option<::std::string::String>,
+    ///Named profile id for the forked thread. Cannot be combined with `sandbox`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<::std::string::String>,
+    ///Replace the thread's runtime workspace roots. Paths must be absolute.
+    #[serde(
+        rename = "runtimeWorkspaceRoots",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub runtime_workspace_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sandbox: ::std::option::Option<SandboxMode>,
     #[serde(
@@ -16137,6 +17516,12 @@ When specified, turns after `last_turn_id` are omitted from the fork. The refere
 ///`ThreadForkResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadForkResponse {
+    ///Named or implicit built-in profile that produced the active permissions, when known.
+    #[serde(
+        rename = "activePermissionProfile",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub active_permission_profile: ::std::option::Option<ActivePermissionProfile>,
     #[serde(rename = "approvalPolicy")]
     pub approval_policy: AskForApproval,
     ///Reviewer currently used for approval requests on this thread.
@@ -16147,24 +17532,40 @@ pub struct ThreadForkResponse {
     #[serde(
         rename = "disabledPluginIds",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub disabled_plugin_ids: ::std::vec::Vec<::std::string::String>,
+    pub disabled_plugin_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     ///Environment-native paths to instruction source files currently loaded for this thread.
     #[serde(
         rename = "instructionSources",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instruction_sources: ::std::vec::Vec<LegacyAppPathString>,
+    pub instruction_sources: ::std::option::Option<::std::vec::Vec<LegacyAppPathString>>,
     pub model: ::std::string::String,
     #[serde(rename = "modelProvider")]
     pub model_provider: ::std::string::String,
+    ///@deprecated Always `explicitRequestOnly`. Use `reasoningEffort` for Ultra behavior.
+    #[serde(
+        rename = "multiAgentMode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_agent_mode: ::std::option::Option<MultiAgentMode>,
     #[serde(
         rename = "reasoningEffort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reasoning_effort: ::std::option::Option<ReasoningEffort>,
+    ///Thread-scoped runtime workspace roots used to materialize `:workspace_roots`.
+    #[serde(
+        rename = "runtimeWorkspaceRoots",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub runtime_workspace_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
     ///Legacy sandbox policy retained for compatibility. Experimental clients should prefer `activePermissionProfile` for profile provenance.
     pub sandbox: SandboxPolicy,
     #[serde(
@@ -16487,6 +17888,21 @@ impl ::std::str::FromStr for ThreadId {
         Ok(Self(value.to_string()))
     }
 }
+///Parameters for `thread/increment_elicitation`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadIncrementElicitationParams {
+    ///Thread whose out-of-band elicitation counter should be incremented.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///Response for `thread/increment_elicitation`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadIncrementElicitationResponse {
+    ///Current out-of-band elicitation count after the increment.
+    pub count: i64,
+    ///Whether timeout accounting is paused after applying the increment.
+    pub paused: bool,
+}
 ///`ThreadInjectItemsParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadInjectItemsParams {
@@ -16546,11 +17962,11 @@ pub enum ThreadItem {
     Plan { id: ::std::string::String, text: ::std::string::String },
     #[serde(rename = "reasoning")]
     Reasoning {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        content: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        content: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        summary: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        summary: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     },
     #[serde(rename = "commandExecution")]
     CommandExecution {
@@ -16598,8 +18014,8 @@ pub enum ThreadItem {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         script_path: ::std::option::Option<::std::string::String>,
-        #[serde(default = "defaults::thread_item_command_execution_source")]
-        source: CommandExecutionSource,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        source: ::std::option::Option<CommandExecutionSource>,
         status: CommandExecutionStatus,
     },
     #[serde(rename = "fileChange")]
@@ -16866,6 +18282,22 @@ pub struct ThreadItemsListResponse {
     )]
     pub next_cursor: ::std::option::Option<::std::string::String>,
 }
+///EXPERIMENTAL - retrieve a bounded set of persisted items from one turn.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadItemsReadParams {
+    ///Item IDs to retrieve. Supply 1 to 100 IDs.
+    #[serde(rename = "itemIds")]
+    pub item_ids: ::std::vec::Vec<::std::string::String>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+    #[serde(rename = "turnId")]
+    pub turn_id: ::std::string::String,
+}
+///EXPERIMENTAL - persisted items returned in canonical stored order.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadItemsReadResponse {
+    pub data: ::std::vec::Vec<ThreadItemEntry>,
+}
 ///`ThreadListCwdFilter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -16882,6 +18314,12 @@ for ThreadListCwdFilter {
 ///`ThreadListParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ThreadListParams {
+    ///Optional ancestor thread filter. Returns spawned descendants at any depth, excluding the ancestor itself. Mutually exclusive with `parentThreadId`.
+    #[serde(
+        rename = "ancestorThreadId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ancestor_thread_id: ::std::option::Option<::std::string::String>,
     ///Optional archived filter; when set to true, only archived threads are returned. If false or null, only non-archived threads are returned.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
@@ -16911,6 +18349,18 @@ pub struct ThreadListParams {
     ///Optional originator allowlist, matching any supplied value exactly. Supported by hosted backends only; the local app-server rejects a nonempty list. Omitted or empty lists leave originators unrestricted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub originators: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ///Optional direct parent thread filter. Mutually exclusive with `ancestorThreadId`.
+    #[serde(
+        rename = "parentThreadId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub parent_thread_id: ::std::option::Option<::std::string::String>,
+    ///Omit to include every project, set to null for unassigned threads, or provide a project ID to return only threads in that project.
+    #[serde(
+        rename = "projectId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
     ///Optional substring filter for the extracted thread title.
     #[serde(
         rename = "searchTerm",
@@ -16961,6 +18411,14 @@ pub struct ThreadListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub next_cursor: ::std::option::Option<::std::string::String>,
+    ///Local receipts for eligible threads on this page, keyed by thread ID. Null means durable read state is unavailable; an absent key means that row is ineligible.
+    #[serde(
+        rename = "readStates",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub read_states: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ThreadReadState>,
+    >,
 }
 ///`ThreadLoadedListParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -17041,6 +18499,16 @@ impl ::std::str::FromStr for ThreadMemoryMode {
         Ok(Self::from(value))
     }
 }
+///`ThreadMemoryModeSetParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadMemoryModeSetParams {
+    pub mode: ThreadMemoryMode,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadMemoryModeSetResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadMemoryModeSetResponse {}
 ///`ThreadMetadataGitInfoUpdateParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ThreadMetadataGitInfoUpdateParams {
@@ -17060,9 +18528,21 @@ pub struct ThreadMetadataGitInfoUpdateParams {
 ///`ThreadMetadataUpdateParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadMetadataUpdateParams {
+    ///Save the client's Daybreak choice for this persistent thread. Omitted or null leaves it unchanged. This does not select a turn's `cyberAccessProgram` or grant access.
+    #[serde(
+        rename = "daybreakEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub daybreak_enabled: ::std::option::Option<bool>,
     ///Patch the stored Git metadata for this thread. Omit a field to leave it unchanged, set it to `null` to clear it, or provide a string to replace the stored value.
     #[serde(rename = "gitInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub git_info: ::std::option::Option<ThreadMetadataGitInfoUpdateParams>,
+    ///Omit to leave the project unchanged, use an empty string to clear it, or provide an existing project ID to assign it.
+    #[serde(
+        rename = "projectId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
 }
@@ -17082,6 +18562,17 @@ pub struct ThreadNameUpdatedNotification {
     )]
     pub thread_name: ::std::option::Option<::std::string::String>,
 }
+///`ThreadPredictionRequestParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadPredictionRequestParams {
+    #[serde(rename = "sourceTurnId")]
+    pub source_turn_id: ::std::string::String,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadPredictionRequestResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadPredictionRequestResponse {}
 ///`ThreadPredictionResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
@@ -17119,11 +18610,104 @@ pub struct ThreadProjectUpdatedNotification {
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
 }
+///`ThreadQueueAddParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueAddParams {
+    #[serde(rename = "clientUserMessageId")]
+    pub client_user_message_id: ::std::string::String,
+    pub input: ::std::vec::Vec<UserInput>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadQueueAddResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueAddResponse {
+    #[serde(rename = "queuedSubmission")]
+    pub queued_submission: QueuedSubmission,
+}
 ///`ThreadQueueChangedNotification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadQueueChangedNotification {
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
+}
+///`ThreadQueueDeleteParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueDeleteParams {
+    #[serde(rename = "queuedSubmissionId")]
+    pub queued_submission_id: ::std::string::String,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadQueueDeleteResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueDeleteResponse {
+    pub deleted: bool,
+}
+///`ThreadQueueListParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueListParams {
+    ///Opaque pagination cursor returned by a previous call.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cursor: ::std::option::Option<::std::string::String>,
+    ///Optional page size; defaults to the standard thread-list page size.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadQueueListResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueListResponse {
+    pub data: ::std::vec::Vec<QueuedSubmission>,
+    ///Opaque cursor for the next page, or `null` when no submissions remain.
+    #[serde(
+        rename = "nextCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_cursor: ::std::option::Option<::std::string::String>,
+}
+///`ThreadQueueReorderParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueReorderParams {
+    #[serde(rename = "queuedSubmissionIds")]
+    pub queued_submission_ids: ::std::vec::Vec<::std::string::String>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadQueueReorderResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadQueueReorderResponse {}
+///`ThreadQueueStartParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueStartParams {
+    #[serde(
+        rename = "queuedSubmissionId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub queued_submission_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadQueueStartResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueStartResponse {
+    pub turn: Turn,
+}
+///`ThreadQueueUpdateParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueUpdateParams {
+    pub input: ::std::vec::Vec<UserInput>,
+    #[serde(rename = "queuedSubmissionId")]
+    pub queued_submission_id: ::std::string::String,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadQueueUpdateResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadQueueUpdateResponse {
+    #[serde(rename = "queuedSubmission")]
+    pub queued_submission: QueuedSubmission,
 }
 ///`ThreadReadParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -17140,6 +18724,12 @@ pub struct ThreadReadParams {
 ///`ThreadReadResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadReadResponse {
+    ///Local receipt. Null means this thread's durable read state is unavailable.
+    #[serde(
+        rename = "readState",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub read_state: ::std::option::Option<ThreadReadState>,
     pub thread: Thread,
 }
 ///The first unread position in a durable local thread. A null position means read. The opaque revision guards edits against activity or marks the caller has not seen.
@@ -17208,6 +18798,54 @@ impl ::std::str::FromStr for ThreadReadStateOperation {
         Ok(Self::from(value))
     }
 }
+///`ThreadReadStateUpdateParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadReadStateUpdateParams {
+    ///Revision of the row or transcript actually seen. Conflicts require a fresh user action.
+    #[serde(rename = "expectedRevision")]
+    pub expected_revision: ::std::string::String,
+    pub operation: ThreadReadStateOperation,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadReadStateUpdateResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadReadStateUpdateResponse {
+    #[serde(rename = "readState")]
+    pub read_state: ThreadReadState,
+}
+///EXPERIMENTAL - append audio input to thread realtime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadRealtimeAppendAudioParams {
+    pub audio: ThreadRealtimeAudioChunk,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///EXPERIMENTAL - response for appending realtime audio input.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadRealtimeAppendAudioResponse {}
+///EXPERIMENTAL - append speakable text to thread realtime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadRealtimeAppendSpeechParams {
+    pub text: ::std::string::String,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///EXPERIMENTAL - response for appending realtime speech.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadRealtimeAppendSpeechResponse {}
+///EXPERIMENTAL - append text input to thread realtime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadRealtimeAppendTextParams {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<ConversationTextRole>,
+    pub text: ::std::string::String,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///EXPERIMENTAL - response for appending realtime text input.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadRealtimeAppendTextResponse {}
 ///EXPERIMENTAL - thread realtime audio chunk.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadRealtimeAudioChunk {
@@ -17336,6 +18974,14 @@ pub struct ThreadRealtimeItemTranscriptDeltaNotification {
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
 }
+///EXPERIMENTAL - list voices supported by thread realtime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadRealtimeListVoicesParams {}
+///EXPERIMENTAL - response for listing supported realtime voices.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadRealtimeListVoicesResponse {
+    pub voices: RealtimeVoicesList,
+}
 ///EXPERIMENTAL - streamed output audio emitted by thread realtime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadRealtimeOutputAudioDeltaNotification {
@@ -17407,6 +19053,112 @@ impl ::std::str::FromStr for ThreadRealtimeSessionOutcome {
         Ok(Self::from(value))
     }
 }
+///EXPERIMENTAL - start a thread-scoped realtime session.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadRealtimeStartParams {
+    ///Relays public reasoning summaries as quiet context for realtime V3 delegations. Defaults to false.
+    #[serde(
+        rename = "backendReasoningStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub backend_reasoning_status: ::std::option::Option<bool>,
+    ///Leaves Codex response handoffs to the client's explicit append calls instead of forwarding them automatically. Defaults to false.
+    #[serde(
+        rename = "clientManagedHandoffs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_managed_handoffs: ::std::option::Option<bool>,
+    ///Overrides BEM channel prefixes by `analysis`, `commentary`, or `final`. Omitted channels retain their default uppercase bracketed prefixes.
+    #[serde(
+        rename = "codexResponseHandoffChannelPrefixes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub codex_response_handoff_channel_prefixes: ::std::option::Option<
+        ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    >,
+    ///Selects how automatic Codex responses are routed in Frameless Bidi sessions. Omitted values default to `thinking`. Realtime V1 and V2 ignore this setting.
+    #[serde(
+        rename = "codexResponseHandoffMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub codex_response_handoff_mode: ::std::option::Option<CodexResponseHandoffMode>,
+    ///Optional prefix added to automatic Codex response items when `codexResponsesAsItems` is true.
+    #[serde(
+        rename = "codexResponseItemPrefix",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub codex_response_item_prefix: ::std::option::Option<::std::string::String>,
+    ///Sends automatic Codex responses as realtime conversation items instead of handoff appends.
+    #[serde(
+        rename = "codexResponsesAsItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub codex_responses_as_items: ::std::option::Option<bool>,
+    ///Controls whether a realtime V3 delegation produces an acknowledgement filler. Omitted values preserve the Realtime API's default behavior.
+    #[serde(
+        rename = "delegationAckFiller",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delegation_ack_filler: ::std::option::Option<bool>,
+    ///Routes any transcript tail remaining at session end through Codex. Defaults to false. TODO: Remove this rollout knob once transcript-tail flushing is always enabled.
+    #[serde(
+        rename = "flushTranscriptTailOnSessionEnd",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub flush_transcript_tail_on_session_end: ::std::option::Option<bool>,
+    ///Set to false to start without Codex's startup context. Omitted or null includes it.
+    #[serde(
+        rename = "includeStartupContext",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub include_startup_context: ::std::option::Option<bool>,
+    ///Adds complete role-bearing text items to the initial Frameless Bidi session history. This is only supported by realtime V3 and is sent during session startup. Requests are limited to 128 items and 8,192 estimated text tokens in total.
+    #[serde(
+        rename = "initialItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub initial_items: ::std::option::Option<::std::vec::Vec<ThreadRealtimeInitialItem>>,
+    ///Overrides the configured realtime model for this session only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub model: ::std::option::Option<::std::string::String>,
+    ///Selects text or audio output for the realtime session. Transport and voice stay independent so clients can choose how they connect separately from what the model emits.
+    #[serde(rename = "outputModality")]
+    pub output_modality: RealtimeOutputModality,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prompt: ::std::option::Option<::std::string::String>,
+    ///Developer instructions given to the backing Codex model when this realtime session ends.
+    #[serde(
+        rename = "realtimeEndInstructions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub realtime_end_instructions: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "realtimeSessionId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub realtime_session_id: ::std::option::Option<::std::string::String>,
+    ///Developer instructions given to the backing Codex model when this realtime session starts.
+    #[serde(
+        rename = "realtimeStartInstructions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub realtime_start_instructions: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub transport: ::std::option::Option<ThreadRealtimeStartTransport>,
+    ///Overrides the configured realtime protocol version for this session only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<RealtimeConversationVersion>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub voice: ::std::option::Option<RealtimeVoice>,
+}
+///EXPERIMENTAL - response for starting thread realtime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadRealtimeStartResponse {}
 ///EXPERIMENTAL - transport used by thread realtime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
@@ -17442,6 +19194,15 @@ pub struct ThreadRealtimeStartedNotification {
     pub thread_id: ::std::string::String,
     pub version: RealtimeConversationVersion,
 }
+///EXPERIMENTAL - stop thread realtime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadRealtimeStopParams {
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///EXPERIMENTAL - response for stopping thread realtime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadRealtimeStopResponse {}
 ///EXPERIMENTAL - flat transcript delta emitted whenever realtime transcript text changes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadRealtimeTranscriptDeltaNotification {
@@ -17578,6 +19339,15 @@ pub struct ThreadResumeParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub exclude_turns: ::std::option::Option<bool>,
+    ///[UNSTABLE] FOR CODEX CLOUD - DO NOT USE. If specified, the thread will be resumed with the provided history instead of loaded from disk.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub history: ::std::option::Option<::std::vec::Vec<ResponseItem>>,
+    ///When present, include a `thread/turns/list` page in the resume response so clients can bootstrap recent turns without a second request.
+    #[serde(
+        rename = "initialTurnsPage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub initial_turns_page: ::std::option::Option<ThreadResumeInitialTurnsPageParams>,
     ///Configuration overrides for the resumed thread, if any.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
@@ -17586,9 +19356,21 @@ pub struct ThreadResumeParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub model_provider: ::std::option::Option<::std::string::String>,
+    ///[UNSTABLE] Specify the rollout path to resume from. If specified for a non-running thread, the thread_id param will be ignored. If thread_id identifies a running thread, the path must match the active rollout path.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub path: ::std::option::Option<::std::string::String>,
+    ///Named profile id for the resumed thread. Cannot be combined with `sandbox`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<::std::string::String>,
     ///@deprecated `friendly` and `pragmatic` no longer select a style. Changing this does not rewrite the thread's existing instructions.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub personality: ::std::option::Option<Personality>,
+    ///Replace the thread's runtime workspace roots. Paths must be absolute.
+    #[serde(
+        rename = "runtimeWorkspaceRoots",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub runtime_workspace_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sandbox: ::std::option::Option<SandboxMode>,
     #[serde(
@@ -17602,6 +19384,12 @@ pub struct ThreadResumeParams {
 ///`ThreadResumeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadResumeResponse {
+    ///Named or implicit built-in profile that produced the active permissions, when known.
+    #[serde(
+        rename = "activePermissionProfile",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub active_permission_profile: ::std::option::Option<ActivePermissionProfile>,
     #[serde(rename = "approvalPolicy")]
     pub approval_policy: AskForApproval,
     ///Reviewer currently used for approval requests on this thread.
@@ -17618,16 +19406,24 @@ pub struct ThreadResumeResponse {
     #[serde(
         rename = "disabledPluginIds",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub disabled_plugin_ids: ::std::vec::Vec<::std::string::String>,
+    pub disabled_plugin_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    ///`thread/turns/list` page returned when requested by `initialTurnsPage`.
+    #[serde(
+        rename = "initialTurnsPage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub initial_turns_page: ::std::option::Option<TurnsPage>,
     ///Environment-native paths to instruction source files currently loaded for this thread.
     #[serde(
         rename = "instructionSources",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instruction_sources: ::std::vec::Vec<LegacyAppPathString>,
+    pub instruction_sources: ::std::option::Option<::std::vec::Vec<LegacyAppPathString>>,
     /**Opaque cursor for hydrating paginated items backwards.
 
 Pass this as `cursor` to `thread/items/list` with `sortDirection: "desc"`. The first page includes the item identified by the cursor.*/
@@ -17639,11 +19435,25 @@ Pass this as `cursor` to `thread/items/list` with `sortDirection: "desc"`. The f
     pub model: ::std::string::String,
     #[serde(rename = "modelProvider")]
     pub model_provider: ::std::string::String,
+    ///@deprecated Always `explicitRequestOnly`. Use `reasoningEffort` for Ultra behavior.
+    #[serde(
+        rename = "multiAgentMode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_agent_mode: ::std::option::Option<MultiAgentMode>,
     #[serde(
         rename = "reasoningEffort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reasoning_effort: ::std::option::Option<ReasoningEffort>,
+    ///Thread-scoped runtime workspace roots used to materialize `:workspace_roots`.
+    #[serde(
+        rename = "runtimeWorkspaceRoots",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub runtime_workspace_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
     ///Legacy sandbox policy retained for compatibility. Experimental clients should prefer `activePermissionProfile` for profile provenance.
     pub sandbox: SandboxPolicy,
     #[serde(
@@ -17699,6 +19509,96 @@ Pass this as `cursor` to `thread/turns/list` with `sortDirection: "desc"`. The f
 pub struct ThreadRevertedNotification {
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
+}
+///One visible message occurrence returned by [`ThreadSearchOccurrencesResponse`].
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadSearchOccurrence {
+    #[serde(rename = "itemId")]
+    pub item_id: ::std::string::String,
+    pub snippet: ::std::string::String,
+    ///Match range within `snippet`, in UTF-16 code units.
+    #[serde(rename = "snippetMatchRange")]
+    pub snippet_match_range: ThreadSearchTextRange,
+    ///Opaque inclusive cursor accepted by `thread/turns/list` for this turn.
+    #[serde(rename = "turnCursor")]
+    pub turn_cursor: ::std::string::String,
+    #[serde(rename = "turnId")]
+    pub turn_id: ::std::string::String,
+}
+///Parameters for searching visible message occurrences within one paginated thread.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadSearchOccurrencesParams {
+    ///Opaque cursor returned by a previous call for the same thread and search term.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cursor: ::std::option::Option<::std::string::String>,
+    ///Optional occurrence page size.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    ///Case-insensitive literal substring to find in visible user messages and both partial and final assistant answers.
+    #[serde(rename = "searchTerm")]
+    pub search_term: ::std::string::String,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadSearchOccurrencesResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadSearchOccurrencesResponse {
+    ///Occurrences in chronological message order.
+    pub data: ::std::vec::Vec<ThreadSearchOccurrence>,
+    ///Opaque cursor to continue after the last returned occurrence.
+    #[serde(
+        rename = "nextCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_cursor: ::std::option::Option<::std::string::String>,
+}
+///`ThreadSearchParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadSearchParams {
+    ///Optional archived filter; when set to true, only archived threads are returned. If false or null, only non-archived threads are returned.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub archived: ::std::option::Option<bool>,
+    ///Opaque pagination cursor returned by a previous call.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cursor: ::std::option::Option<::std::string::String>,
+    ///Optional page size; defaults to a reasonable server-side value.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    ///Required substring/full-text query for thread search.
+    #[serde(rename = "searchTerm")]
+    pub search_term: ::std::string::String,
+    ///Optional sort direction; defaults to descending (newest first).
+    #[serde(
+        rename = "sortDirection",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sort_direction: ::std::option::Option<SortDirection>,
+    ///Optional sort key; defaults to created_at.
+    #[serde(rename = "sortKey", skip_serializing_if = "::std::option::Option::is_none")]
+    pub sort_key: ::std::option::Option<ThreadSearchSortKey>,
+    ///Optional source filter; when set, only sessions from these source kinds are returned. When omitted or empty, defaults to interactive sources.
+    #[serde(
+        rename = "sourceKinds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub source_kinds: ::std::option::Option<::std::vec::Vec<ThreadSourceKind>>,
+}
+///`ThreadSearchResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadSearchResponse {
+    ///Opaque cursor to pass as `cursor` when reversing `sortDirection`. This is only populated when the page contains at least one thread. Use it with the opposite `sortDirection`; for timestamp sorts it anchors at the start of the page timestamp so same-second updates are not skipped.
+    #[serde(
+        rename = "backwardsCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub backwards_cursor: ::std::option::Option<::std::string::String>,
+    pub data: ::std::vec::Vec<ThreadSearchResult>,
+    ///Opaque cursor to pass to the next call to continue after the last item. if None, there are no more items to return.
+    #[serde(
+        rename = "nextCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_cursor: ::std::option::Option<::std::string::String>,
 }
 ///`ThreadSearchResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -17766,6 +19666,14 @@ impl ::std::str::FromStr for ThreadSearchSortKey {
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
+}
+///UTF-16 code-unit range within `snippet`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadSearchTextRange {
+    ///Exclusive UTF-16 code-unit offset.
+    pub end: u32,
+    ///Inclusive UTF-16 code-unit offset.
+    pub start: u32,
 }
 ///An independently persisted, user-visible thread section.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -17898,14 +19806,23 @@ pub struct ThreadSettings {
     #[serde(
         rename = "disabledPluginIds",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub disabled_plugin_ids: ::std::vec::Vec<::std::string::String>,
+    pub disabled_plugin_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effort: ::std::option::Option<ReasoningEffort>,
     pub model: ::std::string::String,
     #[serde(rename = "modelProvider")]
     pub model_provider: ::std::string::String,
+    ///@deprecated Always `explicitRequestOnly`. Use `effort` for Ultra behavior.
+    #[serde(
+        rename = "multiAgentMode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_agent_mode: ::std::option::Option<MultiAgentMode>,
     ///@deprecated Reports the saved setting; `friendly` and `pragmatic` no longer select a style.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub personality: ::std::option::Option<Personality>,
@@ -17919,6 +19836,79 @@ pub struct ThreadSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ReasoningSummary>,
 }
+///`ThreadSettingsUpdateParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadSettingsUpdateParams {
+    ///Override the approval policy for subsequent turns.
+    #[serde(
+        rename = "approvalPolicy",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub approval_policy: ::std::option::Option<AskForApproval>,
+    ///Override where approval requests are routed for subsequent turns.
+    #[serde(
+        rename = "approvalsReviewer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub approvals_reviewer: ::std::option::Option<ApprovalsReviewer>,
+    /**EXPERIMENTAL - Set a pre-set collaboration mode for subsequent turns.
+
+For `collaboration_mode.settings.developer_instructions`, `null` means "use the built-in instructions for the selected mode".*/
+    #[serde(
+        rename = "collaborationMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub collaboration_mode: ::std::option::Option<CollaborationMode>,
+    ///Override the working directory for subsequent turns.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cwd: ::std::option::Option<::std::string::String>,
+    ///Replace this thread's disabled plugin IDs. Omitted/null preserves the list; [] clears it.
+    #[serde(
+        rename = "disabledPluginIds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub disabled_plugin_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    ///Override the reasoning effort for subsequent turns.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub effort: ::std::option::Option<ReasoningEffort>,
+    ///Override the model for subsequent turns.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub model: ::std::option::Option<::std::string::String>,
+    ///@deprecated Ignored. Use `effort: "ultra"` for proactive multi-agent behavior.
+    #[serde(
+        rename = "multiAgentMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_agent_mode: ::std::option::Option<MultiAgentMode>,
+    ///Select a named permissions profile id for subsequent turns. Cannot be combined with `sandboxPolicy`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<::std::string::String>,
+    ///@deprecated `friendly` and `pragmatic` no longer select a style. Changing this does not rewrite the thread's existing instructions.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub personality: ::std::option::Option<Personality>,
+    ///Override the sandbox policy for subsequent turns.
+    #[serde(
+        rename = "sandboxPolicy",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sandbox_policy: ::std::option::Option<SandboxPolicy>,
+    ///Override the service tier for subsequent turns. `null` clears the current service tier; omission leaves it unchanged.
+    #[serde(
+        rename = "serviceTier",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_tier: ::std::option::Option<::std::string::String>,
+    ///Override the reasoning summary for subsequent turns.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub summary: ::std::option::Option<ReasoningSummary>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///`ThreadSettingsUpdateResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct ThreadSettingsUpdateResponse {}
 ///`ThreadSettingsUpdatedNotification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadSettingsUpdatedNotification {
@@ -18142,6 +20132,12 @@ impl ::std::str::FromStr for ThreadSourceKind {
 ///`ThreadStartParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ThreadStartParams {
+    ///Allow a provider with an authoritative static model catalog to replace an unavailable requested model with its default.
+    #[serde(
+        rename = "allowProviderModelFallback",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub allow_provider_model_fallback: ::std::option::Option<bool>,
     #[serde(
         rename = "approvalPolicy",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -18164,13 +20160,47 @@ pub struct ThreadStartParams {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cwd: ::std::option::Option<::std::string::String>,
+    ///Initial Daybreak choice for this persistent thread. Omitted or null leaves it unset. This does not select a turn's `cyberAccessProgram` or grant access. Not supported for ephemeral threads.
+    #[serde(
+        rename = "daybreakEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub daybreak_enabled: ::std::option::Option<bool>,
     #[serde(
         rename = "developerInstructions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub developer_instructions: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "dynamicTools",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dynamic_tools: ::std::option::Option<::std::vec::Vec<DynamicToolSpec>>,
+    /**Optional sticky environments for this thread.
+
+Omitted selects the default environment when environment access is enabled. Empty disables environment access for turns that do not provide a turn override. Non-empty selects the first environment as the current turn environment.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub environments: ::std::option::Option<::std::vec::Vec<TurnEnvironmentParams>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral: ::std::option::Option<bool>,
+    ///If true, opt into emitting raw Responses API items on the event stream. This is for internal use only (e.g. Codex Cloud).
+    #[serde(
+        rename = "experimentalRawEvents",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub experimental_raw_events: ::std::option::Option<bool>,
+    ///Persisted thread history contract to use for this new thread.
+    #[serde(
+        rename = "historyMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub history_mode: ::std::option::Option<ThreadHistoryMode>,
+    ///Test-only experimental field used to validate experimental gating and schema filtering behavior in a stable way.
+    #[serde(
+        rename = "mockExperimentalField",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mock_experimental_field: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(
@@ -18178,11 +20208,40 @@ pub struct ThreadStartParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub model_provider: ::std::option::Option<::std::string::String>,
+    ///@deprecated Ignored. Use Ultra reasoning effort for proactive multi-agent behavior.
+    #[serde(
+        rename = "multiAgentMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_agent_mode: ::std::option::Option<MultiAgentMode>,
+    ///Named profile id for this thread. Cannot be combined with `sandbox`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<::std::string::String>,
     ///@deprecated `friendly` and `pragmatic` no longer select a style.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub personality: ::std::option::Option<Personality>,
+    ///Optional project identity for this new thread. Durable threads persist the assignment; ephemeral threads expose it only in live responses.
+    #[serde(
+        rename = "projectId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
+    ///Replace the thread's runtime workspace roots. Paths must be absolute.
+    #[serde(
+        rename = "runtimeWorkspaceRoots",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub runtime_workspace_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sandbox: ::std::option::Option<SandboxMode>,
+    ///Capability roots selected for this thread by the hosting platform.
+    #[serde(
+        rename = "selectedCapabilityRoots",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub selected_capability_roots: ::std::option::Option<
+        ::std::vec::Vec<SelectedCapabilityRoot>,
+    >,
     #[serde(
         rename = "serviceName",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -18208,6 +20267,12 @@ pub struct ThreadStartParams {
 ///`ThreadStartResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ThreadStartResponse {
+    ///Named or implicit built-in profile that produced the active permissions, when known.
+    #[serde(
+        rename = "activePermissionProfile",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub active_permission_profile: ::std::option::Option<ActivePermissionProfile>,
     #[serde(rename = "approvalPolicy")]
     pub approval_policy: AskForApproval,
     ///Reviewer currently used for approval requests on this thread.
@@ -18218,24 +20283,40 @@ pub struct ThreadStartResponse {
     #[serde(
         rename = "disabledPluginIds",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub disabled_plugin_ids: ::std::vec::Vec<::std::string::String>,
+    pub disabled_plugin_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     ///Environment-native paths to instruction source files currently loaded for this thread.
     #[serde(
         rename = "instructionSources",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instruction_sources: ::std::vec::Vec<LegacyAppPathString>,
+    pub instruction_sources: ::std::option::Option<::std::vec::Vec<LegacyAppPathString>>,
     pub model: ::std::string::String,
     #[serde(rename = "modelProvider")]
     pub model_provider: ::std::string::String,
+    ///@deprecated Always `explicitRequestOnly`. Use `reasoningEffort` for Ultra behavior.
+    #[serde(
+        rename = "multiAgentMode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_agent_mode: ::std::option::Option<MultiAgentMode>,
     #[serde(
         rename = "reasoningEffort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reasoning_effort: ::std::option::Option<ReasoningEffort>,
+    ///Thread-scoped runtime workspace roots used to materialize `:workspace_roots`.
+    #[serde(
+        rename = "runtimeWorkspaceRoots",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub runtime_workspace_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
     ///Legacy sandbox policy retained for compatibility. Experimental clients should prefer `activePermissionProfile` for profile provenance.
     pub sandbox: SandboxPolicy,
     #[serde(
@@ -18376,6 +20457,33 @@ pub enum ThreadTimelineEntry {
     /// unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
+}
+///EXPERIMENTAL - list ordinary and realtime thread history in rollout order.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadTimelineListParams {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cursor: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+}
+///EXPERIMENTAL - a bounded timeline page with its resolved opening voice state.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ThreadTimelineListResponse {
+    #[serde(
+        rename = "activeRealtimeSessionAtPageStart",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub active_realtime_session_at_page_start: ::std::option::Option<
+        ::std::string::String,
+    >,
+    pub data: ::std::vec::Vec<ThreadTimelineEntry>,
+    #[serde(
+        rename = "nextCursor",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_cursor: ::std::option::Option<::std::string::String>,
 }
 ///`ThreadTokenUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -18600,8 +20708,12 @@ pub struct ThreadUsageBreakdownGroup {
 ///`TokenUsageBreakdown`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TokenUsageBreakdown {
-    #[serde(rename = "cacheWriteInputTokens", default)]
-    pub cache_write_input_tokens: i64,
+    #[serde(
+        rename = "cacheWriteInputTokens",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cache_write_input_tokens: ::std::option::Option<i64>,
     #[serde(rename = "cachedInputTokens")]
     pub cached_input_tokens: i64,
     #[serde(rename = "inputTokens")]
@@ -18734,10 +20846,18 @@ pub struct ToolRequestUserInputParams {
 pub struct ToolRequestUserInputQuestion {
     pub header: ::std::string::String,
     pub id: ::std::string::String,
-    #[serde(rename = "isOther", default)]
-    pub is_other: bool,
-    #[serde(rename = "isSecret", default)]
-    pub is_secret: bool,
+    #[serde(
+        rename = "isOther",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_other: ::std::option::Option<bool>,
+    #[serde(
+        rename = "isSecret",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_secret: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<::std::vec::Vec<ToolRequestUserInputOption>>,
     pub question: ::std::string::String,
@@ -18779,8 +20899,12 @@ pub struct Turn {
     ///Thread items currently included in this turn payload.
     pub items: ::std::vec::Vec<ThreadItem>,
     ///Describes how much of `items` has been loaded for this turn.
-    #[serde(rename = "itemsView", default = "defaults::turn_items_view")]
-    pub items_view: TurnItemsView,
+    #[serde(
+        rename = "itemsView",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub items_view: ::std::option::Option<TurnItemsView>,
     ///ID of the first turn in the chain of work that led to this turn. Pass this as `rootTurnId` when starting work on behalf of this turn. May be null in older history or a `review/start` response.
     #[serde(
         rename = "rootTurnId",
@@ -19006,9 +21130,111 @@ pub struct TurnPlanUpdatedNotification {
     #[serde(rename = "turnId")]
     pub turn_id: ::std::string::String,
 }
+///Experimental settings changes for one running turn, not future turns. Unsupported fields are rejected rather than silently ignored. Any live task kind may accept publication. Child sessions and consumers of frozen initial settings are unchanged.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TurnSettingsUpdateParams {
+    ///Changes the active turn's reviewer without changing future thread settings. Already captured steps and pending approvals retain their original reviewer.
+    #[serde(
+        rename = "approvalsReviewer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub approvals_reviewer: ::std::option::Option<ApprovalsReviewer>,
+    ///Omission or `null` leaves the effort unchanged.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub effort: ::std::option::Option<ReasoningEffort>,
+    ///Omission or `null` leaves the model unchanged.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub model: ::std::option::Option<::std::string::String>,
+    ///`null` clears the requested tier; omission leaves it unchanged.
+    #[serde(
+        rename = "serviceTier",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_tier: ::std::option::Option<::std::string::String>,
+    ///Omission or `null` leaves the summary preference unchanged.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub summary: ::std::option::Option<ReasoningSummary>,
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
+    #[serde(rename = "turnId")]
+    pub turn_id: ::std::string::String,
+}
+///`TurnSettingsUpdateResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TurnSettingsUpdateResponse {
+    pub status: TurnSettingsUpdateStatus,
+}
+///`TurnSettingsUpdateStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TurnSettingsUpdateStatus {
+    ///Published for subsequent captures, even if the values were unchanged. Already captured steps are unchanged; a later inference is not guaranteed.
+    #[serde(rename = "applied")]
+    Applied,
+    ///No matching live task remained available for publication.
+    #[serde(rename = "targetUnavailable")]
+    TargetUnavailable,
+    /// A value this version of the SDK does not know (sent by a newer
+    /// runtime), kept as received so it serialises back unchanged.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl TurnSettingsUpdateStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Applied => "applied",
+            Self::TargetUnavailable => "targetUnavailable",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for TurnSettingsUpdateStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for TurnSettingsUpdateStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "applied" => Self::Applied,
+            "targetUnavailable" => Self::TargetUnavailable,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TurnSettingsUpdateStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for TurnSettingsUpdateStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
 ///`TurnStartParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TurnStartParams {
+    ///Optional client-provided context fragments keyed by an opaque source identifier.
+    #[serde(
+        rename = "additionalContext",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub additional_context: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, AdditionalContextEntry>,
+    >,
     ///Override the approval policy for this turn and subsequent turns.
     #[serde(
         rename = "approvalPolicy",
@@ -19026,9 +21252,23 @@ pub struct TurnStartParams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_user_message_id: ::std::option::Option<::std::string::String>,
+    /**EXPERIMENTAL - Set a pre-set collaboration mode. Takes precedence over model, reasoning_effort, and developer instructions if set.
+
+For `collaboration_mode.settings.developer_instructions`, `null` means "use the built-in instructions for the selected mode".*/
+    #[serde(
+        rename = "collaborationMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub collaboration_mode: ::std::option::Option<CollaborationMode>,
     ///Override the working directory for this turn and subsequent turns.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cwd: ::std::option::Option<::std::string::String>,
+    ///EXPERIMENTAL - Request an authorized cyber program for this turn. Omission preserves automatic behavior. This does not grant access.
+    #[serde(
+        rename = "cyberAccessProgram",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cyber_access_program: ::std::option::Option<CyberAccessProgram>,
     ///Replace this thread's disabled plugin IDs. Omitted/null preserves the list; [] clears it.
     #[serde(
         rename = "disabledPluginIds",
@@ -19040,10 +21280,21 @@ pub struct TurnStartParams {
     ///Override the reasoning effort for this turn and subsequent turns.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effort: ::std::option::Option<ReasoningEffort>,
+    /**Optional environments for this turn and subsequent turns.
+
+Omitted uses the thread sticky environments. Empty disables environment access for this turn. Non-empty selects the first environment as the current turn environment for this turn.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub environments: ::std::option::Option<::std::vec::Vec<TurnEnvironmentParams>>,
     pub input: ::std::vec::Vec<UserInput>,
     ///Override the model for this turn and subsequent turns.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
+    ///@deprecated Ignored. Use `effort: "ultra"` for proactive multi-agent behavior.
+    #[serde(
+        rename = "multiAgentMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_agent_mode: ::std::option::Option<MultiAgentMode>,
     ///Optional JSON Schema used to constrain the final assistant message for this turn.
     #[serde(
         rename = "outputSchema",
@@ -19058,9 +21309,24 @@ Set this when starting work on behalf of another turn, such as delegated work in
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub parent_turn_id: ::std::option::Option<::std::string::String>,
+    ///Select a named permissions profile id for this turn and subsequent turns. Cannot be combined with `sandboxPolicy`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<::std::string::String>,
     ///@deprecated `friendly` and `pragmatic` no longer select a style. Changing this does not rewrite the thread's existing instructions.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub personality: ::std::option::Option<Personality>,
+    /**Optional metadata to enrich Codex's ResponsesAPI turn metadata.
+
+Entries are flattened into the JSON string sent as `client_metadata["x-codex-turn-metadata"]` on ResponsesAPI HTTP and websocket requests.
+
+They are not sent as top-level ResponsesAPI `client_metadata` keys, and reserved keys such as `session_id`, `thread_id`, `turn_id`, and `window_id` cannot be overridden.*/
+    #[serde(
+        rename = "responsesapiClientMetadata",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub responsesapi_client_metadata: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
     /**ID of the first turn in the chain of work that led to this new turn.
 
 When setting `parentTurnId`, set this to the parent turn's `rootTurnId` when known. This keeps descendant work attributed to the original turn. If omitted, the new turn becomes its own root. Ignored when this request adds input to an active turn.*/
@@ -19069,6 +21335,12 @@ When setting `parentTurnId`, set this to the parent turn's `rootTurnId` when kno
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub root_turn_id: ::std::option::Option<::std::string::String>,
+    ///Replace the thread's runtime workspace roots for this turn and subsequent turns. Paths must be absolute.
+    #[serde(
+        rename = "runtimeWorkspaceRoots",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub runtime_workspace_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
     ///Override the sandbox policy for this turn and subsequent turns.
     #[serde(
         rename = "sandboxPolicy",
@@ -19184,6 +21456,14 @@ impl ::std::str::FromStr for TurnStatus {
 ///`TurnSteerParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TurnSteerParams {
+    ///Optional client-provided context fragments keyed by an opaque source identifier.
+    #[serde(
+        rename = "additionalContext",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub additional_context: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, AdditionalContextEntry>,
+    >,
     #[serde(
         rename = "clientUserMessageId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -19193,6 +21473,18 @@ pub struct TurnSteerParams {
     #[serde(rename = "expectedTurnId")]
     pub expected_turn_id: ::std::string::String,
     pub input: ::std::vec::Vec<UserInput>,
+    /**Optional metadata to enrich Codex's ResponsesAPI turn metadata.
+
+Entries are flattened into the JSON string sent as `client_metadata["x-codex-turn-metadata"]` on ResponsesAPI HTTP and websocket requests.
+
+They are not sent as top-level ResponsesAPI `client_metadata` keys, and reserved keys such as `session_id`, `thread_id`, `turn_id`, and `window_id` cannot be overridden.*/
+    #[serde(
+        rename = "responsesapiClientMetadata",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub responsesapi_client_metadata: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
 }
@@ -19236,8 +21528,8 @@ pub enum UserInput {
     Text {
         text: ::std::string::String,
         ///UI-defined spans within `text` used to render or persist special elements.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        text_elements: ::std::vec::Vec<TextElement>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        text_elements: ::std::option::Option<::std::vec::Vec<TextElement>>,
     },
     #[serde(rename = "image")]
     Image {
@@ -19272,6 +21564,376 @@ pub enum UserInput {
     /// unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
+}
+///Cancels a native verification RPC issued on this connection, not an elicitation. Use a fresh request ID for each operation and a distinct ID for this cancellation RPC.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UserVerificationCancelParams {
+    #[serde(rename = "requestId")]
+    pub request_id: RequestId,
+}
+///Acknowledges the cancellation signal; native work may still be finishing. Unknown or finished requests are a no-op, and completed effects are not rolled back.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct UserVerificationCancelResponse {}
+///`UserVerificationCancellationReason`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum UserVerificationCancellationReason {
+    #[serde(rename = "userCancelled")]
+    UserCancelled,
+    #[serde(rename = "interrupted")]
+    Interrupted,
+    /// A value this version of the SDK does not know (sent by a newer
+    /// runtime), kept as received so it serialises back unchanged.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl UserVerificationCancellationReason {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserCancelled => "userCancelled",
+            Self::Interrupted => "interrupted",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for UserVerificationCancellationReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for UserVerificationCancellationReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "userCancelled" => Self::UserCancelled,
+            "interrupted" => Self::Interrupted,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UserVerificationCancellationReason {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for UserVerificationCancellationReason {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+///`UserVerificationDeleteParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UserVerificationDeleteParams {}
+///`UserVerificationDeleteResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+pub struct UserVerificationDeleteResponse {}
+///`UserVerificationEnrollParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UserVerificationEnrollParams {}
+///Public metadata for a created or reused local credential. The caller completes backend registration; this response does not establish server enrollment. Older app-servers omit the metadata fields; callers must check both before registration.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct UserVerificationEnrollResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub algorithm: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "credentialId")]
+    pub credential_id: ::std::string::String,
+    ///Unpadded base64url of the SubjectPublicKeyInfo DER encoding.
+    #[serde(
+        rename = "publicKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub public_key: ::std::option::Option<::std::string::String>,
+}
+///Closed error categories; native diagnostic payloads must not cross this boundary.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", content = "reason")]
+pub enum UserVerificationErrorDetails {
+    #[serde(rename = "invalidRequest")]
+    InvalidRequest(UserVerificationInvalidRequestReason),
+    #[serde(rename = "unavailable")]
+    Unavailable(UserVerificationUnavailableReason),
+    #[serde(rename = "cancelled")]
+    Cancelled(UserVerificationCancellationReason),
+    #[serde(rename = "failed")]
+    Failed(UserVerificationFailureReason),
+    /// A variant this version of the SDK does not know (sent by a newer
+    /// runtime), kept as the raw JSON value so it serialises back
+    /// unchanged.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<UserVerificationInvalidRequestReason>
+for UserVerificationErrorDetails {
+    fn from(value: UserVerificationInvalidRequestReason) -> Self {
+        Self::InvalidRequest(value)
+    }
+}
+impl ::std::convert::From<UserVerificationUnavailableReason>
+for UserVerificationErrorDetails {
+    fn from(value: UserVerificationUnavailableReason) -> Self {
+        Self::Unavailable(value)
+    }
+}
+impl ::std::convert::From<UserVerificationCancellationReason>
+for UserVerificationErrorDetails {
+    fn from(value: UserVerificationCancellationReason) -> Self {
+        Self::Cancelled(value)
+    }
+}
+impl ::std::convert::From<UserVerificationFailureReason>
+for UserVerificationErrorDetails {
+    fn from(value: UserVerificationFailureReason) -> Self {
+        Self::Failed(value)
+    }
+}
+///`UserVerificationFailureReason`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum UserVerificationFailureReason {
+    #[serde(rename = "authenticationFailed")]
+    AuthenticationFailed,
+    #[serde(rename = "timeout")]
+    Timeout,
+    #[serde(rename = "providerError")]
+    ProviderError,
+    #[serde(rename = "serviceError")]
+    ServiceError,
+    /// A value this version of the SDK does not know (sent by a newer
+    /// runtime), kept as received so it serialises back unchanged.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl UserVerificationFailureReason {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthenticationFailed => "authenticationFailed",
+            Self::Timeout => "timeout",
+            Self::ProviderError => "providerError",
+            Self::ServiceError => "serviceError",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for UserVerificationFailureReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for UserVerificationFailureReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "authenticationFailed" => Self::AuthenticationFailed,
+            "timeout" => Self::Timeout,
+            "providerError" => Self::ProviderError,
+            "serviceError" => Self::ServiceError,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UserVerificationFailureReason {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for UserVerificationFailureReason {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+///`UserVerificationInvalidRequestReason`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum UserVerificationInvalidRequestReason {
+    #[serde(rename = "invalidParams")]
+    InvalidParams,
+    /// A value this version of the SDK does not know (sent by a newer
+    /// runtime), kept as received so it serialises back unchanged.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl UserVerificationInvalidRequestReason {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidParams => "invalidParams",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for UserVerificationInvalidRequestReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for UserVerificationInvalidRequestReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalidParams" => Self::InvalidParams,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UserVerificationInvalidRequestReason {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for UserVerificationInvalidRequestReason {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+///A signature over the exact decoded challenge. The verifier validates and consumes it.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UserVerificationProof {
+    #[serde(rename = "credentialId")]
+    pub credential_id: ::std::string::String,
+    ///Unpadded base64url DER ECDSA signature using P-256 and SHA-256.
+    pub signature: ::std::string::String,
+}
+///The error object inside the normal JSON-RPC envelope.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UserVerificationRpcError {
+    pub code: i64,
+    pub data: UserVerificationErrorDetails,
+    pub message: ::std::string::String,
+}
+///`UserVerificationStatusParams`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UserVerificationStatusParams {}
+///Local readiness only; this neither prompts nor queries server registration.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UserVerificationStatusResponse {
+    #[serde(
+        rename = "credentialId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub credential_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "unavailableMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unavailable_message: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "unavailableReason",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unavailable_reason: ::std::option::Option<UserVerificationUnavailableReason>,
+}
+///`UserVerificationUnavailableReason`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum UserVerificationUnavailableReason {
+    #[serde(rename = "credentialMissing")]
+    CredentialMissing,
+    #[serde(rename = "biometricsUnavailable")]
+    BiometricsUnavailable,
+    #[serde(rename = "providerUnavailable")]
+    ProviderUnavailable,
+    /// A value this version of the SDK does not know (sent by a newer
+    /// runtime), kept as received so it serialises back unchanged.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl UserVerificationUnavailableReason {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CredentialMissing => "credentialMissing",
+            Self::BiometricsUnavailable => "biometricsUnavailable",
+            Self::ProviderUnavailable => "providerUnavailable",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for UserVerificationUnavailableReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for UserVerificationUnavailableReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "credentialMissing" => Self::CredentialMissing,
+            "biometricsUnavailable" => Self::BiometricsUnavailable,
+            "providerUnavailable" => Self::ProviderUnavailable,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UserVerificationUnavailableReason {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for UserVerificationUnavailableReason {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+///Local signing primitive, independent of any pending elicitation.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UserVerificationVerifyParams {
+    ///Unpadded base64url encoding of 1–4096 challenge bytes.
+    pub challenge: ::std::string::String,
+    ///Additional display context; at most 4096 UTF-8 bytes.
+    pub description: ::std::string::String,
+    ///Display context already approved by the UI; 1–256 UTF-8 bytes.
+    pub title: ::std::string::String,
+}
+///`UserVerificationVerifyResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct UserVerificationVerifyResponse {
+    pub proof: UserVerificationProof,
 }
 ///Controls output length/detail on GPT-5 models via the Responses API. Serialized with lowercase values to match the OpenAI API.
 #[derive(
@@ -19894,39 +22556,6 @@ impl ::std::str::FromStr for WriteStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
-    }
-}
-/// Generation of default values for serde.
-pub mod defaults {
-    pub(super) fn default_bool<const V: bool>() -> bool {
-        V
-    }
-    pub(super) fn command_execution_request_approval_params_kind() -> super::CommandExecutionApprovalKind {
-        super::CommandExecutionApprovalKind::Command
-    }
-    pub(super) fn hook_run_summary_source() -> super::HookSource {
-        super::HookSource::Unknown
-    }
-    pub(super) fn model_input_modalities() -> ::std::vec::Vec<super::InputModality> {
-        vec![super::InputModality::Text, super::InputModality::Image]
-    }
-    pub(super) fn permissions_request_approval_response_scope() -> super::PermissionGrantScope {
-        super::PermissionGrantScope::Turn
-    }
-    pub(super) fn plugin_summary_availability() -> super::PluginAvailability {
-        super::PluginAvailability::Available
-    }
-    pub(super) fn sandbox_policy_external_sandbox_network_access() -> super::NetworkAccess {
-        super::NetworkAccess::Restricted
-    }
-    pub(super) fn thread_history_mode() -> super::ThreadHistoryMode {
-        super::ThreadHistoryMode::Legacy
-    }
-    pub(super) fn thread_item_command_execution_source() -> super::CommandExecutionSource {
-        super::CommandExecutionSource::Agent
-    }
-    pub(super) fn turn_items_view() -> super::TurnItemsView {
-        super::TurnItemsView::Full
     }
 }
 /// Error types.

@@ -24,7 +24,7 @@ const TURN_TIMEOUT: Duration = Duration::from_secs(60);
 fn text(text: &str) -> Vec<UserInput> {
     vec![UserInput::Text {
         text: text.to_owned(),
-        text_elements: Vec::new(),
+        text_elements: None,
     }]
 }
 

@@ -207,7 +207,7 @@ async fn a_panicking_handler_still_answers_the_runtime() {
     let mut events = client.thread_notifications(&thread_id);
     let turn = TurnStartParams {
         thread_id: thread_id.clone(),
-        input: vec![UserInput::Text { text: "go".into(), text_elements: Vec::new() }],
+        input: vec![UserInput::Text { text: "go".into(), text_elements: None }],
         ..serde_json::from_value(json!({"threadId": thread_id, "input": []})).unwrap()
     };
     client.turn_start(turn).await.unwrap();

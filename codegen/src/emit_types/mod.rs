@@ -5,18 +5,23 @@
 //!
 //! 1. [`empty`]: the runtime's empty params/responses become empty structs
 //!    instead of `Map<String, Value>` newtypes.
-//! 2. [`docs`]: variant docs lose the schema-internal titles typify puts
+//! 2. [`optional`]: fields the schema does not require become `Option`s, so
+//!    a message re-encodes as it came and `None` leaves the default to the runtime.
+//!    [`open_objects`]: structs the schema leaves open keep unnamed properties.
+//! 3. [`docs`]: variant docs lose the schema-internal titles typify puts
 //!    first; a small table renames the variants typify garbles; a name check
 //!    makes sure no `Variant0`-style invented name reaches the SDK.
-//! 3. [`weak`]: every remaining raw-JSON spot must be on the reviewed
+//! 4. [`weak`]: every remaining raw-JSON spot must be on the reviewed
 //!    allow-list, and every allow-list entry must still match.
-//! 4. [`fallback`]: enums get an `Unknown(..)` variant so values from a newer
+//! 5. [`fallback`]: enums get an `Unknown(..)` variant so values from a newer
 //!    runtime still decode.
-//! 5. Crate-level lint allowances the generated code needs.
+//! 6. Crate-level lint allowances the generated code needs.
 
 mod docs;
 mod empty;
 mod fallback;
+mod open_objects;
+mod optional;
 mod weak;
 
 use std::collections::BTreeSet;
@@ -56,11 +61,17 @@ const RENAMES: &[(&str, &str)] = &[];
 /// an `x` into one (`"openai/form"` and `"openaiForm"` both give `OpenaiForm`,
 /// so the first becomes `OpenaiXform`). Serde keeps the wire value in the
 /// variant's `rename`, so only the Rust name changes.
-const VARIANT_RENAMES: &[(&str, &str, &str)] = &[(
-    "McpServerElicitationRequestParams",
-    "OpenaiXform",
-    "OpenaiSlashForm",
-)];
+///
+/// typify also inserts the `x` for a `/` on its own (`"openai/userVerification"`
+/// gives `OpenaiXuserVerification`); where nothing collides the plain name is used.
+const VARIANT_RENAMES: &[(&str, &str, &str)] = &[
+    ("McpServerElicitationRequestParams", "OpenaiXform", "OpenaiSlashForm"),
+    (
+        "McpServerElicitationRequestParams",
+        "OpenaiXuserVerification",
+        "OpenaiUserVerification",
+    ),
+];
 
 /// Runs typify over `schema` (the output of wire_schema) and post-processes
 /// the result; returns the contents of `sdk/src/types.rs` as a syn::File (no
@@ -69,9 +80,12 @@ const VARIANT_RENAMES: &[(&str, &str, &str)] = &[(
 pub fn emit_types(schema: &Value, weak: &WeakAllowlist) -> Result<syn::File> {
     let schema = without_skipped(schema)?;
     let empty_messages = empty::empty_message_names(&schema);
+    let open_objects = open_objects::open_object_names(&schema);
     let titles = docs::schema_titles(&schema);
     let mut file = run_typify(schema)?;
     empty::close_empty_messages(&mut file, &empty_messages);
+    optional::keep_optional_presence(&mut file);
+    open_objects::keep_extra_properties(&mut file, &open_objects);
     docs::drop_variant_titles(&mut file, &titles);
     rename_variants(&mut file)?;
     check_invented_names(&file)?;

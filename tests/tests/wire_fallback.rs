@@ -1,0 +1,77 @@
+//! Forward compatibility: what a newer runtime may send (an unknown
+//! notification, item type, enum value or server request) decodes to a
+//! fallback case that keeps the raw value, instead of failing the stream.
+
+use openai_codex::methods::{ServerNotification, ServerRequest};
+use openai_codex::types::{
+    CodexErrorInfo, ItemCompletedNotification, SandboxMode, SandboxPolicy, ThreadItem, TurnStatus,
+};
+use serde_json::{json, Value};
+
+#[test]
+fn an_unknown_notification_decodes_to_unknown_with_its_params() {
+    let frame = json!({"method": "thread/teleported", "params": {"threadId": "t", "to": "mars"}});
+    let message: ServerNotification = serde_json::from_value(frame.clone()).unwrap();
+    match &message {
+        ServerNotification::Unknown { method, params } => {
+            assert_eq!(method, "thread/teleported");
+            assert_eq!(params.as_ref(), Some(&frame["params"]));
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+    assert_eq!(message.method(), "thread/teleported");
+    assert_eq!(serde_json::to_value(&message).unwrap(), frame);
+}
+
+#[test]
+fn an_unknown_server_request_decodes_to_unknown() {
+    let frame = json!({"method": "item/hologram/requestApproval", "params": {"x": 1}});
+    let message: ServerRequest = serde_json::from_value(frame).unwrap();
+    assert!(message.is_unknown());
+    assert_eq!(message.method(), "item/hologram/requestApproval");
+}
+
+#[test]
+fn an_unknown_item_type_decodes_to_unknown_inside_a_known_notification() {
+    let item = json!({"type": "hologram", "id": "item-1", "brightness": 11});
+    let frame = json!({
+        "method": "item/completed",
+        "params": {"threadId": "t", "turnId": "u", "item": item, "completedAtMs": 1}
+    });
+    let message: ServerNotification = serde_json::from_value(frame.clone()).unwrap();
+    let ServerNotification::ItemCompleted(ItemCompletedNotification { item: decoded, .. }) = &message else {
+        panic!("expected item/completed, got {message:?}");
+    };
+    assert_eq!(decoded, &ThreadItem::Unknown(item.clone()));
+    let reencoded = serde_json::to_value(&message).unwrap();
+    assert_eq!(reencoded["params"]["item"], item, "the unknown item re-encodes unchanged");
+}
+
+#[test]
+fn an_unknown_enum_value_decodes_to_unknown_and_round_trips() {
+    let mode: SandboxMode = serde_json::from_value(json!("quantum-sandbox")).unwrap();
+    assert_eq!(mode, SandboxMode::Unknown("quantum-sandbox".into()));
+    assert_eq!(serde_json::to_value(&mode).unwrap(), json!("quantum-sandbox"));
+
+    let status: TurnStatus = serde_json::from_value(json!("paused")).unwrap();
+    assert_eq!(status, TurnStatus::Unknown("paused".into()));
+
+    let policy: SandboxPolicy = serde_json::from_value(json!({"type": "moonSandbox", "gravity": 0.16})).unwrap();
+    assert!(matches!(policy, SandboxPolicy::Unknown(Value::Object(_))), "{policy:?}");
+
+    let info: CodexErrorInfo = serde_json::from_value(json!("solarFlare")).unwrap();
+    assert!(matches!(info, CodexErrorInfo::Unknown(_)), "{info:?}");
+}
+
+#[test]
+fn known_values_still_decode_to_their_typed_variants() {
+    assert_eq!(serde_json::from_value::<SandboxMode>(json!("read-only")).unwrap(), SandboxMode::ReadOnly);
+    assert_eq!(
+        serde_json::from_value::<CodexErrorInfo>(json!("usageLimitExceeded")).unwrap(),
+        CodexErrorInfo::UsageLimitExceeded
+    );
+    assert!(matches!(
+        serde_json::from_value::<SandboxPolicy>(json!({"type": "readOnly"})).unwrap(),
+        SandboxPolicy::ReadOnly { .. }
+    ));
+}
