@@ -5,12 +5,15 @@
 //! Back-pressure: each subscriber has its own bounded buffer. The reader never
 //! waits for a subscriber, so a slow one cannot stall the others (or the
 //! process's output pipe). When a subscriber's buffer is full, events for it
-//! are dropped and counted; the next event it can take is preceded by
-//! [`Error::Lagged`] with the count. When the connection ends, every stream
+//! are dropped and counted, and keep being dropped until the subscriber has
+//! read what its buffer holds and then [`Error::Lagged`] with the count; after
+//! that it gets new events again. So a stream's order is always: what was
+//! buffered, the gap, what came after. When the connection ends, every stream
 //! ends with the error that ended it.
 
 use std::collections::HashMap;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 
@@ -46,26 +49,23 @@ type Event = Result<ServerNotification, Error>;
 struct Subscriber {
     filter: Filter,
     sender: mpsc::Sender<Event>,
-    missed: u64,
+    /// Events dropped since the stream last reported a lag; shared with the stream.
+    missed: Arc<AtomicU64>,
 }
 
 impl Subscriber {
     /// Offers one event without waiting; returns `false` once the receiver is gone.
-    fn offer(&mut self, notification: &ServerNotification) -> bool {
-        if self.missed > 0 {
-            match self.sender.try_send(Err(Error::Lagged { missed: self.missed })) {
-                Ok(()) => self.missed = 0,
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    self.missed += 1;
-                    return true;
-                }
-                Err(mpsc::error::TrySendError::Closed(_)) => return false,
-            }
+    fn offer(&self, notification: &ServerNotification) -> bool {
+        // While a gap is unreported, newer events would land after it out of
+        // order: drop and count them too.
+        if self.missed.load(Ordering::Acquire) > 0 {
+            self.missed.fetch_add(1, Ordering::AcqRel);
+            return !self.sender.is_closed();
         }
         match self.sender.try_send(Ok(notification.clone())) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                self.missed += 1;
+                self.missed.fetch_add(1, Ordering::AcqRel);
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
@@ -121,6 +121,7 @@ impl Router {
     /// closing error and ends.
     pub fn subscribe(&self, filter: Filter) -> NotificationStream {
         let (sender, receiver) = mpsc::channel(self.capacity);
+        let missed = Arc::new(AtomicU64::new(0));
         let mut state = self.lock();
         let id = state.next_id;
         state.next_id += 1;
@@ -130,12 +131,13 @@ impl Router {
                 Subscriber {
                     filter,
                     sender,
-                    missed: 0,
+                    missed: Arc::clone(&missed),
                 },
             );
         }
         NotificationStream {
             receiver,
+            missed,
             router: self.clone(),
             id,
             finished: false,
@@ -173,6 +175,7 @@ impl Router {
 /// unsubscribes.
 pub struct NotificationStream {
     receiver: mpsc::Receiver<Event>,
+    missed: Arc<AtomicU64>,
     router: Router,
     id: u64,
     finished: bool,
@@ -193,6 +196,11 @@ impl Stream for NotificationStream {
         }
         match self.receiver.poll_recv(cx) {
             Poll::Ready(Some(event)) => Poll::Ready(Some(event)),
+            // The buffer is drained: report a gap before waiting or ending.
+            _ if self.missed.load(Ordering::Acquire) > 0 => {
+                let missed = self.missed.swap(0, Ordering::AcqRel);
+                Poll::Ready(Some(Err(Error::Lagged { missed })))
+            }
             Poll::Ready(None) => {
                 self.finished = true;
                 Poll::Ready(self.router.closed().map(|closed| Err(closed.to_error())))

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use openai_codex::ClientBuilder;
+use openai_codex::{Client, ClientBuilder};
 use tempfile::TempDir;
 
 use crate::codex_home::{runtime_bin, CodexHome, CodexHomeBuilder, SCRUBBED_ENV};
@@ -56,6 +56,19 @@ impl Harness {
             builder = builder.env_remove(*name);
         }
         builder
+    }
+}
+
+/// Closes the client and checks that its app-server process is gone (not
+/// even a zombie is left).
+///
+/// # Panics
+/// If the process is still there after `close`.
+pub async fn close_and_check(client: Client) {
+    let pid = client.process_id();
+    client.close().await;
+    if let Some(pid) = pid {
+        assert!(!process_exists(pid), "the app-server {pid} is still there after close");
     }
 }
 

@@ -15,7 +15,7 @@ use openai_codex::types::{
     SandboxMode, ThreadItem, ThreadStartParams, TurnStartParams, TurnStatus, UserInput,
 };
 use openai_codex::{Client, NotificationStream};
-use openai_codex_tests::harness::{process_exists, Harness};
+use openai_codex_tests::harness::{close_and_check, process_exists, Harness};
 use openai_codex_tests::mock_model::Answer;
 use serde_json::json;
 
@@ -84,7 +84,7 @@ async fn initialize_then_a_turn_whose_notifications_arrive_in_order() {
     harness.mock.push(Answer::text("Hello from the mock."));
     let client = harness.client_builder().spawn().await.expect("the runtime starts");
     assert!(!client.initialize_response().user_agent.is_empty());
-    let pid = client.process_id().expect("a spawned client has a pid");
+    assert!(client.process_id().is_some(), "a spawned client has a pid");
 
     let thread_id = start_thread(&client, &harness, SandboxMode::WorkspaceWrite).await;
     let mut events = client.thread_notifications(&thread_id);
@@ -101,8 +101,7 @@ async fn initialize_then_a_turn_whose_notifications_arrive_in_order() {
     assert_eq!(completed.turn.id, started.turn.id);
     assert_eq!(completed.turn.status, TurnStatus::Completed);
 
-    client.close().await;
-    assert!(!process_exists(pid), "the app-server {pid} is gone after close");
+    close_and_check(client).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,7 +131,7 @@ async fn two_threads_with_concurrent_turns_each_get_only_their_own_events() {
     assert!(second_seen.iter().all(|e| e.thread_id().is_none_or(|id| id == second)));
     assert_eq!(agent_texts(&first_seen), ["answer for alpha"]);
     assert_eq!(agent_texts(&second_seen), ["answer for beta"]);
-    client.close().await;
+    close_and_check(client).await;
 }
 
 /// Approves or declines commands, counting the requests it saw.
@@ -204,7 +203,7 @@ async fn a_server_request_reaches_the_handler_and_its_answer_reaches_the_runtime
             .collect();
         let expected = if approve { "Completed" } else { "Declined" };
         assert_eq!(statuses, [expected]);
-        client.close().await;
+        close_and_check(client).await;
     }
 }
 
@@ -219,7 +218,7 @@ async fn raw_requests_and_typed_requests_reach_the_same_method() {
     let error = client.request_raw("no/such/method", json!({})).await.unwrap_err();
     assert!(error.code().is_some(), "a JSON-RPC error keeps its code: {error:?}");
     assert!(error.to_string().contains("no/such/method"), "{error}");
-    client.close().await;
+    close_and_check(client).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

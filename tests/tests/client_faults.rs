@@ -13,7 +13,7 @@ use openai_codex::types::{
     ThreadStartParams, TurnStartParams, UserInput,
 };
 use openai_codex::{Client, Error};
-use openai_codex_tests::harness::{process_exists, Harness};
+use openai_codex_tests::harness::{close_and_check, process_exists, Harness};
 use openai_codex_tests::mock_model::Answer;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -223,5 +223,5 @@ async fn a_panicking_handler_still_answers_the_runtime() {
     .expect("the turn completes: the runtime got an answer despite the panic");
     assert!(!marker.exists(), "a failed handler never approves");
     let _ = completed;
-    client.close().await;
+    close_and_check(client).await;
 }

@@ -216,8 +216,10 @@ fn the_catalog_holds_every_method_of_the_schema() {
     assert_eq!(catalog(methods::SERVER_NOTIFICATIONS), notifications);
     assert_eq!(catalog(methods::SERVER_REQUESTS), server);
     assert_eq!(catalog(methods::CLIENT_NOTIFICATIONS), methods_in("ClientNotification.json"));
-    // The counts the 0.163.0 schema has, for the record.
-    assert_eq!((client.len(), notifications.len(), server.len()), (105, 85, 10));
+    if openai_codex::runtime::VERSION == "0.163.0" {
+        // What the 0.163.0 schema has, for the record.
+        assert_eq!((client.len(), notifications.len(), server.len()), (105, 85, 10));
+    }
     assert!(methods::CLIENT_REQUESTS.iter().all(|row| row.response.is_some()));
     assert!(methods::SERVER_REQUESTS.iter().all(|row| row.params.is_some() && row.response.is_some()));
 }
