@@ -23,11 +23,12 @@ name = "openai_codex"
 
 [dependencies]
 futures = "0.3"
+schemars = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["raw_value"] }}
 sha2 = "0.11"
 thiserror = "2"
-tokio = {{ version = "1", features = ["io-util", "macros", "process", "rt", "sync", "time"] }}
+tokio = {{ version = "1", features = ["io-util", "macros", "process", "rt", "rt-multi-thread", "sync", "time"] }}
 tracing = "0.1"
 
 [lints]
@@ -42,8 +43,11 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
     let doc = format!(
         " Rust SDK for the OpenAI Codex app-server, generated from the JSON Schema \
          printed by Codex runtime {}.\n\n\
-         - [`Client`]: one app-server process; every protocol method as a typed \
-         async call, notification streams, raw requests;\n\
+         - [`Codex`], [`Thread`], [`TurnHandle`]: the friendly API: start threads, \
+         run turns, choose a [`Sandbox`] and an [`ApprovalMode`];\n\
+         - [`blocking`]: the same API without async;\n\
+         - [`Client`]: the low-level client: one app-server process, every protocol \
+         method as a typed async call, notification streams, raw requests;\n\
          - [`handler`]: answering the app-server's requests (fail closed by default);\n\
          - [`types`]: every wire type of the protocol;\n\
          - [`methods`]: the method catalog (requests, notifications, server requests);\n\
@@ -54,6 +58,8 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
     syn::parse2(quote! {
         #![doc = #doc]
 
+        mod api;
+        pub mod blocking;
         pub mod client;
         mod client_methods;
         pub mod error;
@@ -72,6 +78,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         #[allow(missing_docs)]
         pub mod types;
 
+        pub use api::*;
         pub use client::{Client, ClientBuilder};
         pub use error::{Error, Result};
         pub use router::NotificationStream;

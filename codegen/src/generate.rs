@@ -14,6 +14,8 @@ use anyhow::{Context, Result};
 use crate::catalog::{Catalog, ResponseOverrides};
 use crate::emit_api::{emit_client_methods, emit_handler};
 use crate::emit_catalog::emit_catalog;
+use crate::emit_friendly::{emit_blocking_builders, emit_builders};
+use crate::overrides::{OverrideTable, SchemaFields};
 use crate::emit_crate;
 use crate::emit_types::{self, WeakAllowlist};
 use crate::pin::Pin;
@@ -33,8 +35,18 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// What a generation run produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generation {
+    /// Every file of `sdk/`, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Stable wire fields of wrapped methods that `templates/api.toml` neither
+    /// exposes nor hides (`method: field`), for review after a bump.
+    pub unreviewed_fields: Vec<String>,
+}
+
 /// Generates every file of `sdk/` from the workspace's snapshot, pin and templates.
-pub fn generate(workspace: &Workspace) -> Result<Vec<GeneratedFile>> {
+pub fn generate(workspace: &Workspace) -> Result<Generation> {
     let pin = Pin::load(&workspace.pin_path())?;
     let snapshot = Snapshot::load(&workspace.snapshot_dir())?;
     let templates = workspace.templates_dir();
@@ -45,6 +57,18 @@ pub fn generate(workspace: &Workspace) -> Result<Vec<GeneratedFile>> {
     let types = emit_types::emit_types(&schema, &weak)?;
     let known_types = emit_types::type_names(&types);
     let catalog = Catalog::from_snapshot(&snapshot, &schema, &overrides, &known_types)?;
+    let table = OverrideTable::load(&templates.join("api.toml"))?;
+    let fields = SchemaFields::new(&schema, &snapshot.v2_bundle);
+    let wrapped = table.resolve(&catalog, &fields)?;
+    let unreviewed_fields = wrapped
+        .iter()
+        .flat_map(|entry| {
+            entry
+                .unreviewed_fields()
+                .into_iter()
+                .map(move |field| format!("{}: {field}", entry.wire))
+        })
+        .collect();
 
     let header = Header::new(&pin);
     let mut files = vec![
@@ -55,10 +79,15 @@ pub fn generate(workspace: &Workspace) -> Result<Vec<GeneratedFile>> {
         header.rust("src/client_methods.rs", &emit_client_methods(&catalog)),
         header.rust("src/handler.rs", &emit_handler(&catalog)),
         header.rust("src/runtime/pin.rs", &emit_crate::pin_rs(&pin)),
+        header.rust("src/api/builders.rs", &emit_builders(&wrapped, &types)?),
+        header.rust("src/blocking/builders.rs", &emit_blocking_builders(&wrapped, &types)?),
     ];
     files.extend(template_files(&templates.join("sdk"), &header)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Generation {
+        files,
+        unreviewed_fields,
+    })
 }
 
 /// Writes the "generated, do not edit" header on each file.

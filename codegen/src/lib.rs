@@ -7,6 +7,8 @@
 //! 3. [`emit_types`]: the wire types, with typify;
 //! 4. [`catalog`] and [`emit_catalog`]: the method catalog and its Rust;
 //! 5. [`emit_api`]: the typed client methods and the server-request handler;
+//!    [`overrides`] and [`emit_friendly`]: the friendly builders from the
+//!    override table (`templates/api.toml`);
 //! 6. [`emit_crate`]: the crate's manifest, root and pin;
 //! 7. [`generate`] ties them together; [`output`] writes `sdk/` or checks it.
 //!
@@ -17,9 +19,11 @@ pub mod catalog;
 pub mod emit_api;
 pub mod emit_catalog;
 pub mod emit_crate;
+pub mod emit_friendly;
 pub mod emit_types;
 pub mod generate;
 pub mod output;
+pub mod overrides;
 pub mod pin;
 pub mod prepass;
 pub mod runtime;
@@ -31,15 +35,23 @@ use anyhow::Result;
 
 pub use workspace::Workspace;
 
-/// Regenerates `sdk/`; returns how many files changed.
-pub fn generate_sdk(workspace: &Workspace) -> Result<usize> {
-    let files = generate::generate(workspace)?;
-    output::write(&workspace.sdk_dir(), &files)
+/// Regenerates `sdk/`; returns how many files changed, and the wire fields
+/// the override table has yet to review.
+pub fn generate_sdk(workspace: &Workspace) -> Result<(usize, Vec<String>)> {
+    let generation = generate::generate(workspace)?;
+    let changed = output::write(&workspace.sdk_dir(), &generation.files)?;
+    Ok((changed, generation.unreviewed_fields))
 }
 
 /// The drift check: `None` when `sdk/` is exactly what the generator makes,
 /// else a report of the differences.
 pub fn check_sdk(workspace: &Workspace) -> Result<Option<String>> {
-    let files = generate::generate(workspace)?;
-    output::drift(&workspace.sdk_dir(), &files)
+    let generation = generate::generate(workspace)?;
+    output::drift(&workspace.sdk_dir(), &generation.files)
+}
+
+/// Stable wire fields of wrapped methods that `templates/api.toml` neither
+/// exposes nor hides (`method: field`).
+pub fn unreviewed_fields(workspace: &Workspace) -> Result<Vec<String>> {
+    Ok(generate::generate(workspace)?.unreviewed_fields)
 }

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use openai_codex_codegen::pin::Pin;
 use openai_codex_codegen::schema_update::{self, UpdateOptions};
-use openai_codex_codegen::{check_sdk, generate, generate_sdk, runtime, Workspace};
+use openai_codex_codegen::{check_sdk, generate, generate_sdk, runtime, unreviewed_fields, Workspace};
 
 /// Generates the openai-codex Rust SDK (`sdk/`) from the JSON Schema that the
 /// pinned Codex runtime prints, and keeps that runtime at hand.
@@ -85,10 +85,12 @@ fn main() -> ExitCode {
 fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
     match command {
         Command::Generate => {
-            let changed = generate_sdk(workspace)?;
+            let (changed, unreviewed) = generate_sdk(workspace)?;
             eprintln!("sdk/ regenerated ({changed} files changed)");
+            report_unreviewed(&unreviewed);
         }
         Command::Check => {
+            report_unreviewed(&unreviewed_fields(workspace)?);
             if let Some(report) = check_sdk(workspace)? {
                 print!("{report}");
                 eprintln!(
@@ -122,10 +124,23 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
                 eprintln!("schema/runtime.toml now pins {}", report.pin.version);
             }
             if writes_project {
-                let changed = generate_sdk(workspace)?;
+                let (changed, unreviewed) = generate_sdk(workspace)?;
                 eprintln!("sdk/ regenerated ({changed} files changed)");
+                report_unreviewed(&unreviewed);
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lists the wire fields of wrapped methods that templates/api.toml has not
+/// reviewed: after a runtime bump, each needs an `expose` or `hidden` entry.
+fn report_unreviewed(fields: &[String]) {
+    if fields.is_empty() {
+        return;
+    }
+    eprintln!("review: wire fields that templates/api.toml neither exposes nor hides:");
+    for field in fields {
+        eprintln!("  {field}");
+    }
 }

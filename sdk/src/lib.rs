@@ -2,12 +2,16 @@
 
 /*! Rust SDK for the OpenAI Codex app-server, generated from the JSON Schema printed by Codex runtime 0.163.0.
 
-- [`Client`]: one app-server process; every protocol method as a typed async call, notification streams, raw requests;
+- [`Codex`], [`Thread`], [`TurnHandle`]: the friendly API: start threads, run turns, choose a [`Sandbox`] and an [`ApprovalMode`];
+- [`blocking`]: the same API without async;
+- [`Client`]: the low-level client: one app-server process, every protocol method as a typed async call, notification streams, raw requests;
 - [`handler`]: answering the app-server's requests (fail closed by default);
 - [`types`]: every wire type of the protocol;
 - [`methods`]: the method catalog (requests, notifications, server requests);
 - [`runtime`]: the pinned runtime: finding and installing it;
 - [`Error`]: the one error type.*/
+mod api;
+pub mod blocking;
 pub mod client;
 mod client_methods;
 pub mod error;
@@ -23,6 +27,7 @@ pub mod runtime;
 /// schema; docs come from the schema's descriptions.
 #[allow(missing_docs)]
 pub mod types;
+pub use api::*;
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use router::NotificationStream;

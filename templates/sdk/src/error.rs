@@ -108,6 +108,19 @@ pub enum Error {
         /// How many events were dropped.
         missed: u64,
     },
+    /// A turn ended as failed; the result says why (`error`) and what it did
+    /// before (`items`).
+    #[error("turn {} failed: {}", .0.id, turn_error_message(.0))]
+    TurnFailed(Box<crate::api::TurnResult>),
+    /// A structured answer did not match the requested type.
+    #[error("the final answer does not match the requested type: {source}; the answer was: {raw}")]
+    StructuredOutput {
+        /// The final answer as the model gave it.
+        raw: String,
+        /// Why it did not parse.
+        #[source]
+        source: serde_json::Error,
+    },
     /// An I/O error talking to the app-server.
     #[error("I/O error talking to the Codex app-server: {0}")]
     Io(#[from] std::io::Error),
@@ -121,6 +134,11 @@ impl Error {
             Error::JsonRpc { code, message, .. } => {
                 *code == OVERLOADED_CODE || message.to_ascii_lowercase().contains("overloaded")
             }
+            Error::TurnFailed(result) => result
+                .error
+                .as_ref()
+                .and_then(|error| error.codex_error_info.as_ref())
+                .is_some_and(is_overload_info),
             _ => false,
         }
     }
@@ -137,6 +155,29 @@ impl Error {
     pub fn is_process_exited(&self) -> bool {
         matches!(self, Error::ProcessExited { .. })
     }
+}
+
+/// Whether a turn's error info says the model service is overloaded or
+/// rate limited (HTTP 429/503): worth retrying later.
+fn is_overload_info(info: &crate::types::CodexErrorInfo) -> bool {
+    use crate::types::CodexErrorInfo as Info;
+    let overloaded_status = |status: &Option<u16>| matches!(status, Some(429 | 503));
+    match info {
+        Info::ServerOverloaded => true,
+        Info::HttpConnectionFailed { http_status_code }
+        | Info::ResponseStreamConnectionFailed { http_status_code }
+        | Info::ResponseStreamDisconnected { http_status_code }
+        | Info::ResponseTooManyFailedAttempts { http_status_code } => overloaded_status(http_status_code),
+        _ => false,
+    }
+}
+
+fn turn_error_message(result: &crate::api::TurnResult) -> String {
+    result
+        .error
+        .as_ref()
+        .map(|error| error.message.clone())
+        .unwrap_or_else(|| "no reason given".to_owned())
 }
 
 fn stderr_suffix(tail: &[String]) -> String {

@@ -1,0 +1,417 @@
+//! Emits the friendly builders from the override table:
+//! - `sdk/src/api/builders.rs`: one builder per wrapped method, with a setter
+//!   per exposed field, `with_params` for everything else, `send()`, and the
+//!   entry method on `Codex` or `Thread`;
+//! - `sdk/src/blocking/builders.rs`: the same builders for the blocking API.
+
+use anyhow::{bail, Context, Result};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Attribute, Fields, Item, ItemStruct, Type};
+
+use crate::overrides::{Owner, Resolved, Setter};
+
+/// A field of a params struct: its Rust name, type and docs, by wire name.
+struct ParamsField<'a> {
+    wire: String,
+    ident: &'a syn::Ident,
+    ty: &'a Type,
+    docs: Vec<&'a Attribute>,
+}
+
+/// The async builders.
+pub fn emit_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn::File> {
+    let builders = entries
+        .iter()
+        .map(|entry| builder(entry, types))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(syn::parse2(quote! {
+        //! The friendly builders, generated from the override table
+        //! (`templates/api.toml`): one per wrapped method, each with a setter
+        //! per exposed field, `with_params` to set any other wire field, and
+        //! `send()`.
+
+        // Field types are written as typify names them, unqualified.
+        #[allow(unused_imports)]
+        use crate::types::*;
+
+        #(#builders)*
+    })?)
+}
+
+/// The blocking builders: the same setters, `send()` blocks.
+pub fn emit_blocking_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn::File> {
+    let builders = entries
+        .iter()
+        .map(|entry| blocking_builder(entry, types))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(syn::parse2(quote! {
+        //! The blocking builders, generated from the override table
+        //! (`templates/api.toml`): each wraps its async twin and blocks in `send()`.
+
+        // Field types are written as typify names them, unqualified.
+        #[allow(unused_imports)]
+        use crate::types::*;
+
+        #(#builders)*
+    })?)
+}
+
+/// One async builder and its entry method.
+fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
+    let entry = resolved.entry;
+    let name = format_ident!("{}", entry.builder);
+    let params_ty = type_path(resolved.params)?;
+    let owner = owner_type(entry.owner);
+    let fields = params_fields(types, resolved.params)?;
+    let init = params_init(resolved, &fields)?;
+    let (arg_decls, arg_names) = entry_args(resolved)?;
+    let defaults = entry.expose.iter().filter_map(|(wire, setter)| {
+        let value: syn::Expr = syn::parse_str(setter.default.as_deref()?).ok()?;
+        let method = format_ident!("{}", setter.public_name(wire));
+        Some(quote!(builder = builder.#method(#value);))
+    });
+    let setters = entry
+        .expose
+        .iter()
+        .map(|(wire, setter)| setter_fn(resolved, wire, setter, &fields))
+        .collect::<Result<Vec<_>>>()?;
+    let send: syn::Path = syn::parse_str(&entry.send).with_context(|| format!("`send` of {}", resolved.wire))?;
+    let output: Type = syn::parse_str(&entry.output).with_context(|| format!("`output` of {}", resolved.wire))?;
+    let doc = format!(
+        "Builds a `{}` request: set what you need, then `.send().await`.\n\n\
+         Created by [`{}::{}`]({}::{}); the wire params are [`{}`](crate::types::{}).",
+        resolved.wire,
+        owner_name(entry.owner),
+        entry.entry,
+        owner_path(entry.owner),
+        entry.entry,
+        resolved.params,
+        resolved.params,
+    );
+    let entry_fn = format_ident!("{}", entry.entry);
+    let entry_doc = format!("Starts a `{}` request; see [`{}`].", resolved.wire, entry.builder);
+    Ok(quote! {
+        #[doc = #doc]
+        #[must_use = "a builder does nothing until `.send()`"]
+        #[derive(Debug)]
+        pub struct #name<'a> {
+            owner: &'a #owner,
+            params: #params_ty,
+        }
+
+        impl<'a> #name<'a> {
+            pub(crate) fn new(owner: &'a #owner, #(#arg_decls),*) -> Self {
+                #[allow(unused_mut)]
+                let mut builder = Self { owner, params: #init };
+                #(#defaults)*
+                builder
+            }
+
+            #(#setters)*
+
+            /// Sets any wire field of the underlying params, including those
+            /// the builder has no setter for.
+            pub fn with_params(mut self, edit: impl FnOnce(&mut #params_ty)) -> Self {
+                edit(&mut self.params);
+                self
+            }
+
+            /// The wire params as they stand.
+            pub fn params(&self) -> &#params_ty {
+                &self.params
+            }
+
+            /// Sends the request.
+            pub async fn send(self) -> crate::Result<#output> {
+                #send(self.owner, self.params).await
+            }
+        }
+
+        impl #owner {
+            #[doc = #entry_doc]
+            pub fn #entry_fn(&self, #(#arg_decls),*) -> #name<'_> {
+                #name::new(self, #(#arg_names),*)
+            }
+        }
+    })
+}
+
+fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
+    let entry = resolved.entry;
+    let name = format_ident!("{}", entry.builder);
+    let params_ty = type_path(resolved.params)?;
+    let fields = params_fields(types, resolved.params)?;
+    let (arg_decls, arg_names) = entry_args(resolved)?;
+    let owner = match entry.owner {
+        Owner::Codex => quote!(crate::blocking::Codex),
+        Owner::Thread => quote!(crate::blocking::Thread),
+    };
+    let setters = entry
+        .expose
+        .iter()
+        .map(|(wire, setter)| {
+            let (signature, _) = setter_signature(resolved, wire, setter, &fields)?;
+            let method = format_ident!("{}", setter.public_name(wire));
+            let docs = setter_docs(wire, setter, &fields);
+            Ok(quote! {
+                #(#docs)*
+                pub fn #method(self, #signature) -> Self {
+                    Self { inner: self.inner.#method(value), runtime: self.runtime }
+                }
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let output: Type = syn::parse_str(&entry.output)?;
+    let (blocking_output, convert) = match &entry.blocking_output {
+        Some(blocking) => {
+            let ty: Type = syn::parse_str(&blocking.ty)?;
+            let from: syn::Path = syn::parse_str(&blocking.from)?;
+            (quote!(#ty), quote!(.map(|output| #from(output, self.runtime))))
+        }
+        None => (quote!(#output), quote!()),
+    };
+    let doc = format!(
+        "The blocking [`{0}`](crate::{0}): the same setters; `send()` blocks until the answer.",
+        entry.builder
+    );
+    let entry_fn = format_ident!("{}", entry.entry);
+    let entry_doc = format!("Starts a `{}` request; see [`{}`].", resolved.wire, entry.builder);
+    Ok(quote! {
+        #[doc = #doc]
+        #[must_use = "a builder does nothing until `.send()`"]
+        #[derive(Debug)]
+        pub struct #name<'a> {
+            inner: crate::#name<'a>,
+            runtime: &'a std::sync::Arc<crate::blocking::Runtime>,
+        }
+
+        impl<'a> #name<'a> {
+            #(#setters)*
+
+            /// Sets any wire field of the underlying params.
+            pub fn with_params(self, edit: impl FnOnce(&mut #params_ty)) -> Self {
+                Self { inner: self.inner.with_params(edit), runtime: self.runtime }
+            }
+
+            /// The wire params as they stand.
+            pub fn params(&self) -> &#params_ty {
+                self.inner.params()
+            }
+
+            /// Sends the request and blocks until the answer.
+            pub fn send(self) -> crate::Result<#blocking_output> {
+                self.runtime.block_on(self.inner.send()) #convert
+            }
+        }
+
+        impl #owner {
+            #[doc = #entry_doc]
+            pub fn #entry_fn(&self, #(#arg_decls),*) -> #name<'_> {
+                #name { inner: self.inner().#entry_fn(#(#arg_names),*), runtime: self.runtime() }
+            }
+        }
+    })
+}
+
+fn owner_type(owner: Owner) -> TokenStream {
+    match owner {
+        Owner::Codex => quote!(crate::Codex),
+        Owner::Thread => quote!(crate::Thread),
+    }
+}
+
+fn owner_name(owner: Owner) -> &'static str {
+    match owner {
+        Owner::Codex => "Codex",
+        Owner::Thread => "Thread",
+    }
+}
+
+fn owner_path(owner: Owner) -> &'static str {
+    match owner {
+        Owner::Codex => "crate::Codex",
+        Owner::Thread => "crate::Thread",
+    }
+}
+
+fn type_path(name: &str) -> Result<TokenStream> {
+    let ident = format_ident!("{}", name);
+    Ok(quote!(crate::types::#ident))
+}
+
+/// The entry method's parameters (`name: type`) and their names.
+fn entry_args(resolved: &Resolved<'_>) -> Result<(Vec<TokenStream>, Vec<syn::Ident>)> {
+    let mut decls = Vec::new();
+    let mut names = Vec::new();
+    for arg in &resolved.entry.args {
+        let name = format_ident!("{}", arg.name);
+        let ty: Type = syn::parse_str(&arg.ty).with_context(|| format!("type of argument `{}`", arg.name))?;
+        decls.push(quote!(#name: #ty));
+        names.push(name);
+    }
+    Ok((decls, names))
+}
+
+/// The fields of the params struct, by wire name.
+fn params_fields<'a>(types: &'a syn::File, params: &str) -> Result<Vec<ParamsField<'a>>> {
+    let item = types
+        .items
+        .iter()
+        .find_map(|item| match item {
+            Item::Struct(item) if item.ident == params => Some(item),
+            _ => None,
+        })
+        .with_context(|| format!("the params type `{params}` is not a struct"))?;
+    Ok(fields_of(item))
+}
+
+fn fields_of(item: &ItemStruct) -> Vec<ParamsField<'_>> {
+    let Fields::Named(fields) = &item.fields else { return Vec::new() };
+    fields
+        .named
+        .iter()
+        .filter_map(|field| {
+            let ident = field.ident.as_ref()?;
+            Some(ParamsField {
+                wire: serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string()),
+                ident,
+                ty: &field.ty,
+                docs: field.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect(),
+            })
+        })
+        .collect()
+}
+
+/// The `rename = "..."` of a field's `#[serde(...)]`.
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().filter(|attr| attr.path().is_ident("serde")).find_map(|attr| {
+        let mut rename = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                rename = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        rename
+    })
+}
+
+fn field<'f, 'a>(fields: &'f [ParamsField<'a>], wire: &str, resolved: &Resolved<'_>) -> Result<&'f ParamsField<'a>> {
+    fields
+        .iter()
+        .find(|field| field.wire == wire)
+        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: no params field `{wire}`", resolved.wire))
+}
+
+/// The params struct literal: arguments, the thread's id, `None` elsewhere.
+fn params_init(resolved: &Resolved<'_>, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
+    let params_ty = type_path(resolved.params)?;
+    let mut inits = Vec::new();
+    for field in fields {
+        let ident = field.ident;
+        let arg = resolved.entry.args.iter().find(|arg| arg.wire == field.wire);
+        let value = if let Some(arg) = arg {
+            let name = format_ident!("{}", arg.name);
+            match &arg.apply {
+                Some(apply) => {
+                    let apply: syn::Path = syn::parse_str(apply)?;
+                    quote!(#apply(#name))
+                }
+                None => quote!(#name.into()),
+            }
+        } else if resolved.entry.owner == Owner::Thread && field.wire == "threadId" {
+            quote!(owner.id().to_owned())
+        } else if is_option(field.ty) {
+            quote!(None)
+        } else {
+            bail!(
+                "templates/api.toml [methods.\"{}\"]: the required field `{}` needs an entry in `args`",
+                resolved.wire,
+                field.wire
+            );
+        };
+        inits.push(quote!(#ident: #value));
+    }
+    Ok(quote!(#params_ty { #(#inits),* }))
+}
+
+fn is_option(ty: &Type) -> bool {
+    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// The type inside `Option<T>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// `value: <type>` of a setter, and the statement that stores it.
+fn setter_signature(
+    resolved: &Resolved<'_>,
+    wire: &str,
+    setter: &Setter,
+    fields: &[ParamsField<'_>],
+) -> Result<(TokenStream, TokenStream)> {
+    if let (Some(ty), Some(apply)) = (&setter.ty, &setter.apply) {
+        let ty: Type = syn::parse_str(ty).with_context(|| format!("type of setter `{wire}`"))?;
+        let apply: syn::Path = syn::parse_str(apply)?;
+        let targets = setter
+            .wire_fields(wire)
+            .iter()
+            .map(|target| {
+                let ident = field(fields, target, resolved)?.ident;
+                Ok(quote!(&mut self.params.#ident))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return Ok((quote!(value: #ty), quote!(#apply(value, #(#targets),*);)));
+    }
+    let target = field(fields, wire, resolved)?;
+    let ident = target.ident;
+    let inner = option_inner(target.ty)
+        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: `{wire}` is required; make it an arg", resolved.wire))?;
+    Ok((quote!(value: impl Into<#inner>), quote!(self.params.#ident = Some(value.into());)))
+}
+
+fn setter_docs(wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Vec<TokenStream> {
+    let mut docs: Vec<TokenStream> = match &setter.doc {
+        Some(doc) => vec![quote!(#[doc = #doc])],
+        None => fields
+            .iter()
+            .find(|field| field.wire == wire)
+            .map(|field| field.docs.iter().map(|attr| quote!(#attr)).collect())
+            .unwrap_or_default(),
+    };
+    if docs.is_empty() {
+        let doc = format!("Sets `{wire}`.");
+        docs.push(quote!(#[doc = #doc]));
+    }
+    let wires = setter.wire_fields(wire).iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
+    let footer = format!("\n\nWire: {wires}.");
+    docs.push(quote!(#[doc = #footer]));
+    docs
+}
+
+fn setter_fn(resolved: &Resolved<'_>, wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
+    let (signature, store) = setter_signature(resolved, wire, setter, fields)?;
+    let method = format_ident!("{}", setter.public_name(wire));
+    let docs = setter_docs(wire, setter, fields);
+    Ok(quote! {
+        #(#docs)*
+        pub fn #method(mut self, #signature) -> Self {
+            #store
+            self
+        }
+    })
+}

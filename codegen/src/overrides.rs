@@ -1,0 +1,256 @@
+//! The override table (`templates/api.toml`): which wire methods the friendly
+//! API wraps, which of their fields it exposes, under what names and types.
+//!
+//! This module reads the table and checks it against the schema: an entry
+//! naming a method or field the schema no longer has fails generation with
+//! the entry's name, and stable fields that the table neither exposes nor
+//! hides are reported for review.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use heck::ToSnakeCase;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::catalog::{Catalog, Method};
+
+/// The whole table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideTable {
+    /// Wire method → its entry.
+    pub methods: BTreeMap<String, Entry>,
+}
+
+/// Who has a wrapped method's entry point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Owner {
+    /// `codex.entry(...)`.
+    Codex,
+    /// `thread.entry(...)`; the thread fills `threadId`.
+    Thread,
+}
+
+/// One wrapped method.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The builder type's name.
+    pub builder: String,
+    /// Who has the entry method.
+    pub owner: Owner,
+    /// The entry method's name.
+    pub entry: String,
+    /// The hand-written function that sends the params.
+    pub send: String,
+    /// What `send()` returns.
+    pub output: String,
+    /// What `send()` returns in the blocking API, if different.
+    #[serde(default)]
+    pub blocking_output: Option<BlockingOutput>,
+    /// Wire fields taken by the entry method.
+    #[serde(default)]
+    pub args: Vec<Arg>,
+    /// Wire field → setter.
+    #[serde(default)]
+    pub expose: BTreeMap<String, Setter>,
+    /// Wire field → why it is not public API.
+    #[serde(default)]
+    pub hidden: BTreeMap<String, String>,
+}
+
+/// The blocking API's output and its conversion.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockingOutput {
+    /// The type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `fn(Output, &Runtime) -> type`.
+    pub from: String,
+}
+
+/// An argument of the entry method.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arg {
+    /// The wire field it fills.
+    pub wire: String,
+    /// The parameter's name.
+    pub name: String,
+    /// The parameter's type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Converts the argument into the wire type.
+    #[serde(default)]
+    pub apply: Option<String>,
+}
+
+/// A setter of a builder.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setter {
+    /// Public name (default: the wire name in snake_case).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Friendly type (needs `apply`).
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
+    /// Writes the wire fields from the friendly value.
+    #[serde(default)]
+    pub apply: Option<String>,
+    /// The wire fields `apply` writes (default: the exposed field).
+    #[serde(default)]
+    pub wire: Option<Vec<String>>,
+    /// A value applied before any setter.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// The setter's doc (default: the schema's description).
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+impl Setter {
+    /// The setter's public name.
+    pub fn public_name(&self, wire: &str) -> String {
+        self.name.clone().unwrap_or_else(|| wire.to_snake_case())
+    }
+
+    /// The wire fields the setter writes.
+    pub fn wire_fields(&self, wire: &str) -> Vec<String> {
+        self.wire.clone().unwrap_or_else(|| vec![wire.to_owned()])
+    }
+}
+
+impl OverrideTable {
+    /// Reads the table.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let table: Self = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        for (method, entry) in &table.methods {
+            for (wire, setter) in &entry.expose {
+                if setter.apply.is_some() != setter.ty.is_some() {
+                    bail!("templates/api.toml [methods.\"{method}\".expose.{wire}]: `type` and `apply` go together");
+                }
+            }
+        }
+        Ok(table)
+    }
+
+    /// Checks every entry against the catalog and the schema, and returns
+    /// the wrapped methods with their params field sets.
+    pub fn resolve<'a>(&'a self, catalog: &'a Catalog, schemas: &SchemaFields) -> Result<Vec<Resolved<'a>>> {
+        self.methods
+            .iter()
+            .map(|(wire, entry)| {
+                let method = catalog
+                    .client_requests
+                    .iter()
+                    .find(|method| &method.wire == wire)
+                    .with_context(|| {
+                        format!("templates/api.toml wraps `{wire}`, which the schema no longer has")
+                    })?;
+                let params = method
+                    .params
+                    .type_name()
+                    .with_context(|| format!("templates/api.toml wraps `{wire}`, which takes no params"))?;
+                let fields = schemas.fields_of(params);
+                entry.check_fields(wire, &fields)?;
+                Ok(Resolved { wire, entry, method, params, stable_fields: schemas.stable_fields_of(params) })
+            })
+            .collect()
+    }
+}
+
+/// A table entry with what the schema says about it.
+#[derive(Debug, Clone)]
+pub struct Resolved<'a> {
+    /// The wire method.
+    pub wire: &'a str,
+    /// The entry.
+    pub entry: &'a Entry,
+    /// The catalog's method.
+    pub method: &'a Method,
+    /// The params type's name.
+    pub params: &'a str,
+    /// The params fields of the stable schema.
+    pub stable_fields: BTreeSet<String>,
+}
+
+impl Resolved<'_> {
+    /// Stable wire fields the entry neither exposes, hides, nor takes as an argument.
+    pub fn unreviewed_fields(&self) -> Vec<String> {
+        let entry = self.entry;
+        self.stable_fields
+            .iter()
+            .filter(|field| {
+                let reviewed = entry.expose.contains_key(*field)
+                    || entry.hidden.contains_key(*field)
+                    || entry.args.iter().any(|arg| &arg.wire == *field)
+                    || (entry.owner == Owner::Thread && field.as_str() == "threadId");
+                !reviewed
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+impl Entry {
+    /// Every field the entry names must exist in the params type.
+    fn check_fields(&self, method: &str, fields: &BTreeSet<String>) -> Result<()> {
+        let named = self
+            .expose
+            .iter()
+            .flat_map(|(wire, setter)| std::iter::once(wire.clone()).chain(setter.wire_fields(wire)))
+            .chain(self.hidden.keys().cloned())
+            .chain(self.args.iter().map(|arg| arg.wire.clone()));
+        for field in named {
+            if !fields.contains(&field) {
+                bail!(
+                    "templates/api.toml [methods.\"{method}\"] names the field `{field}`, \
+                     which the schema's params of `{method}` no longer have"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The property names of each definition, in the stable schema and in the
+/// schema the types come from.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaFields {
+    all: BTreeMap<String, BTreeSet<String>>,
+    stable: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl SchemaFields {
+    /// Reads the properties of every definition of the two bundles.
+    pub fn new(types_schema: &Value, stable_v2_bundle: &Value) -> Self {
+        Self { all: properties(types_schema), stable: properties(stable_v2_bundle) }
+    }
+
+    fn fields_of(&self, name: &str) -> BTreeSet<String> {
+        self.all.get(name).cloned().unwrap_or_default()
+    }
+
+    fn stable_fields_of(&self, name: &str) -> BTreeSet<String> {
+        self.stable.get(name).cloned().unwrap_or_default()
+    }
+}
+
+fn properties(schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let Some(definitions) = schema["definitions"].as_object() else { return BTreeMap::new() };
+    definitions
+        .iter()
+        .map(|(name, definition)| {
+            let fields = definition["properties"]
+                .as_object()
+                .map(|properties| properties.keys().cloned().collect())
+                .unwrap_or_default();
+            (name.clone(), fields)
+        })
+        .collect()
+}

@@ -1,0 +1,18 @@
+//! The friendly API: [`Codex`], [`Thread`], turns, [`Sandbox`] and
+//! [`ApprovalMode`]. The builders come from the override table
+//! (`templates/api.toml`); what they send and return is written here.
+
+mod builders;
+pub(crate) mod convert;
+mod codex;
+mod input;
+mod sandbox;
+pub(crate) mod thread;
+pub(crate) mod turn;
+
+pub use builders::*;
+pub use codex::{Codex, CodexBuilder, Metadata};
+pub use input::{Input, TurnInput};
+pub use sandbox::{ApprovalMode, Sandbox};
+pub use thread::Thread;
+pub use turn::{TurnHandle, TurnResult, TurnTiming};

@@ -1,0 +1,72 @@
+//! The two choices every caller makes: how much a thread may touch, and who
+//! approves going further.
+
+use crate::types::{ApprovalsReviewer, AskForApproval, SandboxMode, SandboxPolicy};
+
+/// How much the commands of a thread (or turn) may touch. The runtime
+/// enforces it (on Linux with its bundled bubblewrap).
+///
+/// Leaving it unset means the app-server's configured default
+/// (`sandbox_mode` in its `config.toml`). Set on a turn, it also applies to
+/// the thread's later turns until another turn sets it again.
+///
+/// There is deliberately no conversion from strings: a typo cannot widen access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sandbox {
+    /// Read anything, write nothing.
+    ReadOnly,
+    /// Write inside the working folder (and the temporary folders, which are
+    /// writable roots by default), read anything.
+    WorkspaceWrite,
+    /// No sandbox: commands may write anywhere the user can.
+    FullAccess,
+}
+
+impl Sandbox {
+    /// The thread-level wire value (`sandbox` on `thread/start`, `resume`, `fork`).
+    pub fn mode(self) -> SandboxMode {
+        match self {
+            Sandbox::ReadOnly => SandboxMode::ReadOnly,
+            Sandbox::WorkspaceWrite => SandboxMode::WorkspaceWrite,
+            Sandbox::FullAccess => SandboxMode::DangerFullAccess,
+        }
+    }
+
+    /// The turn-level wire value (`sandboxPolicy` on `turn/start`), with the
+    /// runtime's defaults for the policy's details.
+    pub fn policy(self) -> SandboxPolicy {
+        match self {
+            Sandbox::ReadOnly => SandboxPolicy::ReadOnly { network_access: None },
+            Sandbox::WorkspaceWrite => SandboxPolicy::WorkspaceWrite {
+                exclude_slash_tmp: None,
+                exclude_tmpdir_env_var: None,
+                network_access: None,
+                writable_roots: None,
+            },
+            Sandbox::FullAccess => SandboxPolicy::DangerFullAccess,
+        }
+    }
+}
+
+/// Who approves an action the sandbox does not allow (a command that asks
+/// to run outside it, a file change outside the writable roots, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApprovalMode {
+    /// The runtime may ask; a reviewer model decides (wire: `approvalPolicy:
+    /// "on-request"`, `approvalsReviewer: "auto_review"`). The default of
+    /// [`Codex::thread_start`](crate::Codex::thread_start).
+    AutoReview,
+    /// Never ask: anything outside the sandbox is refused at once (wire:
+    /// `approvalPolicy: "never"`).
+    DenyAll,
+}
+
+impl ApprovalMode {
+    /// The wire values: approval policy and, where it sets one, reviewer.
+    pub fn wire(self) -> (AskForApproval, Option<ApprovalsReviewer>) {
+        match self {
+            ApprovalMode::AutoReview => (AskForApproval::OnRequest, Some(ApprovalsReviewer::AutoReview)),
+            ApprovalMode::DenyAll => (AskForApproval::Never, None),
+        }
+    }
+}
