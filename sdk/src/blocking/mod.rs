@@ -15,10 +15,12 @@
 //! # Ok::<(), openai_codex::Error>(())
 //! ```
 
+mod auth;
 mod builders;
 
 use std::sync::Arc;
 
+pub use auth::*;
 pub use builders::*;
 
 use crate::api::{TurnInput, TurnResult};

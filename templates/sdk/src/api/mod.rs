@@ -2,17 +2,21 @@
 //! [`ApprovalMode`]. The builders come from the override table
 //! (`templates/api.toml`); what they send and return is written here.
 
+mod auth;
 mod builders;
 pub(crate) mod convert;
 mod codex;
 mod input;
+mod retry;
 mod sandbox;
 pub(crate) mod thread;
 pub(crate) mod turn;
 
+pub use auth::*;
 pub use builders::*;
 pub use codex::{Codex, CodexBuilder, Metadata};
 pub use input::{Input, TurnInput};
+pub use retry::*;
 pub use sandbox::{ApprovalMode, Sandbox};
 pub use thread::Thread;
 pub use turn::{TurnHandle, TurnResult, TurnTiming};

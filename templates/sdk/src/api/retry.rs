@@ -1,0 +1,1 @@
+//! Retrying what the runtime refused because it was overloaded.

@@ -1,0 +1,1 @@
+//! The blocking mirror of signing in and out, and of retrying.
