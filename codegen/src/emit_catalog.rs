@@ -19,13 +19,13 @@ pub fn emit_catalog(catalog: &Catalog) -> syn::File {
     let traits = method_traits();
     let client = marker_module(
         "client",
-        "Client → server requests: one marker type per method, for [`ClientMethod`](super::ClientMethod).",
+        "Client → server requests: one marker type per method, for [`ClientMethod`].",
         &catalog.client_requests,
         &quote!(super::ClientMethod),
     );
     let server = marker_module(
         "server",
-        "Server → client requests: one marker type per method, for [`ServerRequestMethod`](super::ServerRequestMethod).",
+        "Server → client requests: one marker type per method, for [`ServerRequestMethod`].",
         &catalog.server_requests,
         &quote!(super::ServerRequestMethod),
     );

@@ -12,7 +12,7 @@ pub fn cargo_toml(pin: &Pin) -> String {
 name = "openai-codex"
 version = "{version}"
 description = "Rust SDK for the OpenAI Codex app-server (runtime {version})"
-readme = false
+readme = "README.md"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -40,23 +40,11 @@ workspace = true
 
 /// The crate root.
 pub fn lib_rs(pin: &Pin) -> syn::File {
-    let doc = format!(
-        " Rust SDK for the OpenAI Codex app-server, generated from the JSON Schema \
-         printed by Codex runtime {}.\n\n\
-         - [`Codex`], [`Thread`], [`TurnHandle`]: the friendly API: start threads, \
-         run turns, choose a [`Sandbox`] and an [`ApprovalMode`];\n\
-         - [`blocking`]: the same API without async;\n\
-         - [`Client`]: the low-level client: one app-server process, every protocol \
-         method as a typed async call, notification streams, raw requests;\n\
-         - [`handler`]: answering the app-server's requests (fail closed by default);\n\
-         - [`types`]: every wire type of the protocol;\n\
-         - [`methods`]: the method catalog (requests, notifications, server requests);\n\
-         - [`runtime`]: the pinned runtime: finding and installing it;\n\
-         - [`Error`]: the one error type.",
-        pin.version
-    );
+    let _ = pin;
+    // The crate docs are the crate's README (templates/sdk/README.md), so its
+    // examples are compiled as doctests and cannot go stale.
     syn::parse2(quote! {
-        #![doc = #doc]
+        #![doc = include_str!("../README.md")]
 
         mod api;
         pub mod blocking;
@@ -79,6 +67,11 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub mod types;
 
         pub use api::*;
+        /// The schemars version [`Thread::run_structured`] takes types from:
+        /// derive with `#[derive(openai_codex::schemars::JsonSchema)]` and
+        /// `#[schemars(crate = "openai_codex::schemars")]` to need no direct
+        /// dependency.
+        pub use schemars;
         pub use client::{Client, ClientBuilder};
         pub use error::{Error, Result};
         pub use router::NotificationStream;

@@ -125,9 +125,15 @@ impl Header {
     }
 
     fn template(&self, path: PathBuf, template: &str, text: &str) -> GeneratedFile {
-        let comment = if path.extension().is_some_and(|ext| ext == "rs") { "//" } else { "#" };
+        let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or_default();
+        let header = match extension {
+            "rs" => self.line("//", Some(template)),
+            // An HTML comment: invisible when the Markdown is rendered.
+            "md" => format!("<!--{} -->\n", self.line("", Some(template)).trim_end()),
+            _ => self.line("#", Some(template)),
+        };
         GeneratedFile {
-            contents: format!("{}\n{text}", self.line(comment, Some(template))),
+            contents: format!("{header}\n{text}"),
             path,
         }
     }

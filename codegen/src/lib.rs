@@ -13,7 +13,8 @@
 //! 7. [`generate`] ties them together; [`output`] writes `sdk/` or checks it.
 //!
 //! Around it: [`pin`] (`schema/runtime.toml`), [`runtime`] (installing the
-//! pinned runtime), [`schema_update`] (printing a new snapshot).
+//! pinned runtime), [`schema_update`] (printing a new snapshot) and
+//! [`protocol_diff`] (what changed between two snapshots).
 
 pub mod catalog;
 pub mod emit_api;
@@ -26,6 +27,7 @@ pub mod output;
 pub mod overrides;
 pub mod pin;
 pub mod prepass;
+pub mod protocol_diff;
 pub mod runtime;
 pub mod schema_update;
 pub mod snapshot;
@@ -54,4 +56,33 @@ pub fn check_sdk(workspace: &Workspace) -> Result<Option<String>> {
 /// exposes nor hides (`method: field`).
 pub fn unreviewed_fields(workspace: &Workspace) -> Result<Vec<String>> {
     Ok(generate::generate(workspace)?.unreviewed_fields)
+}
+
+/// The schema snapshot as committed (git `HEAD`), extracted into a
+/// temporary folder: the default "old" side of `cargo codegen diff`.
+pub fn committed_snapshot(workspace: &Workspace) -> Result<tempfile::TempDir> {
+    use anyhow::{bail, Context};
+    let out = tempfile::tempdir().context("creating a temporary folder")?;
+    let experimental = snapshot::EXPERIMENTAL_FILES.map(|name| format!("{}/{name}", snapshot::EXPERIMENTAL_DIR));
+    let names = snapshot::FILES.iter().map(|name| name.to_string()).chain(experimental);
+    for (index, name) in names.enumerate() {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(workspace.root())
+            .arg("show")
+            .arg(format!("HEAD:schema/snapshot/{name}"))
+            .output()
+            .context("running git (needed to read the committed snapshot; or pass OLD explicitly)")?;
+        if !output.status.success() {
+            // The experimental bundles are optional; the method files are not.
+            if index < snapshot::FILES.len() {
+                bail!("git has no committed schema/snapshot/{name}: {}", String::from_utf8_lossy(&output.stderr).trim());
+            }
+            continue;
+        }
+        let path = out.path().join(&name);
+        std::fs::create_dir_all(path.parent().expect("a file in a folder"))?;
+        std::fs::write(&path, output.stdout)?;
+    }
+    Ok(out)
 }

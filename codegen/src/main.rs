@@ -7,8 +7,13 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use openai_codex_codegen::pin::Pin;
+use openai_codex_codegen::overrides::OverrideTable;
+use openai_codex_codegen::protocol_diff::{self, Surface};
 use openai_codex_codegen::schema_update::{self, UpdateOptions};
-use openai_codex_codegen::{check_sdk, generate, generate_sdk, runtime, unreviewed_fields, Workspace};
+use openai_codex_codegen::snapshot::Snapshot;
+use openai_codex_codegen::{
+    check_sdk, committed_snapshot, generate, generate_sdk, runtime, unreviewed_fields, Workspace,
+};
 
 /// Generates the openai-codex Rust SDK (`sdk/`) from the JSON Schema that the
 /// pinned Codex runtime prints, and keeps that runtime at hand.
@@ -36,6 +41,33 @@ enum Command {
     /// Manage the schema snapshot.
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// Report what changed in the protocol between two schema snapshots
+    /// (methods, notifications, server requests, types, fields, enum values),
+    /// each change marked additive or breaking, and what templates/api.toml
+    /// must review.
+    Diff {
+        /// The older snapshot folder (default: schema/snapshot as committed, from git HEAD).
+        old: Option<PathBuf>,
+        /// The newer snapshot folder (default: schema/snapshot in the working tree).
+        new: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Which protocol surface to compare.
+        #[arg(long, value_enum, default_value_t = Surface::Stable)]
+        surface: Surface,
+    },
+}
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Plain text for a terminal.
+    Text,
+    /// Markdown for a pull request description.
+    Markdown,
+    /// JSON for tools.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,8 +143,25 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
             }
             println!("{}", installed.codex.display());
         }
+        Command::Diff { old, new, format, surface } => {
+            let committed = match &old {
+                Some(_) => None,
+                None => Some(committed_snapshot(workspace)?),
+            };
+            let old_dir = old.unwrap_or_else(|| committed.as_ref().expect("extracted above").path().to_owned());
+            let new_dir = new.unwrap_or_else(|| workspace.snapshot_dir());
+            let table = OverrideTable::load(&workspace.templates_dir().join("api.toml"))?;
+            let report = protocol_diff::diff(&Snapshot::load(&old_dir)?, &Snapshot::load(&new_dir)?, surface, Some(&table));
+            let text = match format {
+                Format::Text => report.to_text(),
+                Format::Markdown => report.to_markdown(),
+                Format::Json => report.to_json(),
+            };
+            print!("{text}");
+        }
         Command::Schema(SchemaCommand::Update { version, codex_bin, out }) => {
             let writes_project = out.is_none();
+            let previous = Snapshot::load(&workspace.snapshot_dir()).ok();
             let options = UpdateOptions { version, codex_bin, out };
             let report = schema_update::update(workspace, &options)?;
             eprintln!(
@@ -122,6 +171,12 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
             );
             if report.pin_changed {
                 eprintln!("schema/runtime.toml now pins {}", report.pin.version);
+            }
+            if let Some(previous) = previous.filter(|_| writes_project) {
+                let table = OverrideTable::load(&workspace.templates_dir().join("api.toml")).ok();
+                let current = Snapshot::load(&workspace.snapshot_dir())?;
+                let changes = protocol_diff::diff(&previous, &current, Surface::Stable, table.as_ref());
+                print!("{}", changes.to_text());
             }
             if writes_project {
                 let (changed, unreviewed) = generate_sdk(workspace)?;

@@ -37,7 +37,7 @@ pub struct MethodInfo {
     /// The response type's name in [`crate::types`] (requests only).
     pub response: Option<&'static str>,
 }
-///Client → server requests: one marker type per method, for [`ClientMethod`](super::ClientMethod).
+///Client → server requests: one marker type per method, for [`ClientMethod`].
 pub mod client {
     /**`initialize`
 
@@ -1090,7 +1090,7 @@ Params: [`FuzzyFileSearchParams`](crate::types::FuzzyFileSearchParams). Response
         type Response = crate::types::FuzzyFileSearchResponse;
     }
 }
-///Server → client requests: one marker type per method, for [`ServerRequestMethod`](super::ServerRequestMethod).
+///Server → client requests: one marker type per method, for [`ServerRequestMethod`].
 pub mod server {
     /**`item/commandExecution/requestApproval`: NEW APIs Sent when approval is requested for a specific command execution. This request is used for Turns started via turn/start.
 

@@ -58,6 +58,7 @@ impl CodexHome {
             top_level: Vec::new(),
             extra: Vec::new(),
             features: BTreeMap::new(),
+            provider: Vec::new(),
             hermetic: true,
         }
     }
@@ -106,6 +107,7 @@ pub struct CodexHomeBuilder {
     top_level: Vec<String>,
     extra: Vec<String>,
     features: BTreeMap<String, bool>,
+    provider: Vec<String>,
     hermetic: bool,
 }
 
@@ -151,6 +153,13 @@ impl CodexHomeBuilder {
         self
     }
 
+    /// Adds a raw TOML line (`key = value`) to the mock's
+    /// `[model_providers.mock]` table, e.g. `requires_openai_auth = true`.
+    pub fn provider_setting(mut self, line: impl Into<String>) -> Self {
+        self.provider.push(line.into());
+        self
+    }
+
     /// The `config.toml` text this builder writes.
     pub fn config_toml(&self) -> String {
         let mut toml = String::new();
@@ -179,6 +188,9 @@ impl CodexHomeBuilder {
              stream_max_retries = 0\n",
             toml_string(&self.model_url),
         );
+        for line in &self.provider {
+            let _ = writeln!(toml, "{line}");
+        }
         toml
     }
 

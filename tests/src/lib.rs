@@ -13,3 +13,4 @@ pub mod codex_home;
 pub mod harness;
 pub mod mock_model;
 pub mod raw_rpc;
+pub mod scenario;

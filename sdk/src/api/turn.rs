@@ -17,6 +17,14 @@ use crate::types::{
     TurnStatus, TurnSteerParams,
 };
 
+/// How often, and how far apart, `interrupt` retries a turn not active yet.
+const INTERRUPT_RETRIES: u32 = 40;
+const INTERRUPT_RETRY_DELAY: std::time::Duration = std::time::Duration::from_millis(25);
+
+fn is_not_active_yet(error: &Error) -> bool {
+    matches!(error, Error::JsonRpc { message, .. } if message.contains("no active turn"))
+}
+
 /// What a finished turn produced.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -123,10 +131,24 @@ impl TurnHandle {
     }
 
     /// Asks the runtime to stop the turn; it then ends as interrupted.
+    ///
+    /// The runtime answers `turn/start` a moment before the turn becomes
+    /// active, and refuses to interrupt it in between ("no active turn");
+    /// that refusal is retried briefly, so `interrupt` right after `send`
+    /// works.
     pub async fn interrupt(&self) -> Result<()> {
         let params = TurnInterruptParams { thread_id: self.thread.id().to_owned(), turn_id: self.id.clone() };
-        self.thread.codex().client().turn_interrupt(params).await?;
-        Ok(())
+        let mut attempts = 0;
+        loop {
+            match self.thread.codex().client().turn_interrupt(params.clone()).await {
+                Ok(_) => return Ok(()),
+                Err(error) if is_not_active_yet(&error) && attempts < INTERRUPT_RETRIES => {
+                    attempts += 1;
+                    tokio::time::sleep(INTERRUPT_RETRY_DELAY).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// Waits for the turn to end and returns its result; a failed turn is

@@ -1,6 +1,6 @@
 //! The blocking API, for scripts and programs without an async runtime. It
-//! mirrors the async API: the same builders and setters, and `send()`
-//! blocks until the answer.
+//! mirrors the async API: the same types, builders and setters, and the
+//! calls block until the answer (`send()` instead of `send().await`).
 //!
 //! ```no_run
 //! use openai_codex::blocking::Codex;
@@ -10,19 +10,30 @@
 //! let thread = codex.thread_start().sandbox(Sandbox::ReadOnly).send()?;
 //! let result = thread.run("What is in this folder?")?;
 //! println!("{}", result.final_response.unwrap_or_default());
+//! codex.close();
 //! # Ok::<(), openai_codex::Error>(())
 //! ```
+//!
+//! Each [`Codex`] runs the async API on a tokio [`Runtime`] it owns (a new
+//! one with two worker threads, unless [`CodexBuilder::runtime`] or
+//! [`Codex::from_async`] gives it one). Do not call the blocking API from
+//! inside an async task: blocking there panics; use the async API instead.
 
 mod auth;
 mod builders;
 
+use std::ffi::OsString;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use auth::*;
 pub use builders::*;
 
 use crate::api::{TurnInput, TurnResult};
+use crate::client::{Client, ClientBuilder};
 use crate::error::{Error, Result};
+use crate::handler::ServerRequestHandler;
 use crate::methods::ServerNotification;
 
 /// The tokio runtime the blocking API runs the async one on.
@@ -37,7 +48,10 @@ fn new_runtime() -> Result<Arc<Runtime>> {
         .map_err(Error::Io)
 }
 
-/// The blocking [`crate::Codex`]. Dropping it shuts the runtime down.
+/// The blocking [`crate::Codex`]: a running Codex runtime. Cheap to clone;
+/// every clone talks to the same app-server. Dropping the last clone (and
+/// the last [`Thread`] and [`TurnHandle`] made from it) shuts the runtime
+/// down; [`Codex::close`] does it gracefully.
 #[derive(Debug, Clone)]
 pub struct Codex {
     inner: crate::Codex,
@@ -45,16 +59,38 @@ pub struct Codex {
 }
 
 impl Codex {
-    /// Starts the runtime with the default configuration.
+    /// Starts the runtime with the default configuration and initializes it;
+    /// see [`crate::Codex::new`].
     pub fn new() -> Result<Self> {
-        Self::spawn(crate::Codex::builder())
+        Self::builder().spawn()
     }
 
-    /// Starts the runtime configured by an async [`crate::CodexBuilder`].
-    pub fn spawn(builder: crate::CodexBuilder) -> Result<Self> {
-        let runtime = new_runtime()?;
-        let inner = runtime.block_on(builder.spawn())?;
-        Ok(Self { inner, runtime })
+    /// Configures the runtime before starting it.
+    pub fn builder() -> CodexBuilder {
+        CodexBuilder::default()
+    }
+
+    /// Wraps an async [`crate::Codex`] whose connection runs on `runtime`
+    /// (it was spawned or connected inside `runtime.block_on` or a task of
+    /// `runtime`). With [`crate::Codex::from_client`] and
+    /// [`ClientBuilder::connect`], this runs the blocking API over any byte
+    /// streams:
+    ///
+    /// ```no_run
+    /// # fn example(
+    /// #     reader: tokio::io::ReadHalf<tokio::io::DuplexStream>,
+    /// #     writer: tokio::io::WriteHalf<tokio::io::DuplexStream>,
+    /// # ) -> openai_codex::Result<()> {
+    /// use openai_codex::{blocking, Client};
+    ///
+    /// let runtime = tokio::runtime::Runtime::new()?;
+    /// let client = runtime.block_on(Client::builder().connect(reader, writer))?;
+    /// let codex = blocking::Codex::from_async(openai_codex::Codex::from_client(client), runtime);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_async(codex: crate::Codex, runtime: impl Into<Arc<Runtime>>) -> Self {
+        Self { inner: codex, runtime: runtime.into() }
     }
 
     pub(crate) fn inner(&self) -> &crate::Codex {
@@ -70,33 +106,147 @@ impl Codex {
         &self.inner
     }
 
-    /// What the runtime said about itself.
+    /// The low-level client: every protocol method, typed (async: run them
+    /// with [`Codex::block_on`]).
+    pub fn client(&self) -> &Client {
+        self.inner.client()
+    }
+
+    /// What the runtime said about itself, and the versions in play; see
+    /// [`crate::Codex::metadata`].
     pub fn metadata(&self) -> crate::Metadata {
         self.inner.metadata()
     }
 
-    /// Runs any async operation of the SDK to completion.
+    /// Runs any async operation of the SDK to completion on this
+    /// [`Codex`]'s runtime.
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
     }
 
-    /// Shuts the runtime down gracefully.
+    /// Shuts the runtime down: closes its input, waits for it to exit (up to
+    /// the configured grace period), then kills it; see [`crate::Codex::close`].
     pub fn close(&self) {
         self.runtime.block_on(self.inner.close());
     }
 }
 
-/// The blocking [`crate::Thread`].
+/// The blocking [`crate::CodexBuilder`]: the same settings, and
+/// [`CodexBuilder::spawn`] blocks until the runtime is initialized.
+#[derive(Debug, Default)]
+#[must_use = "a builder does nothing until `.spawn()`"]
+pub struct CodexBuilder {
+    inner: crate::CodexBuilder,
+    runtime: Option<Arc<Runtime>>,
+}
+
+impl From<crate::CodexBuilder> for CodexBuilder {
+    /// The blocking builder with the async builder's settings.
+    fn from(inner: crate::CodexBuilder) -> Self {
+        Self { inner, runtime: None }
+    }
+}
+
+impl CodexBuilder {
+    fn map(self, edit: impl FnOnce(crate::CodexBuilder) -> crate::CodexBuilder) -> Self {
+        Self { inner: edit(self.inner), runtime: self.runtime }
+    }
+
+    /// Uses this `codex` binary.
+    pub fn codex_bin(self, path: impl Into<PathBuf>) -> Self {
+        self.map(|inner| inner.codex_bin(path))
+    }
+
+    /// Sets an environment variable of the runtime (e.g. `CODEX_HOME`).
+    pub fn env(self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.map(|inner| inner.env(key, value))
+    }
+
+    /// Removes an environment variable of the runtime.
+    pub fn env_remove(self, key: impl Into<OsString>) -> Self {
+        self.map(|inner| inner.env_remove(key))
+    }
+
+    /// The runtime's working folder.
+    pub fn cwd(self, cwd: impl Into<PathBuf>) -> Self {
+        self.map(|inner| inner.cwd(cwd))
+    }
+
+    /// Overrides a runtime config value (`-c key=value`, value in TOML).
+    pub fn config(self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.map(|inner| inner.config(key, value))
+    }
+
+    /// How this program introduces itself to the runtime.
+    pub fn client_info(self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.map(|inner| inner.client_info(name, version))
+    }
+
+    /// Who answers the runtime's approval and input requests (default:
+    /// decline all). The handler runs on the blocking [`Codex`]'s runtime.
+    pub fn approval_handler(self, handler: impl ServerRequestHandler) -> Self {
+        self.map(|inner| inner.approval_handler(handler))
+    }
+
+    /// Opts in to the runtime's experimental API.
+    pub fn experimental_api(self, enabled: bool) -> Self {
+        self.map(|inner| inner.experimental_api(enabled))
+    }
+
+    /// Installs the pinned runtime (with pip) if no binary is found.
+    pub fn install_if_missing(self, install: bool) -> Self {
+        self.map(|inner| inner.install_if_missing(install))
+    }
+
+    /// Accepts a runtime of another version than [`crate::runtime::VERSION`].
+    pub fn allow_version_mismatch(self, allow: bool) -> Self {
+        self.map(|inner| inner.allow_version_mismatch(allow))
+    }
+
+    /// Fails requests that get no answer within `timeout`.
+    pub fn request_timeout(self, timeout: Duration) -> Self {
+        self.map(|inner| inner.request_timeout(timeout))
+    }
+
+    /// Any other low-level setting.
+    pub fn with_client(self, edit: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
+        self.map(|inner| inner.with_client(edit))
+    }
+
+    /// Any setting of the async [`crate::CodexBuilder`].
+    pub fn with_async(self, edit: impl FnOnce(crate::CodexBuilder) -> crate::CodexBuilder) -> Self {
+        self.map(edit)
+    }
+
+    /// Runs the SDK on this tokio runtime instead of a new one (two worker
+    /// threads). It must have I/O and time enabled.
+    pub fn runtime(self, runtime: impl Into<Arc<Runtime>>) -> Self {
+        Self { inner: self.inner, runtime: Some(runtime.into()) }
+    }
+
+    /// Starts the runtime and initializes it; see [`crate::CodexBuilder::spawn`].
+    pub fn spawn(self) -> Result<Codex> {
+        let runtime = match self.runtime {
+            Some(runtime) => runtime,
+            None => new_runtime()?,
+        };
+        let inner = runtime.block_on(self.inner.spawn())?;
+        Ok(Codex { inner, runtime })
+    }
+}
+
+/// The blocking [`crate::Thread`]: a conversation with the agent. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Thread {
     inner: crate::Thread,
-    runtime: Arc<Runtime>,
+    codex: Codex,
 }
 
 impl Thread {
     /// Wraps an async thread (used by the generated builders).
     pub(crate) fn from_async(inner: crate::Thread, runtime: &Arc<Runtime>) -> Self {
-        Self { inner, runtime: Arc::clone(runtime) }
+        let codex = Codex::from_async(inner.codex().clone(), Arc::clone(runtime));
+        Self { inner, codex }
     }
 
     pub(crate) fn inner(&self) -> &crate::Thread {
@@ -104,7 +254,7 @@ impl Thread {
     }
 
     pub(crate) fn runtime(&self) -> &Arc<Runtime> {
-        &self.runtime
+        &self.codex.runtime
     }
 
     /// The thread's id.
@@ -112,46 +262,72 @@ impl Thread {
         self.inner.id()
     }
 
-    /// Runs one turn to its end; see [`crate::Thread::run`].
-    pub fn run(&self, input: impl Into<TurnInput>) -> Result<TurnResult> {
-        self.runtime.block_on(self.inner.run(input))
+    /// What the runtime said about the thread when this handle was made.
+    pub fn info(&self) -> &crate::types::Thread {
+        self.inner.info()
     }
 
-    /// Runs one turn with a typed answer; see [`crate::Thread::run_structured`].
+    /// The runtime this thread lives in.
+    pub fn codex(&self) -> &Codex {
+        &self.codex
+    }
+
+    /// The async [`crate::Thread`] underneath.
+    pub fn as_async(&self) -> &crate::Thread {
+        &self.inner
+    }
+
+    /// Runs one turn to its end and returns its result; see
+    /// [`crate::Thread::run`]. For options (sandbox, model, ...) use
+    /// [`Thread::turn`].
+    pub fn run(&self, input: impl Into<TurnInput>) -> Result<TurnResult> {
+        self.runtime().block_on(self.inner.run(input))
+    }
+
+    /// Runs one turn whose final answer must follow `T`'s JSON Schema, and
+    /// parses the answer; see [`crate::Thread::run_structured`].
     pub fn run_structured<T: schemars::JsonSchema + serde::de::DeserializeOwned>(
         &self,
         input: impl Into<TurnInput>,
     ) -> Result<T> {
-        self.runtime.block_on(self.inner.run_structured(input))
+        self.runtime().block_on(self.inner.run_structured(input))
     }
 
-    /// Reads the thread; see [`crate::Thread::read`].
+    /// Reads the thread as the runtime has it now, optionally with its
+    /// turns; see [`crate::Thread::read`].
     pub fn read(&self, include_turns: bool) -> Result<crate::types::Thread> {
-        self.runtime.block_on(self.inner.read(include_turns))
+        self.runtime().block_on(self.inner.read(include_turns))
     }
 
-    /// Names the thread.
+    /// Gives the thread a name.
     pub fn set_name(&self, name: impl Into<String>) -> Result<()> {
-        self.runtime.block_on(self.inner.set_name(name))
+        self.runtime().block_on(self.inner.set_name(name))
     }
 
-    /// Starts compacting the thread's history.
+    /// Starts compacting the thread's history; see [`crate::Thread::compact`].
     pub fn compact(&self) -> Result<()> {
-        self.runtime.block_on(self.inner.compact())
+        self.runtime().block_on(self.inner.compact())
     }
 }
 
-/// The blocking [`crate::TurnHandle`]: an [`Iterator`] over the turn's events.
+/// The blocking [`crate::TurnHandle`]: a running turn. As an [`Iterator`] it
+/// yields this turn's notifications (and ends after `turn/completed`);
+/// [`TurnHandle::wait`] collects them into a [`TurnResult`].
 #[derive(Debug)]
 pub struct TurnHandle {
     inner: crate::TurnHandle,
-    runtime: Arc<Runtime>,
+    thread: Thread,
 }
 
 impl TurnHandle {
     /// Wraps an async turn handle (used by the generated builders).
     pub(crate) fn from_async(inner: crate::TurnHandle, runtime: &Arc<Runtime>) -> Self {
-        Self { inner, runtime: Arc::clone(runtime) }
+        let thread = Thread::from_async(inner.thread().clone(), runtime);
+        Self { inner, thread }
+    }
+
+    fn runtime(&self) -> &Arc<Runtime> {
+        self.thread.runtime()
     }
 
     /// The turn's id.
@@ -159,27 +335,44 @@ impl TurnHandle {
         self.inner.id()
     }
 
-    /// Adds input to the running turn.
+    /// The thread the turn runs in.
+    pub fn thread(&self) -> &Thread {
+        &self.thread
+    }
+
+    /// The async [`crate::TurnHandle`] underneath.
+    pub fn as_async(&self) -> &crate::TurnHandle {
+        &self.inner
+    }
+
+    /// Adds input to the running turn; see [`crate::TurnHandle::steer`].
     pub fn steer(&self, input: impl Into<TurnInput>) -> Result<()> {
-        self.runtime.block_on(self.inner.steer(input))
+        self.runtime().block_on(self.inner.steer(input))
     }
 
-    /// Asks the runtime to stop the turn.
+    /// Asks the runtime to stop the turn; it then ends as interrupted.
     pub fn interrupt(&self) -> Result<()> {
-        self.runtime.block_on(self.inner.interrupt())
+        self.runtime().block_on(self.inner.interrupt())
     }
 
-    /// Waits for the turn's end; see [`crate::TurnHandle::wait`].
+    /// Waits for the turn to end and returns its result; a failed turn is
+    /// [`Error::TurnFailed`]. See [`crate::TurnHandle::wait`].
     pub fn wait(self) -> Result<TurnResult> {
-        self.runtime.block_on(self.inner.wait())
+        self.thread.codex.runtime.block_on(self.inner.wait())
+    }
+
+    /// Same as [`TurnHandle::wait`].
+    pub fn run(self) -> Result<TurnResult> {
+        self.wait()
     }
 }
 
 impl Iterator for TurnHandle {
     type Item = Result<ServerNotification>;
 
+    /// Blocks until the turn's next notification; `None` after `turn/completed`.
     fn next(&mut self) -> Option<Self::Item> {
         use futures::StreamExt;
-        self.runtime.block_on(self.inner.next())
+        self.thread.codex.runtime.block_on(self.inner.next())
     }
 }

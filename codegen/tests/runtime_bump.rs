@@ -1,0 +1,168 @@
+//! Runtime bumps, against a second real snapshot printed by
+//! openai-codex-cli-bin 0.160.1 (tests/fixtures/runtime-0.160.1: its
+//! `schema/` as `cargo codegen schema update --version 0.160.1` wrote it, and
+//! the two template tables as reviewed for that version).
+//!
+//! - a crate generated from the older snapshot compiles;
+//! - `diff` between the two real snapshots reports changes checked by hand
+//!   in the JSON, in all three formats;
+//! - a stale override fails generation, naming the entry and the field.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use openai_codex_codegen::generate::walk;
+use openai_codex_codegen::overrides::OverrideTable;
+use openai_codex_codegen::protocol_diff::{self, Impact, Surface};
+use openai_codex_codegen::snapshot::Snapshot;
+use openai_codex_codegen::{generate_sdk, Workspace};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runtime-0.160.1")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for file in walk(from).unwrap() {
+        let target = to.join(file.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&file, target).unwrap();
+    }
+}
+
+/// A workspace in a temporary folder: the current templates with the
+/// fixture's reviewed tables on top, and the fixture's schema.
+fn old_workspace() -> tempfile::TempDir {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = Workspace::this();
+    copy_tree(&root.templates_dir(), &scratch.path().join("templates"));
+    copy_tree(&fixture().join("templates"), &scratch.path().join("templates"));
+    copy_tree(&fixture().join("schema"), &scratch.path().join("schema"));
+    scratch
+}
+
+#[test]
+fn a_crate_generated_from_the_older_snapshot_builds() {
+    let scratch = old_workspace();
+    let workspace = Workspace::at(scratch.path());
+    generate_sdk(&workspace).expect("the older snapshot generates");
+    let manifest = std::fs::read_to_string(workspace.sdk_dir().join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("version = \"0.160.1\""), "the crate version is the runtime's");
+
+    // A minimal workspace around it, with this repository's lock file so the
+    // build reuses the dependencies already compiled for the test run.
+    let root = Workspace::this();
+    let workspace_manifest = std::fs::read_to_string(root.root().join("Cargo.toml")).unwrap();
+    let workspace_manifest = workspace_manifest.replace(
+        "members = [\"codegen\", \"sdk\", \"tests\"]\ndefault-members = [\"codegen\", \"sdk\", \"tests\"]",
+        "members = [\"sdk\"]",
+    );
+    std::fs::write(scratch.path().join("Cargo.toml"), workspace_manifest).unwrap();
+    std::fs::copy(root.root().join("Cargo.lock"), scratch.path().join("Cargo.lock")).unwrap();
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--offline", "--quiet", "--package", "openai-codex"])
+        .current_dir(scratch.path())
+        .env("CARGO_TARGET_DIR", root.root().join("target/older-runtime"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the crate generated from 0.160.1 does not build:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn real_diff(table: Option<&OverrideTable>) -> protocol_diff::ProtocolDiff {
+    let old = Snapshot::load(&fixture().join("schema/snapshot")).unwrap();
+    let new = Snapshot::load(&Workspace::this().snapshot_dir()).unwrap();
+    protocol_diff::diff(&old, &new, Surface::Stable, table)
+}
+
+/// Changes verified by hand in the two snapshots' JSON.
+const EXPECTED: &[(Impact, &str, &str)] = &[
+    (Impact::Additive, "method added", "thread/attachmentOwner/list"),
+    (Impact::Additive, "notification added", "thread/readState/changed"),
+    (Impact::Additive, "notification added", "thread/prediction/updated"),
+    (Impact::Additive, "type added", "ThreadReadState"),
+    (Impact::Additive, "field added", "ThreadListParams.excludedThreadIds"),
+    (Impact::Additive, "enum value added", "MessagePhase::partial_answer"),
+    (Impact::Breaking, "field removed", "ModelProviderCapabilitiesReadResponse.namespaceTools"),
+    (Impact::Breaking, "field retyped", "SkillMetadata.path"),
+];
+
+#[test]
+fn diff_of_the_two_real_snapshots_reports_what_changed() {
+    let report = real_diff(None);
+    for (impact, kind, subject) in EXPECTED {
+        assert!(
+            report
+                .changes
+                .iter()
+                .any(|c| c.impact == *impact && c.kind == *kind && c.subject == *subject),
+            "missing {impact:?} {kind} {subject}"
+        );
+    }
+    let retyped = report.changes.iter().find(|c| c.subject == "SkillMetadata.path").unwrap();
+    assert_eq!(retyped.detail, "AbsolutePathBuf → LegacyAppPathString");
+    assert!(
+        !report.changes.iter().any(|c| c.kind.ends_with("removed") && c.subject.starts_with("thread/")),
+        "no method was removed between these versions"
+    );
+    // Breaking changes come first.
+    let first_additive = report.changes.iter().position(|c| c.impact == Impact::Additive).unwrap();
+    assert!(report.changes[first_additive..].iter().all(|c| c.impact == Impact::Additive));
+}
+
+#[test]
+fn diff_renders_as_text_markdown_and_json() {
+    let report = real_diff(None);
+    let text = report.to_text();
+    assert!(text.contains("BREAKING field removed: ModelProviderCapabilitiesReadResponse.namespaceTools"), "{text}");
+    assert!(text.contains("additive method added: thread/attachmentOwner/list"), "{text}");
+
+    let markdown = report.to_markdown();
+    assert!(markdown.contains("| **breaking** | field retyped | `SkillMetadata.path` | AbsolutePathBuf → LegacyAppPathString |"), "{markdown}");
+    assert!(markdown.contains("| additive | notification added | `thread/readState/changed` |"), "{markdown}");
+
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    assert!(changes.iter().any(|c| c["impact"] == "additive"
+        && c["kind"] == "enum value added"
+        && c["subject"] == "MessagePhase::partial_answer"));
+    assert_eq!(json["surface"], "stable");
+}
+
+#[test]
+fn diff_lists_what_the_override_table_must_review() {
+    // The table as reviewed for 0.160.1 does not know the fields 0.163.0 added.
+    let table = OverrideTable::load(&fixture().join("templates/api.toml")).unwrap();
+    let report = real_diff(Some(&table));
+    for item in [
+        "thread/list: new field `excludedThreadIds`: expose or hide it",
+        "turn/start: new field `parentTurnId`: expose or hide it",
+        "turn/start: new field `rootTurnId`: expose or hide it",
+    ] {
+        assert!(report.review.iter().any(|r| r == item), "missing review item {item}: {:?}", report.review);
+    }
+    // The current table has reviewed them.
+    let current = OverrideTable::load(&Workspace::this().templates_dir().join("api.toml")).unwrap();
+    assert!(real_diff(Some(&current)).review.is_empty());
+}
+
+#[test]
+fn a_stale_override_fails_generation_naming_the_entry_and_the_field() {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = Workspace::this();
+    for folder in ["schema", "templates"] {
+        copy_tree(&root.root().join(folder), &scratch.path().join(folder));
+    }
+    let table_path = scratch.path().join("templates/api.toml");
+    let table = std::fs::read_to_string(&table_path).unwrap();
+    // As if the schema had dropped `searchTerm` from thread/list's params.
+    let stale = table.replace("searchTerm = { name = \"search\" }", "searchTerm = { name = \"search\" }\nsearchScope = {}");
+    assert_ne!(table, stale);
+    std::fs::write(&table_path, stale).unwrap();
+
+    let error = generate_sdk(&Workspace::at(scratch.path())).unwrap_err().to_string();
+    assert!(error.contains("[methods.\"thread/list\"]"), "{error}");
+    assert!(error.contains("`searchScope`"), "{error}");
+}

@@ -1,0 +1,30 @@
+//! Steering a running turn with more input, then interrupting one.
+
+use futures::StreamExt;
+use openai_codex::methods::ServerNotification;
+use openai_codex::types::TurnStatus;
+use openai_codex::Codex;
+
+#[tokio::main]
+async fn main() -> openai_codex::Result<()> {
+    let codex = Codex::new().await?;
+    let thread = codex.thread_start().send().await?;
+
+    let turn = thread.turn("Start a long analysis.").send().await?;
+    turn.steer("Actually, keep it to one line.").await?;
+    let result = turn.wait().await?;
+    println!("steered: {}", result.final_response.unwrap_or_default());
+
+    let mut turn = thread.turn("Start another long analysis.").send().await?;
+    // Once the model is working on it, stop it.
+    while let Some(event) = turn.next().await {
+        if matches!(event?, ServerNotification::ItemStarted(_)) {
+            break;
+        }
+    }
+    turn.interrupt().await?;
+    let result = turn.wait().await?;
+    println!("interrupted: {}", result.status == TurnStatus::Interrupted);
+    codex.close().await;
+    Ok(())
+}

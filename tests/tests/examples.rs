@@ -1,0 +1,250 @@
+//! Every example of the SDK (`sdk/examples/`) runs against the real pinned
+//! runtime and the mock model, so none can rot.
+//!
+//! `cargo test --workspace` builds the examples before running tests; when
+//! they are missing (a narrower `cargo test`), they are built here first.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use openai_codex_tests::codex_home::{runtime_bin, SCRUBBED_ENV};
+use openai_codex_tests::harness::Harness;
+use openai_codex_tests::mock_model::{Answer, Matcher};
+use serde_json::json;
+
+const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// `target/<profile>/examples`, next to this test's own binary.
+fn examples_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().join("examples")
+}
+
+/// Every example source of the SDK.
+fn example_names() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk/examples");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Builds the examples once if any binary is missing.
+fn ensure_built() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let missing = example_names().iter().any(|name| !examples_dir().join(name).is_file());
+        if missing {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "--package", "openai-codex", "--examples"])
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the SDK examples failed");
+        }
+    });
+}
+
+/// Runs an example against the harness; returns its stdout.
+async fn run_example(name: &str, harness: &Harness) -> String {
+    run_example_with_env(name, harness, &[]).await
+}
+
+/// Runs an example with extra environment variables.
+async fn run_example_with_env(name: &str, harness: &Harness, env: &[(&str, &str)]) -> String {
+    ensure_built();
+    let mut command = tokio::process::Command::new(examples_dir().join(name));
+    command
+        .env("CODEX_BIN", runtime_bin())
+        .env("CODEX_HOME", harness.home.path())
+        .current_dir(harness.cwd())
+        .kill_on_drop(true);
+    for name in SCRUBBED_ENV {
+        command.env_remove(name);
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = tokio::time::timeout(EXAMPLE_TIMEOUT, command.output())
+        .await
+        .unwrap_or_else(|_| panic!("example {name} did not finish in {EXAMPLE_TIMEOUT:?}"))
+        .expect("the example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "example {name} failed ({}):\nstdout:\n{stdout}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn every_example_has_a_test() {
+    let tested = [
+        "01_quickstart",
+        "02_streaming",
+        "03_sandbox_presets",
+        "04_sticky_turn_sandbox",
+        "05_approval_handler",
+        "06_interrupt_and_steer",
+        "07_threads",
+        "08_structured_output",
+        "09_login",
+        "10_retry_on_overload",
+        "11_blocking",
+        "12_concurrent_threads",
+    ];
+    let names = example_names();
+    for name in &names {
+        assert!(tested.contains(&name.as_str()), "example {name} has no test in tests/tests/examples.rs");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quickstart() {
+    let harness = Harness::start().await;
+    harness.mock.push(Answer::text("Hello from the mock."));
+    let out = run_example("01_quickstart", &harness).await;
+    assert_eq!(out.trim(), "Hello from the mock.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streaming() {
+    let harness = Harness::start().await;
+    harness.mock.push(Answer::text("Once upon a time, a crab wrote Rust."));
+    let out = run_example("02_streaming", &harness).await;
+    assert_eq!(out.trim(), "Once upon a time, a crab wrote Rust.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_presets() {
+    let harness = Harness::start().await;
+    for answer in ["read only answer", "workspace answer", "full access answer"] {
+        harness.mock.push(Answer::text(answer));
+    }
+    let out = run_example("03_sandbox_presets", &harness).await;
+    assert!(out.contains("ReadOnly: read only answer"), "{out}");
+    assert!(out.contains("WorkspaceWrite: workspace answer"), "{out}");
+    assert!(out.contains("FullAccess: full access answer"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sticky_turn_sandbox() {
+    let harness = Harness::start().await;
+    for answer in ["one", "two", "three"] {
+        harness.mock.push(Answer::text(answer));
+    }
+    let out = run_example("04_sticky_turn_sandbox", &harness).await;
+    assert!(out.contains("read-only turn: one") && out.contains("next turn: two"), "{out}");
+    assert!(out.contains("workspace-write turn: three"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approval_handler() {
+    let harness = Harness::start().await;
+    harness.mock.push(Answer::function_call(
+        "call-1",
+        "exec_command",
+        json!({"cmd": "ls", "sandbox_permissions": "require_escalated", "justification": "list"}),
+    ));
+    harness.mock.push(Answer::text("listed"));
+    let out = run_example("05_approval_handler", &harness).await;
+    assert!(out.contains("approval asked for") && out.contains("Accept"), "{out}");
+    assert!(out.trim_end().ends_with("listed"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupt_and_steer() {
+    let harness = Harness::start().await;
+    let (first, first_gate) = Answer::text("steered answer").gated();
+    harness.mock.push(first);
+    let (stall, _stall_gate) = Answer::stall();
+    harness.mock.push_when(Matcher::user_text_contains("another long analysis"), stall);
+    let example = run_example("06_interrupt_and_steer", &harness);
+    let release = async {
+        assert!(first_gate.reached(EXAMPLE_TIMEOUT).await, "the first model call started");
+        // Let the example's steer reach the runtime while the call is held.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        first_gate.open();
+    };
+    let (out, ()) = tokio::join!(example, release);
+    assert!(out.contains("steered: "), "{out}");
+    assert!(out.contains("interrupted: true"), "{out}");
+    let steered = harness
+        .mock
+        .requests()
+        .iter()
+        .any(|request| request.body.to_string().contains("keep it to one line"));
+    assert!(steered, "the steered input reached the model");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn threads() {
+    let harness = Harness::start().await;
+    harness.mock.push(Answer::text("42 noted"));
+    let out = run_example("07_threads", &harness).await;
+    for line in ["resumed: true", "forked into a new thread: true", "unarchived: true"] {
+        assert!(out.contains(line), "{line} missing:\n{out}");
+    }
+    assert!(out.contains("threads: "), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn structured_output() {
+    let harness = Harness::start().await;
+    harness.mock.push(Answer::text(r#"{"city":"Paris","celsius":21.5}"#));
+    let out = run_example("08_structured_output", &harness).await;
+    assert_eq!(out.trim(), "Paris: 21.5 °C");
+    let schema_sent = harness.mock.requests()[0].body.to_string().contains("celsius");
+    assert!(schema_sent, "the output schema reached the model");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login() {
+    // The mock provider needs no OpenAI auth unless told so; then the
+    // account reflects the login.
+    let harness = Harness::start_with(|home| home.provider_setting("requires_openai_auth = true")).await;
+    let env = [("OPENAI_API_KEY", "sk-test-not-a-real-key")];
+    let out = run_example_with_env("09_login", &harness, &env).await;
+    assert!(out.contains("signed in: Some(ApiKey"), "{out}");
+    assert!(out.contains("signed out: true"), "{out}");
+    assert!(!out.contains("sk-test-not-a-real-key"), "the key is never printed: {out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_on_overload() {
+    let harness = Harness::start().await;
+    harness.mock.push(Answer::rate_limited());
+    harness.mock.push(Answer::text("second time lucky"));
+    let out = run_example("10_retry_on_overload", &harness).await;
+    assert_eq!(out.trim(), "second time lucky");
+    assert_eq!(harness.mock.requests().len(), 2, "one failed call, one retry");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking() {
+    let harness = Harness::start().await;
+    harness.mock.push(Answer::text("hello, blocking world"));
+    let out = run_example("11_blocking", &harness).await;
+    assert_eq!(out.trim(), "hello, blocking world");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_threads() {
+    let harness = Harness::start().await;
+    for key in ["alpha", "beta", "gamma", "delta"] {
+        harness
+            .mock
+            .push_when(Matcher::user_text_contains(format!("Answer for {key}")), Answer::text(format!("{key}!")));
+    }
+    let out = run_example("12_concurrent_threads", &harness).await;
+    for key in ["alpha", "beta", "gamma", "delta"] {
+        assert!(out.contains(&format!("{key}: {key}!")), "{key} got someone else's answer:\n{out}");
+    }
+}
