@@ -31,13 +31,8 @@ fn client_method(method: &Method) -> TokenStream {
     let marker = ident(&method.type_ident);
     let response = type_path(method.response.as_deref().expect("requests have responses"));
     let doc = format!(
-        "`{}`{}\n\nSends [`method::{}`]; see it for the params and response types.",
-        method.wire,
-        method
-            .description
-            .as_deref()
-            .map(|text| format!(": {}", text.trim()))
-            .unwrap_or_default(),
+        "{}\n\nSends [`method::{}`]; see it for the params and response types.",
+        headline(method),
         method.type_ident
     );
     let (param, argument) = match &method.params {
@@ -127,13 +122,8 @@ fn handler_method(method: &Method) -> TokenStream {
     let params = type_path(method.params.type_name().expect("server requests have params"));
     let response = type_path(method.response.as_deref().expect("server requests have responses"));
     let doc = format!(
-        "`{}`{}\n\nDefault: [`crate::handler_defaults::{}`].",
-        method.wire,
-        method
-            .description
-            .as_deref()
-            .map(|text| format!(": {}", text.trim()))
-            .unwrap_or_default(),
+        "{}\n\nDefault: [`crate::handler_defaults::{}`].",
+        headline(method),
         method.fn_ident
     );
     quote! {
@@ -141,6 +131,14 @@ fn handler_method(method: &Method) -> TokenStream {
         fn #name(&self, params: #params) -> HandlerFuture<'_, #response> {
             ready(crate::handler_defaults::#name(&params))
         }
+    }
+}
+
+/// "`wire/name`: the schema's description", the first paragraph of a method's doc.
+fn headline(method: &Method) -> String {
+    match method.description.as_deref() {
+        Some(text) => format!("`{}`: {}", method.wire, text.trim()),
+        None => format!("`{}`", method.wire),
     }
 }
 

@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Attribute, Fields, Item, ItemStruct, Type};
 
+use crate::emit_types::serde_rename;
 use crate::overrides::{Owner, Resolved, Setter};
 
 /// A field of a params struct: its Rust name, type and docs, by wire name.
@@ -21,33 +22,40 @@ struct ParamsField<'a> {
 
 /// The async builders.
 pub fn emit_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn::File> {
-    let builders = entries
-        .iter()
-        .map(|entry| builder(entry, types))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(syn::parse2(quote! {
-        //! The friendly builders, generated from the override table
-        //! (`templates/api.toml`): one per wrapped method, each with a setter
-        //! per exposed field, `with_params` to set any other wire field, and
-        //! `send()`.
-
-        // Field types are written as typify names them, unqualified.
-        #[allow(unused_imports)]
-        use crate::types::*;
-
-        #(#builders)*
-    })?)
+    builders_file(
+        " The friendly builders, generated from the override table (`templates/api.toml`): \
+         one per wrapped method, each with a setter per exposed field, `with_params` to set \
+         any other wire field, and `send()`.",
+        entries,
+        types,
+        builder,
+    )
 }
 
 /// The blocking builders: the same setters, `send()` blocks.
 pub fn emit_blocking_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn::File> {
+    builders_file(
+        " The blocking builders, generated from the override table (`templates/api.toml`): \
+         each wraps its async twin and blocks in `send()`.",
+        entries,
+        types,
+        blocking_builder,
+    )
+}
+
+/// A module of one builder per entry, made by `emit`.
+fn builders_file(
+    doc: &str,
+    entries: &[Resolved<'_>],
+    types: &syn::File,
+    emit: fn(&Resolved<'_>, &syn::File) -> Result<TokenStream>,
+) -> Result<syn::File> {
     let builders = entries
         .iter()
-        .map(|entry| blocking_builder(entry, types))
+        .map(|entry| emit(entry, types))
         .collect::<Result<Vec<_>>>()?;
     Ok(syn::parse2(quote! {
-        //! The blocking builders, generated from the override table
-        //! (`templates/api.toml`): each wraps its async twin and blocks in `send()`.
+        #![doc = #doc]
 
         // Field types are written as typify names them, unqualified.
         #[allow(unused_imports)]
@@ -281,23 +289,6 @@ fn fields_of(item: &ItemStruct) -> Vec<ParamsField<'_>> {
             })
         })
         .collect()
-}
-
-/// The `rename = "..."` of a field's `#[serde(...)]`.
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
-    attrs.iter().filter(|attr| attr.path().is_ident("serde")).find_map(|attr| {
-        let mut rename = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                rename = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        rename
-    })
 }
 
 fn field<'f, 'a>(fields: &'f [ParamsField<'a>], wire: &str, resolved: &Resolved<'_>) -> Result<&'f ParamsField<'a>> {

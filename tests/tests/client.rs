@@ -2,20 +2,17 @@
 //! handshake, typed calls, ordered notifications, routing by thread, server
 //! requests reaching the handler, and clean shutdown.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use openai_codex::handler::{HandlerFuture, ServerRequestHandler};
 use openai_codex::methods::{client as method, ServerNotification};
 use openai_codex::types::{
-    ApprovalsReviewer, AskForApproval, CommandExecutionApprovalDecision,
-    CommandExecutionRequestApprovalParams, CommandExecutionRequestApprovalResponse,
+    ApprovalsReviewer, AskForApproval,
     SandboxMode, ThreadItem, ThreadStartParams, TurnStartParams, TurnStatus, UserInput,
 };
 use openai_codex::{Client, NotificationStream};
 use openai_codex_tests::harness::{close_and_check, process_exists, Harness};
+use openai_codex_tests::scenario::CountingApprover;
 use openai_codex_tests::mock_model::Answer;
 use serde_json::json;
 
@@ -134,30 +131,6 @@ async fn two_threads_with_concurrent_turns_each_get_only_their_own_events() {
     close_and_check(client).await;
 }
 
-/// Approves or declines commands, counting the requests it saw.
-struct CountingApprover {
-    approve: bool,
-    seen: Arc<AtomicUsize>,
-}
-
-impl ServerRequestHandler for CountingApprover {
-    fn item_command_execution_request_approval(
-        &self,
-        params: CommandExecutionRequestApprovalParams,
-    ) -> HandlerFuture<'_, CommandExecutionRequestApprovalResponse> {
-        Box::pin(async move {
-            assert!(!params.thread_id.is_empty() && !params.turn_id.is_empty());
-            self.seen.fetch_add(1, Ordering::SeqCst);
-            let decision = if self.approve {
-                CommandExecutionApprovalDecision::Accept
-            } else {
-                CommandExecutionApprovalDecision::Decline
-            };
-            Ok(CommandExecutionRequestApprovalResponse { decision })
-        })
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_request_reaches_the_handler_and_its_answer_reaches_the_runtime() {
     for approve in [true, false] {
@@ -170,10 +143,10 @@ async fn a_server_request_reaches_the_handler_and_its_answer_reaches_the_runtime
             json!({"cmd": command, "sandbox_permissions": "require_escalated", "justification": "test"}),
         ));
         harness.mock.push(Answer::text("done"));
-        let seen = Arc::new(AtomicUsize::new(0));
+        let approver = CountingApprover::new(approve);
         let client = harness
             .client_builder()
-            .handler(CountingApprover { approve, seen: Arc::clone(&seen) })
+            .handler(approver.clone())
             .spawn()
             .await
             .unwrap();
@@ -189,7 +162,7 @@ async fn a_server_request_reaches_the_handler_and_its_answer_reaches_the_runtime
         client.turn_start(turn(&thread_id, "run it")).await.unwrap();
         let events = until_turn_completed(&mut events).await;
 
-        assert_eq!(seen.load(Ordering::SeqCst), 1, "the handler saw the approval request");
+        assert_eq!(approver.seen(), 1, "the handler saw the approval request");
         assert_eq!(marker.exists(), approve, "the command ran only when approved");
         let statuses: Vec<String> = events
             .iter()

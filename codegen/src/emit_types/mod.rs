@@ -33,6 +33,7 @@ use serde_json::Value;
 use syn::{parse_quote, Item};
 use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
+pub(crate) use weak::serde_rename;
 pub use weak::{weak_spots, WeakAllowlist};
 
 /// Definitions left out of the types: the SDK emits its own JSON-RPC

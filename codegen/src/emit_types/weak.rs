@@ -181,7 +181,7 @@ fn wire_name(field: &Field) -> String {
 }
 
 /// The value of a `#[serde(rename = "..")]` among `attrs`.
-pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut rename = None;
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
         // typify's serde attributes always parse; one that does not is simply
