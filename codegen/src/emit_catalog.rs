@@ -67,22 +67,63 @@ pub fn emit_catalog(catalog: &Catalog) -> syn::File {
 /// Decoding helpers shared by the message enums.
 fn decode_helpers() -> TokenStream {
     quote! {
-        /// Decodes a message's params as `T`; absent params decode as `null`.
-        fn decode_params<T: DeserializeOwned>(params: Option<&RawValue>) -> serde_json::Result<T> {
-            serde_json::from_str(params.map_or("null", RawValue::get))
+        /// Decodes a message's params by its method (implemented by the
+        /// message enums).
+        trait DecodeByMethod: Sized {
+            fn decode_params_from<'de, D: Deserializer<'de>>(method: &str, params: D) -> Result<Self, D::Error>;
         }
 
-        /// Keeps the params of a message this SDK does not know as JSON.
-        fn raw_params(params: Option<&RawValue>) -> serde_json::Result<Option<serde_json::Value>> {
-            params.map(|raw| serde_json::from_str(raw.get())).transpose()
+        /// Decodes `{method, params}` in one pass when `method` comes first
+        /// (as the runtime writes it): the params go straight into their
+        /// type. Params before the method are kept as JSON and decoded after.
+        /// Other keys (`id`, `emittedAtMs`, ...) are skipped.
+        struct MessageVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: DecodeByMethod> serde::de::Visitor<'de> for MessageVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a JSON-RPC message with a `method`")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+                let mut method: Option<String> = None;
+                let mut decoded: Option<T> = None;
+                let mut early_params: Option<serde_json::Value> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match (key.as_str(), &method) {
+                        ("method", _) => method = Some(map.next_value()?),
+                        ("params", Some(known)) => {
+                            let seed = ParamsSeed::<T> { method: known, kind: std::marker::PhantomData };
+                            decoded = Some(map.next_value_seed(seed)?);
+                        }
+                        ("params", None) => early_params = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let method = method.ok_or_else(|| serde::de::Error::missing_field("method"))?;
+                match (decoded, early_params) {
+                    (Some(message), _) => Ok(message),
+                    (None, Some(params)) => T::decode_params_from(&method, params).map_err(serde::de::Error::custom),
+                    (None, None) => T::decode_params_from(&method, serde::de::value::UnitDeserializer::new()),
+                }
+            }
         }
 
-        /// The `{method, params}` part of a JSON-RPC message.
-        #[derive(Deserialize)]
-        struct MethodAndParams {
-            method: String,
-            #[serde(default)]
-            params: Option<Box<RawValue>>,
+        /// Decodes params into the type their method names.
+        struct ParamsSeed<'m, T> {
+            method: &'m str,
+            kind: std::marker::PhantomData<T>,
+        }
+
+        impl<'de, T: DecodeByMethod> serde::de::DeserializeSeed<'de> for ParamsSeed<'_, T> {
+            type Value = T;
+
+            fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+                T::decode_params_from(self.method, deserializer)
+            }
         }
 
         /// Serialises `{method, params}`, leaving out absent params.
@@ -274,7 +315,7 @@ fn message_enum(name: &str, doc: &str, methods: &[Method]) -> TokenStream {
     let decode_arms = methods.iter().map(|method| {
         let variant = ident(&method.type_ident);
         let wire = &method.wire;
-        quote!(#wire => Self::#variant(decode_params(params)?))
+        quote!(#wire => Self::#variant(Deserialize::deserialize(params)?))
     });
     let thread_id = id_getter(
         "thread_id",
@@ -323,10 +364,10 @@ fn message_enum(name: &str, doc: &str, methods: &[Method]) -> TokenStream {
             /// `Unknown`; a known method whose params do not match its type is
             /// an error.
             pub fn decode(method: &str, params: Option<&RawValue>) -> serde_json::Result<Self> {
-                Ok(match method {
-                    #(#decode_arms,)*
-                    _ => Self::Unknown { method: method.to_owned(), params: raw_params(params)? },
-                })
+                match params {
+                    Some(raw) => Self::decode_params_from(method, &mut serde_json::Deserializer::from_str(raw.get())),
+                    None => Self::decode_params_from(method, serde::de::value::UnitDeserializer::new()),
+                }
             }
 
             /// Whether this is the `Unknown` fallback.
@@ -347,10 +388,21 @@ fn message_enum(name: &str, doc: &str, methods: &[Method]) -> TokenStream {
             }
         }
 
+        impl DecodeByMethod for #name {
+            fn decode_params_from<'de, D: Deserializer<'de>>(method: &str, params: D) -> Result<Self, D::Error> {
+                Ok(match method {
+                    #(#decode_arms,)*
+                    _ => Self::Unknown {
+                        method: method.to_owned(),
+                        params: Option::<serde_json::Value>::deserialize(params)?,
+                    },
+                })
+            }
+        }
+
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let message = MethodAndParams::deserialize(deserializer)?;
-                Self::decode(&message.method, message.params.as_deref()).map_err(serde::de::Error::custom)
+                deserializer.deserialize_map(MessageVisitor(std::marker::PhantomData))
             }
         }
     }

@@ -2910,203 +2910,20 @@ impl ServerNotification {
     /// `Unknown`; a known method whose params do not match its type is
     /// an error.
     pub fn decode(method: &str, params: Option<&RawValue>) -> serde_json::Result<Self> {
-        Ok(
-            match method {
-                "error" => Self::Error(decode_params(params)?),
-                "thread/started" => Self::ThreadStarted(decode_params(params)?),
-                "thread/status/changed" => {
-                    Self::ThreadStatusChanged(decode_params(params)?)
-                }
-                "thread/readState/changed" => {
-                    Self::ThreadReadStateChanged(decode_params(params)?)
-                }
-                "thread/archived" => Self::ThreadArchived(decode_params(params)?),
-                "thread/deleted" => Self::ThreadDeleted(decode_params(params)?),
-                "thread/unarchived" => Self::ThreadUnarchived(decode_params(params)?),
-                "thread/closed" => Self::ThreadClosed(decode_params(params)?),
-                "thread/reverted" => Self::ThreadReverted(decode_params(params)?),
-                "skills/changed" => Self::SkillsChanged(decode_params(params)?),
-                "thread/name/updated" => Self::ThreadNameUpdated(decode_params(params)?),
-                "thread/attachment/updated" => {
-                    Self::ThreadAttachmentUpdated(decode_params(params)?)
-                }
-                "thread/goal/updated" => Self::ThreadGoalUpdated(decode_params(params)?),
-                "thread/prediction/updated" => {
-                    Self::ThreadPredictionUpdated(decode_params(params)?)
-                }
-                "thread/goal/cleared" => Self::ThreadGoalCleared(decode_params(params)?),
-                "thread/queue/changed" => {
-                    Self::ThreadQueueChanged(decode_params(params)?)
-                }
-                "project/changed" => Self::ProjectChanged(decode_params(params)?),
-                "thread/project/updated" => {
-                    Self::ThreadProjectUpdated(decode_params(params)?)
-                }
-                "thread/environment/connected" => {
-                    Self::ThreadEnvironmentConnected(decode_params(params)?)
-                }
-                "thread/environment/disconnected" => {
-                    Self::ThreadEnvironmentDisconnected(decode_params(params)?)
-                }
-                "thread/settings/updated" => {
-                    Self::ThreadSettingsUpdated(decode_params(params)?)
-                }
-                "thread/tokenUsage/updated" => {
-                    Self::ThreadTokenUsageUpdated(decode_params(params)?)
-                }
-                "turn/started" => Self::TurnStarted(decode_params(params)?),
-                "hook/started" => Self::HookStarted(decode_params(params)?),
-                "turn/completed" => Self::TurnCompleted(decode_params(params)?),
-                "hook/completed" => Self::HookCompleted(decode_params(params)?),
-                "turn/diff/updated" => Self::TurnDiffUpdated(decode_params(params)?),
-                "turn/plan/updated" => Self::TurnPlanUpdated(decode_params(params)?),
-                "item/started" => Self::ItemStarted(decode_params(params)?),
-                "item/autoApprovalReview/started" => {
-                    Self::ItemAutoApprovalReviewStarted(decode_params(params)?)
-                }
-                "item/autoApprovalReview/completed" => {
-                    Self::ItemAutoApprovalReviewCompleted(decode_params(params)?)
-                }
-                "autoApprovalReview/strictReviewRequired" => {
-                    Self::AutoApprovalReviewStrictReviewRequired(decode_params(params)?)
-                }
-                "item/completed" => Self::ItemCompleted(decode_params(params)?),
-                "item/agentMessage/delta" => {
-                    Self::ItemAgentMessageDelta(decode_params(params)?)
-                }
-                "item/plan/delta" => Self::ItemPlanDelta(decode_params(params)?),
-                "command/exec/outputDelta" => {
-                    Self::CommandExecOutputDelta(decode_params(params)?)
-                }
-                "process/outputDelta" => Self::ProcessOutputDelta(decode_params(params)?),
-                "process/exited" => Self::ProcessExited(decode_params(params)?),
-                "item/commandExecution/outputDelta" => {
-                    Self::ItemCommandExecutionOutputDelta(decode_params(params)?)
-                }
-                "item/commandExecution/terminalInteraction" => {
-                    Self::ItemCommandExecutionTerminalInteraction(decode_params(params)?)
-                }
-                "item/fileChange/outputDelta" => {
-                    Self::ItemFileChangeOutputDelta(decode_params(params)?)
-                }
-                "item/fileChange/patchUpdated" => {
-                    Self::ItemFileChangePatchUpdated(decode_params(params)?)
-                }
-                "serverRequest/resolved" => {
-                    Self::ServerRequestResolved(decode_params(params)?)
-                }
-                "item/mcpToolCall/progress" => {
-                    Self::ItemMcpToolCallProgress(decode_params(params)?)
-                }
-                "mcpServer/oauthLogin/completed" => {
-                    Self::McpServerOauthLoginCompleted(decode_params(params)?)
-                }
-                "mcpServer/startupStatus/updated" => {
-                    Self::McpServerStartupStatusUpdated(decode_params(params)?)
-                }
-                "mcpServer/event/stream/notification" => {
-                    Self::McpServerEventStreamNotification(decode_params(params)?)
-                }
-                "account/updated" => Self::AccountUpdated(decode_params(params)?),
-                "account/gatewayOAuth/changed" => {
-                    Self::AccountGatewayOAuthChanged(decode_params(params)?)
-                }
-                "account/rateLimits/updated" => {
-                    Self::AccountRateLimitsUpdated(decode_params(params)?)
-                }
-                "app/list/updated" => Self::AppListUpdated(decode_params(params)?),
-                "remoteControl/status/changed" => {
-                    Self::RemoteControlStatusChanged(decode_params(params)?)
-                }
-                "externalAgentConfig/import/progress" => {
-                    Self::ExternalAgentConfigImportProgress(decode_params(params)?)
-                }
-                "externalAgentConfig/import/completed" => {
-                    Self::ExternalAgentConfigImportCompleted(decode_params(params)?)
-                }
-                "fs/changed" => Self::FsChanged(decode_params(params)?),
-                "item/reasoning/summaryTextDelta" => {
-                    Self::ItemReasoningSummaryTextDelta(decode_params(params)?)
-                }
-                "item/reasoning/summaryPartAdded" => {
-                    Self::ItemReasoningSummaryPartAdded(decode_params(params)?)
-                }
-                "item/reasoning/textDelta" => {
-                    Self::ItemReasoningTextDelta(decode_params(params)?)
-                }
-                "thread/compacted" => Self::ThreadCompacted(decode_params(params)?),
-                "model/rerouted" => Self::ModelRerouted(decode_params(params)?),
-                "model/verification" => Self::ModelVerification(decode_params(params)?),
-                "modelProvider/authRecoveryStarted" => {
-                    Self::ModelProviderAuthRecoveryStarted(decode_params(params)?)
-                }
-                "modelProvider/authRecoveryCompleted" => {
-                    Self::ModelProviderAuthRecoveryCompleted(decode_params(params)?)
-                }
-                "turn/moderationMetadata" => {
-                    Self::TurnModerationMetadata(decode_params(params)?)
-                }
-                "model/safetyBuffering/updated" => {
-                    Self::ModelSafetyBufferingUpdated(decode_params(params)?)
-                }
-                "warning" => Self::Warning(decode_params(params)?),
-                "guardianWarning" => Self::GuardianWarning(decode_params(params)?),
-                "deprecationNotice" => Self::DeprecationNotice(decode_params(params)?),
-                "configWarning" => Self::ConfigWarning(decode_params(params)?),
-                "fuzzyFileSearch/sessionUpdated" => {
-                    Self::FuzzyFileSearchSessionUpdated(decode_params(params)?)
-                }
-                "fuzzyFileSearch/sessionCompleted" => {
-                    Self::FuzzyFileSearchSessionCompleted(decode_params(params)?)
-                }
-                "thread/realtime/started" => {
-                    Self::ThreadRealtimeStarted(decode_params(params)?)
-                }
-                "thread/realtime/itemAdded" => {
-                    Self::ThreadRealtimeItemAdded(decode_params(params)?)
-                }
-                "thread/realtime/item/started" => {
-                    Self::ThreadRealtimeItemStarted(decode_params(params)?)
-                }
-                "thread/realtime/item/transcript/delta" => {
-                    Self::ThreadRealtimeItemTranscriptDelta(decode_params(params)?)
-                }
-                "thread/realtime/item/completed" => {
-                    Self::ThreadRealtimeItemCompleted(decode_params(params)?)
-                }
-                "thread/realtime/transcript/delta" => {
-                    Self::ThreadRealtimeTranscriptDelta(decode_params(params)?)
-                }
-                "thread/realtime/transcript/done" => {
-                    Self::ThreadRealtimeTranscriptDone(decode_params(params)?)
-                }
-                "thread/realtime/outputAudio/delta" => {
-                    Self::ThreadRealtimeOutputAudioDelta(decode_params(params)?)
-                }
-                "thread/realtime/sdp" => Self::ThreadRealtimeSdp(decode_params(params)?),
-                "thread/realtime/error" => {
-                    Self::ThreadRealtimeError(decode_params(params)?)
-                }
-                "thread/realtime/closed" => {
-                    Self::ThreadRealtimeClosed(decode_params(params)?)
-                }
-                "windows/worldWritableWarning" => {
-                    Self::WindowsWorldWritableWarning(decode_params(params)?)
-                }
-                "windowsSandbox/setupCompleted" => {
-                    Self::WindowsSandboxSetupCompleted(decode_params(params)?)
-                }
-                "account/login/completed" => {
-                    Self::AccountLoginCompleted(decode_params(params)?)
-                }
-                _ => {
-                    Self::Unknown {
-                        method: method.to_owned(),
-                        params: raw_params(params)?,
-                    }
-                }
-            },
-        )
+        match params {
+            Some(raw) => {
+                Self::decode_params_from(
+                    method,
+                    &mut serde_json::Deserializer::from_str(raw.get()),
+                )
+            }
+            None => {
+                Self::decode_params_from(
+                    method,
+                    serde::de::value::UnitDeserializer::new(),
+                )
+            }
+        }
     }
     /// Whether this is the `Unknown` fallback.
     pub fn is_unknown(&self) -> bool {
@@ -3522,11 +3339,303 @@ impl Serialize for ServerNotification {
         }
     }
 }
+impl DecodeByMethod for ServerNotification {
+    fn decode_params_from<'de, D: Deserializer<'de>>(
+        method: &str,
+        params: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match method {
+                "error" => Self::Error(Deserialize::deserialize(params)?),
+                "thread/started" => {
+                    Self::ThreadStarted(Deserialize::deserialize(params)?)
+                }
+                "thread/status/changed" => {
+                    Self::ThreadStatusChanged(Deserialize::deserialize(params)?)
+                }
+                "thread/readState/changed" => {
+                    Self::ThreadReadStateChanged(Deserialize::deserialize(params)?)
+                }
+                "thread/archived" => {
+                    Self::ThreadArchived(Deserialize::deserialize(params)?)
+                }
+                "thread/deleted" => {
+                    Self::ThreadDeleted(Deserialize::deserialize(params)?)
+                }
+                "thread/unarchived" => {
+                    Self::ThreadUnarchived(Deserialize::deserialize(params)?)
+                }
+                "thread/closed" => Self::ThreadClosed(Deserialize::deserialize(params)?),
+                "thread/reverted" => {
+                    Self::ThreadReverted(Deserialize::deserialize(params)?)
+                }
+                "skills/changed" => {
+                    Self::SkillsChanged(Deserialize::deserialize(params)?)
+                }
+                "thread/name/updated" => {
+                    Self::ThreadNameUpdated(Deserialize::deserialize(params)?)
+                }
+                "thread/attachment/updated" => {
+                    Self::ThreadAttachmentUpdated(Deserialize::deserialize(params)?)
+                }
+                "thread/goal/updated" => {
+                    Self::ThreadGoalUpdated(Deserialize::deserialize(params)?)
+                }
+                "thread/prediction/updated" => {
+                    Self::ThreadPredictionUpdated(Deserialize::deserialize(params)?)
+                }
+                "thread/goal/cleared" => {
+                    Self::ThreadGoalCleared(Deserialize::deserialize(params)?)
+                }
+                "thread/queue/changed" => {
+                    Self::ThreadQueueChanged(Deserialize::deserialize(params)?)
+                }
+                "project/changed" => {
+                    Self::ProjectChanged(Deserialize::deserialize(params)?)
+                }
+                "thread/project/updated" => {
+                    Self::ThreadProjectUpdated(Deserialize::deserialize(params)?)
+                }
+                "thread/environment/connected" => {
+                    Self::ThreadEnvironmentConnected(Deserialize::deserialize(params)?)
+                }
+                "thread/environment/disconnected" => {
+                    Self::ThreadEnvironmentDisconnected(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "thread/settings/updated" => {
+                    Self::ThreadSettingsUpdated(Deserialize::deserialize(params)?)
+                }
+                "thread/tokenUsage/updated" => {
+                    Self::ThreadTokenUsageUpdated(Deserialize::deserialize(params)?)
+                }
+                "turn/started" => Self::TurnStarted(Deserialize::deserialize(params)?),
+                "hook/started" => Self::HookStarted(Deserialize::deserialize(params)?),
+                "turn/completed" => {
+                    Self::TurnCompleted(Deserialize::deserialize(params)?)
+                }
+                "hook/completed" => {
+                    Self::HookCompleted(Deserialize::deserialize(params)?)
+                }
+                "turn/diff/updated" => {
+                    Self::TurnDiffUpdated(Deserialize::deserialize(params)?)
+                }
+                "turn/plan/updated" => {
+                    Self::TurnPlanUpdated(Deserialize::deserialize(params)?)
+                }
+                "item/started" => Self::ItemStarted(Deserialize::deserialize(params)?),
+                "item/autoApprovalReview/started" => {
+                    Self::ItemAutoApprovalReviewStarted(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/autoApprovalReview/completed" => {
+                    Self::ItemAutoApprovalReviewCompleted(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "autoApprovalReview/strictReviewRequired" => {
+                    Self::AutoApprovalReviewStrictReviewRequired(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/completed" => {
+                    Self::ItemCompleted(Deserialize::deserialize(params)?)
+                }
+                "item/agentMessage/delta" => {
+                    Self::ItemAgentMessageDelta(Deserialize::deserialize(params)?)
+                }
+                "item/plan/delta" => {
+                    Self::ItemPlanDelta(Deserialize::deserialize(params)?)
+                }
+                "command/exec/outputDelta" => {
+                    Self::CommandExecOutputDelta(Deserialize::deserialize(params)?)
+                }
+                "process/outputDelta" => {
+                    Self::ProcessOutputDelta(Deserialize::deserialize(params)?)
+                }
+                "process/exited" => {
+                    Self::ProcessExited(Deserialize::deserialize(params)?)
+                }
+                "item/commandExecution/outputDelta" => {
+                    Self::ItemCommandExecutionOutputDelta(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/commandExecution/terminalInteraction" => {
+                    Self::ItemCommandExecutionTerminalInteraction(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/fileChange/outputDelta" => {
+                    Self::ItemFileChangeOutputDelta(Deserialize::deserialize(params)?)
+                }
+                "item/fileChange/patchUpdated" => {
+                    Self::ItemFileChangePatchUpdated(Deserialize::deserialize(params)?)
+                }
+                "serverRequest/resolved" => {
+                    Self::ServerRequestResolved(Deserialize::deserialize(params)?)
+                }
+                "item/mcpToolCall/progress" => {
+                    Self::ItemMcpToolCallProgress(Deserialize::deserialize(params)?)
+                }
+                "mcpServer/oauthLogin/completed" => {
+                    Self::McpServerOauthLoginCompleted(Deserialize::deserialize(params)?)
+                }
+                "mcpServer/startupStatus/updated" => {
+                    Self::McpServerStartupStatusUpdated(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "mcpServer/event/stream/notification" => {
+                    Self::McpServerEventStreamNotification(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "account/updated" => {
+                    Self::AccountUpdated(Deserialize::deserialize(params)?)
+                }
+                "account/gatewayOAuth/changed" => {
+                    Self::AccountGatewayOAuthChanged(Deserialize::deserialize(params)?)
+                }
+                "account/rateLimits/updated" => {
+                    Self::AccountRateLimitsUpdated(Deserialize::deserialize(params)?)
+                }
+                "app/list/updated" => {
+                    Self::AppListUpdated(Deserialize::deserialize(params)?)
+                }
+                "remoteControl/status/changed" => {
+                    Self::RemoteControlStatusChanged(Deserialize::deserialize(params)?)
+                }
+                "externalAgentConfig/import/progress" => {
+                    Self::ExternalAgentConfigImportProgress(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "externalAgentConfig/import/completed" => {
+                    Self::ExternalAgentConfigImportCompleted(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "fs/changed" => Self::FsChanged(Deserialize::deserialize(params)?),
+                "item/reasoning/summaryTextDelta" => {
+                    Self::ItemReasoningSummaryTextDelta(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/reasoning/summaryPartAdded" => {
+                    Self::ItemReasoningSummaryPartAdded(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/reasoning/textDelta" => {
+                    Self::ItemReasoningTextDelta(Deserialize::deserialize(params)?)
+                }
+                "thread/compacted" => {
+                    Self::ThreadCompacted(Deserialize::deserialize(params)?)
+                }
+                "model/rerouted" => {
+                    Self::ModelRerouted(Deserialize::deserialize(params)?)
+                }
+                "model/verification" => {
+                    Self::ModelVerification(Deserialize::deserialize(params)?)
+                }
+                "modelProvider/authRecoveryStarted" => {
+                    Self::ModelProviderAuthRecoveryStarted(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "modelProvider/authRecoveryCompleted" => {
+                    Self::ModelProviderAuthRecoveryCompleted(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "turn/moderationMetadata" => {
+                    Self::TurnModerationMetadata(Deserialize::deserialize(params)?)
+                }
+                "model/safetyBuffering/updated" => {
+                    Self::ModelSafetyBufferingUpdated(Deserialize::deserialize(params)?)
+                }
+                "warning" => Self::Warning(Deserialize::deserialize(params)?),
+                "guardianWarning" => {
+                    Self::GuardianWarning(Deserialize::deserialize(params)?)
+                }
+                "deprecationNotice" => {
+                    Self::DeprecationNotice(Deserialize::deserialize(params)?)
+                }
+                "configWarning" => Self::ConfigWarning(Deserialize::deserialize(params)?),
+                "fuzzyFileSearch/sessionUpdated" => {
+                    Self::FuzzyFileSearchSessionUpdated(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "fuzzyFileSearch/sessionCompleted" => {
+                    Self::FuzzyFileSearchSessionCompleted(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "thread/realtime/started" => {
+                    Self::ThreadRealtimeStarted(Deserialize::deserialize(params)?)
+                }
+                "thread/realtime/itemAdded" => {
+                    Self::ThreadRealtimeItemAdded(Deserialize::deserialize(params)?)
+                }
+                "thread/realtime/item/started" => {
+                    Self::ThreadRealtimeItemStarted(Deserialize::deserialize(params)?)
+                }
+                "thread/realtime/item/transcript/delta" => {
+                    Self::ThreadRealtimeItemTranscriptDelta(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "thread/realtime/item/completed" => {
+                    Self::ThreadRealtimeItemCompleted(Deserialize::deserialize(params)?)
+                }
+                "thread/realtime/transcript/delta" => {
+                    Self::ThreadRealtimeTranscriptDelta(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "thread/realtime/transcript/done" => {
+                    Self::ThreadRealtimeTranscriptDone(Deserialize::deserialize(params)?)
+                }
+                "thread/realtime/outputAudio/delta" => {
+                    Self::ThreadRealtimeOutputAudioDelta(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "thread/realtime/sdp" => {
+                    Self::ThreadRealtimeSdp(Deserialize::deserialize(params)?)
+                }
+                "thread/realtime/error" => {
+                    Self::ThreadRealtimeError(Deserialize::deserialize(params)?)
+                }
+                "thread/realtime/closed" => {
+                    Self::ThreadRealtimeClosed(Deserialize::deserialize(params)?)
+                }
+                "windows/worldWritableWarning" => {
+                    Self::WindowsWorldWritableWarning(Deserialize::deserialize(params)?)
+                }
+                "windowsSandbox/setupCompleted" => {
+                    Self::WindowsSandboxSetupCompleted(Deserialize::deserialize(params)?)
+                }
+                "account/login/completed" => {
+                    Self::AccountLoginCompleted(Deserialize::deserialize(params)?)
+                }
+                _ => {
+                    Self::Unknown {
+                        method: method.to_owned(),
+                        params: Option::<serde_json::Value>::deserialize(params)?,
+                    }
+                }
+            },
+        )
+    }
+}
 impl<'de> Deserialize<'de> for ServerNotification {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let message = MethodAndParams::deserialize(deserializer)?;
-        Self::decode(&message.method, message.params.as_deref())
-            .map_err(serde::de::Error::custom)
+        deserializer.deserialize_map(MessageVisitor(std::marker::PhantomData))
     }
 }
 /**A request from the app-server to the client, decoded by its `method`. Each is answered with the response type of its marker in [`server`].
@@ -3611,42 +3720,20 @@ impl ServerRequest {
     /// `Unknown`; a known method whose params do not match its type is
     /// an error.
     pub fn decode(method: &str, params: Option<&RawValue>) -> serde_json::Result<Self> {
-        Ok(
-            match method {
-                "item/commandExecution/requestApproval" => {
-                    Self::ItemCommandExecutionRequestApproval(decode_params(params)?)
-                }
-                "item/fileChange/requestApproval" => {
-                    Self::ItemFileChangeRequestApproval(decode_params(params)?)
-                }
-                "item/tool/requestUserInput" => {
-                    Self::ItemToolRequestUserInput(decode_params(params)?)
-                }
-                "mcpServer/elicitation/request" => {
-                    Self::McpServerElicitationRequest(decode_params(params)?)
-                }
-                "item/permissions/requestApproval" => {
-                    Self::ItemPermissionsRequestApproval(decode_params(params)?)
-                }
-                "item/tool/call" => Self::ItemToolCall(decode_params(params)?),
-                "account/chatgptAuthTokens/refresh" => {
-                    Self::AccountChatgptAuthTokensRefresh(decode_params(params)?)
-                }
-                "attestation/generate" => {
-                    Self::AttestationGenerate(decode_params(params)?)
-                }
-                "applyPatchApproval" => Self::ApplyPatchApproval(decode_params(params)?),
-                "execCommandApproval" => {
-                    Self::ExecCommandApproval(decode_params(params)?)
-                }
-                _ => {
-                    Self::Unknown {
-                        method: method.to_owned(),
-                        params: raw_params(params)?,
-                    }
-                }
-            },
-        )
+        match params {
+            Some(raw) => {
+                Self::decode_params_from(
+                    method,
+                    &mut serde_json::Deserializer::from_str(raw.get()),
+                )
+            }
+            None => {
+                Self::decode_params_from(
+                    method,
+                    serde::de::value::UnitDeserializer::new(),
+                )
+            }
+        }
     }
     /// Whether this is the `Unknown` fallback.
     pub fn is_unknown(&self) -> bool {
@@ -3722,31 +3809,124 @@ impl Serialize for ServerRequest {
         }
     }
 }
-impl<'de> Deserialize<'de> for ServerRequest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let message = MethodAndParams::deserialize(deserializer)?;
-        Self::decode(&message.method, message.params.as_deref())
-            .map_err(serde::de::Error::custom)
+impl DecodeByMethod for ServerRequest {
+    fn decode_params_from<'de, D: Deserializer<'de>>(
+        method: &str,
+        params: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match method {
+                "item/commandExecution/requestApproval" => {
+                    Self::ItemCommandExecutionRequestApproval(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/fileChange/requestApproval" => {
+                    Self::ItemFileChangeRequestApproval(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/tool/requestUserInput" => {
+                    Self::ItemToolRequestUserInput(Deserialize::deserialize(params)?)
+                }
+                "mcpServer/elicitation/request" => {
+                    Self::McpServerElicitationRequest(Deserialize::deserialize(params)?)
+                }
+                "item/permissions/requestApproval" => {
+                    Self::ItemPermissionsRequestApproval(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "item/tool/call" => Self::ItemToolCall(Deserialize::deserialize(params)?),
+                "account/chatgptAuthTokens/refresh" => {
+                    Self::AccountChatgptAuthTokensRefresh(
+                        Deserialize::deserialize(params)?,
+                    )
+                }
+                "attestation/generate" => {
+                    Self::AttestationGenerate(Deserialize::deserialize(params)?)
+                }
+                "applyPatchApproval" => {
+                    Self::ApplyPatchApproval(Deserialize::deserialize(params)?)
+                }
+                "execCommandApproval" => {
+                    Self::ExecCommandApproval(Deserialize::deserialize(params)?)
+                }
+                _ => {
+                    Self::Unknown {
+                        method: method.to_owned(),
+                        params: Option::<serde_json::Value>::deserialize(params)?,
+                    }
+                }
+            },
+        )
     }
 }
-/// Decodes a message's params as `T`; absent params decode as `null`.
-fn decode_params<T: DeserializeOwned>(
-    params: Option<&RawValue>,
-) -> serde_json::Result<T> {
-    serde_json::from_str(params.map_or("null", RawValue::get))
+impl<'de> Deserialize<'de> for ServerRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(MessageVisitor(std::marker::PhantomData))
+    }
 }
-/// Keeps the params of a message this SDK does not know as JSON.
-fn raw_params(
-    params: Option<&RawValue>,
-) -> serde_json::Result<Option<serde_json::Value>> {
-    params.map(|raw| serde_json::from_str(raw.get())).transpose()
+/// Decodes a message's params by its method (implemented by the
+/// message enums).
+trait DecodeByMethod: Sized {
+    fn decode_params_from<'de, D: Deserializer<'de>>(
+        method: &str,
+        params: D,
+    ) -> Result<Self, D::Error>;
 }
-/// The `{method, params}` part of a JSON-RPC message.
-#[derive(Deserialize)]
-struct MethodAndParams {
-    method: String,
-    #[serde(default)]
-    params: Option<Box<RawValue>>,
+/// Decodes `{method, params}` in one pass when `method` comes first
+/// (as the runtime writes it): the params go straight into their
+/// type. Params before the method are kept as JSON and decoded after.
+/// Other keys (`id`, `emittedAtMs`, ...) are skipped.
+struct MessageVisitor<T>(std::marker::PhantomData<T>);
+impl<'de, T: DecodeByMethod> serde::de::Visitor<'de> for MessageVisitor<T> {
+    type Value = T;
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a JSON-RPC message with a `method`")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut method: Option<String> = None;
+        let mut decoded: Option<T> = None;
+        let mut early_params: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match (key.as_str(), &method) {
+                ("method", _) => method = Some(map.next_value()?),
+                ("params", Some(known)) => {
+                    let seed = ParamsSeed::<T> {
+                        method: known,
+                        kind: std::marker::PhantomData,
+                    };
+                    decoded = Some(map.next_value_seed(seed)?);
+                }
+                ("params", None) => early_params = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let method = method.ok_or_else(|| serde::de::Error::missing_field("method"))?;
+        match (decoded, early_params) {
+            (Some(message), _) => Ok(message),
+            (None, Some(params)) => {
+                T::decode_params_from(&method, params).map_err(serde::de::Error::custom)
+            }
+            (None, None) => {
+                T::decode_params_from(&method, serde::de::value::UnitDeserializer::new())
+            }
+        }
+    }
+}
+/// Decodes params into the type their method names.
+struct ParamsSeed<'m, T> {
+    method: &'m str,
+    kind: std::marker::PhantomData<T>,
+}
+impl<'de, T: DecodeByMethod> serde::de::DeserializeSeed<'de> for ParamsSeed<'_, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::decode_params_from(self.method, deserializer)
+    }
 }
 /// Serialises `{method, params}`, leaving out absent params.
 fn serialize_message<S: Serializer, P: Serialize + ?Sized>(

@@ -46,7 +46,7 @@ impl ::std::str::FromStr for AbsolutePathBuf {
     }
 }
 ///`Account`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum Account {
     #[serde(rename = "apiKey")]
@@ -486,7 +486,7 @@ pub struct AgentMessageDeltaNotification {
     pub turn_id: ::std::string::String,
 }
 ///`AgentMessageInputContent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum AgentMessageInputContent {
     #[serde(rename = "input_text")]
@@ -1604,7 +1604,7 @@ pub struct BedrockEnvironmentCredential {
     pub type_: AwsCredentialType,
 }
 ///`BedrockSetupParams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum BedrockSetupParams {
     #[serde(rename = "profile")]
@@ -1852,7 +1852,7 @@ impl ::std::str::FromStr for CancelLoginAccountStatus {
     }
 }
 ///Location used to resolve a selected capability root.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum CapabilityRootLocation {
     ///A path owned by an execution environment.
@@ -2025,7 +2025,7 @@ pub struct ClientInfo {
     pub version: ::std::string::String,
 }
 ///Request from the client to the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "method")]
 pub enum ClientRequest {
     #[serde(rename = "initialize")]
@@ -2922,7 +2922,7 @@ pub struct CollaborationModeMask {
     pub reasoning_effort: ::std::option::Option<ReasoningEffort>,
 }
 ///`CommandAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum CommandAction {
     #[serde(rename = "read")]
@@ -3723,7 +3723,7 @@ pub struct ConfigLayerMetadata {
     pub version: ::std::string::String,
 }
 ///`ConfigLayerSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ConfigLayerSource {
     ///Default configuration supplied with the installed Codex package.
@@ -4025,7 +4025,7 @@ pub struct ConfigurationReasoning {
     pub effort: ReasoningEffort,
 }
 ///`ConfiguredHookHandler`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ConfiguredHookHandler {
     #[serde(rename = "command")]
@@ -4212,7 +4212,7 @@ pub struct ConsumeAccountRateLimitResetCreditResponse {
     pub outcome: ConsumeAccountRateLimitResetCreditOutcome,
 }
 ///`ContentItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ContentItem {
     #[serde(rename = "input_text")]
@@ -4459,7 +4459,7 @@ impl ::std::str::FromStr for DesktopOnboardingEntrypoint {
     }
 }
 ///`DynamicToolCallOutputContentItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum DynamicToolCallOutputContentItem {
     #[serde(rename = "inputText")]
@@ -4557,7 +4557,7 @@ impl ::std::str::FromStr for DynamicToolCallStatus {
     }
 }
 ///`DynamicToolNamespaceTool`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum DynamicToolNamespaceTool {
     #[serde(rename = "function")]
@@ -4579,7 +4579,7 @@ pub enum DynamicToolNamespaceTool {
     Unknown(::serde_json::Value),
 }
 ///`DynamicToolSpec`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum DynamicToolSpec {
     #[serde(rename = "function")]
@@ -5402,7 +5402,7 @@ pub struct FeedbackUploadResponse {
     pub thread_id: ::std::string::String,
 }
 ///`FileChange`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum FileChange {
     #[serde(rename = "add")]
@@ -5603,7 +5603,7 @@ impl ::std::str::FromStr for FileSystemAccessMode {
     }
 }
 ///`FileSystemPath`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum FileSystemPath {
     #[serde(rename = "path")]
@@ -5625,7 +5625,7 @@ pub struct FileSystemSandboxEntry {
     pub path: FileSystemPath,
 }
 ///`FileSystemSpecialPath`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "kind")]
 pub enum FileSystemSpecialPath {
     #[serde(rename = "root")]
@@ -5897,7 +5897,7 @@ for FunctionCallOutputBody {
     }
 }
 ///Responses API compatible content items that can be returned by a tool call. This is a subset of ContentItem with the types we support as function call outputs.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum FunctionCallOutputContentItem {
     #[serde(rename = "input_text")]
@@ -6303,7 +6303,7 @@ pub struct GuardianApprovalReview {
     pub user_authorization: ::std::option::Option<GuardianUserAuthorization>,
 }
 ///`GuardianApprovalReviewAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum GuardianApprovalReviewAction {
     #[serde(rename = "command")]
@@ -6871,7 +6871,7 @@ impl ::std::str::FromStr for HookHandlerType {
     }
 }
 ///`HookMetadata`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "handlerType")]
 pub enum HookMetadata {
     #[serde(rename = "command")]
@@ -7544,7 +7544,7 @@ impl ::std::str::FromStr for ImageDetail {
     }
 }
 ///`ImageGenerationFailure`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ImageGenerationFailure {
     #[serde(rename = "usageLimitExceeded")]
@@ -7882,7 +7882,7 @@ pub struct ListMcpServerStatusResponse {
     pub next_cursor: ::std::option::Option<::std::string::String>,
 }
 ///`LocalShellAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum LocalShellAction {
     #[serde(rename = "exec")]
@@ -7967,7 +7967,7 @@ impl ::std::str::FromStr for LocalShellStatus {
     }
 }
 ///`LoginAccountParams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum LoginAccountParams {
     #[serde(rename = "apiKey")]
@@ -8038,7 +8038,7 @@ When `null`, Codex attempts to derive the plan type from access-token claims. If
     Unknown(::serde_json::Value),
 }
 ///`LoginAccountResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum LoginAccountResponse {
     #[serde(rename = "apiKey")]
@@ -9175,7 +9175,7 @@ impl ::std::str::FromStr for McpServerElicitationAction {
     }
 }
 ///`McpServerElicitationRequestParams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "mode")]
 pub enum McpServerElicitationRequestParams {
     ///A device-authenticated approval; accepted responses contain the proof in `content`.
@@ -11084,7 +11084,7 @@ pub struct OverriddenMetadata {
     pub overriding_layer: ConfigLayerMetadata,
 }
 ///`ParsedCommand`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ParsedCommand {
     #[serde(rename = "read")]
@@ -11182,7 +11182,7 @@ impl ::std::str::FromStr for PatchApplyStatus {
     }
 }
 ///`PatchChangeKind`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum PatchChangeKind {
     #[serde(rename = "add")]
@@ -12791,7 +12791,7 @@ pub struct PluginSkillReadResponse {
     pub contents: ::std::option::Option<::std::string::String>,
 }
 ///`PluginSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum PluginSource {
     #[serde(rename = "local")]
@@ -14702,7 +14702,7 @@ pub struct ResourceTemplate {
     pub uri_template: ::std::string::String,
 }
 ///`ResponseItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ResponseItem {
     #[serde(rename = "additional_tools")]
@@ -14945,7 +14945,7 @@ pub struct ResponseUsageMetadata {
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
 ///`ResponsesApiWebSearchAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ResponsesApiWebSearchAction {
     #[serde(rename = "search")]
@@ -15088,7 +15088,7 @@ For inline reviews, this is the original thread id. For detached reviews, this i
     pub turn: Turn,
 }
 ///`ReviewTarget`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ReviewTarget {
     #[serde(rename = "uncommittedChanges")]
@@ -15178,7 +15178,7 @@ impl ::std::str::FromStr for SandboxMode {
     }
 }
 ///`SandboxPolicy`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum SandboxPolicy {
     #[serde(rename = "dangerFullAccess")]
@@ -15247,7 +15247,7 @@ pub struct SandboxWorkspaceWrite {
     pub writable_roots: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ///`ScheduledTaskSchedule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ScheduledTaskSchedule {
     #[serde(rename = "hourly")]
@@ -15404,7 +15404,7 @@ pub struct ServerDiagnosticsResponse {
     pub process: ServerDiagnosticsProcess,
 }
 ///Notification sent from the server to the client.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "method")]
 pub enum ServerNotification {
     ///NEW NOTIFICATIONS
@@ -16272,7 +16272,7 @@ pub enum ServerNotification {
     Unknown(::serde_json::Value),
 }
 ///Request initiated from the server and sent to the client.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "method")]
 pub enum ServerRequest {
     ///NEW APIs Sent when approval is requested for a specific command execution. This request is used for Turns started via turn/start.
@@ -17915,7 +17915,7 @@ pub struct ThreadInjectItemsParams {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ThreadInjectItemsResponse {}
 ///`ThreadItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ThreadItem {
     #[serde(rename = "userMessage")]
@@ -18574,7 +18574,7 @@ pub struct ThreadPredictionRequestParams {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ThreadPredictionRequestResponse {}
 ///`ThreadPredictionResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ThreadPredictionResult {
     #[serde(rename = "completed")]
@@ -18751,7 +18751,7 @@ pub struct ThreadReadStateChangedNotification {
     pub thread_id: ::std::string::String,
 }
 ///`ThreadReadStateOperation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, PartialEq)]
 #[serde(tag = "type")]
 pub enum ThreadReadStateOperation {
     #[serde(rename = "read")]
@@ -18905,7 +18905,7 @@ pub struct ThreadRealtimeInitialItem {
     pub text: ::std::string::String,
 }
 ///EXPERIMENTAL - a thread-scoped realtime item in the canonical timeline.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ThreadRealtimeItem {
     #[serde(rename = "realtimeSessionStarted")]
@@ -19160,7 +19160,7 @@ pub struct ThreadRealtimeStartParams {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ThreadRealtimeStartResponse {}
 ///EXPERIMENTAL - transport used by thread realtime.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ThreadRealtimeStartTransport {
     #[serde(rename = "websocket")]
@@ -20419,7 +20419,7 @@ pub struct ThreadStatusChangedNotification {
     pub thread_id: ::std::string::String,
 }
 ///EXPERIMENTAL - one item or turn boundary in canonical rollout order.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum ThreadTimelineEntry {
     #[serde(rename = "item")]
@@ -21521,7 +21521,7 @@ pub struct TurnsPage {
     pub next_cursor: ::std::option::Option<::std::string::String>,
 }
 ///`UserInput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum UserInput {
     #[serde(rename = "text")]
@@ -22014,7 +22014,7 @@ pub struct WarningNotification {
     pub thread_id: ::std::option::Option<::std::string::String>,
 }
 ///`WebSearchAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type")]
 pub enum WebSearchAction {
     #[serde(rename = "search")]
@@ -22588,5 +22588,10122 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+#[derive(::serde::Deserialize)]
+struct AccountChatgptFields {
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    email: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "planType")]
+    plan_type: PlanType,
+}
+#[derive(::serde::Deserialize)]
+struct AccountAmazonBedrockFields {
+    #[serde(
+        rename = "usesCodexManagedCredentials",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    uses_codex_managed_credentials: ::std::option::Option<bool>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_account_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<Account, D::Error> {
+    match tag {
+        "apiKey" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(Account::ApiKey)
+        }
+        "chatgpt" => {
+            let AccountChatgptFields { email, plan_type } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(Account::Chatgpt {
+                email,
+                plan_type,
+            })
+        }
+        "amazonBedrock" => {
+            let AccountAmazonBedrockFields { uses_codex_managed_credentials } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(Account::AmazonBedrock {
+                uses_codex_managed_credentials,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(Account::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = Account;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `Account` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Account, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_account_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_account_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct AgentMessageInputContentInputTextFields {
+    text: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct AgentMessageInputContentEncryptedContentFields {
+    encrypted_content: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_agentmessageinputcontent_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<AgentMessageInputContent, D::Error> {
+    match tag {
+        "input_text" => {
+            let AgentMessageInputContentInputTextFields { text } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(AgentMessageInputContent::InputText {
+                text,
+            })
+        }
+        "encrypted_content" => {
+            let AgentMessageInputContentEncryptedContentFields { encrypted_content } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(AgentMessageInputContent::EncryptedContent {
+                encrypted_content,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(AgentMessageInputContent::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AgentMessageInputContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = AgentMessageInputContent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `AgentMessageInputContent` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AgentMessageInputContent, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_agentmessageinputcontent_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_agentmessageinputcontent_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct BedrockSetupParamsProfileFields {
+    profile: ::std::string::String,
+    region: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct BedrockSetupParamsEnvironmentFields {
+    region: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_bedrocksetupparams_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<BedrockSetupParams, D::Error> {
+    match tag {
+        "profile" => {
+            let BedrockSetupParamsProfileFields { profile, region } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(BedrockSetupParams::Profile {
+                profile,
+                region,
+            })
+        }
+        "environment" => {
+            let BedrockSetupParamsEnvironmentFields { region } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(BedrockSetupParams::Environment {
+                region,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(BedrockSetupParams::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BedrockSetupParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = BedrockSetupParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `BedrockSetupParams` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<BedrockSetupParams, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_bedrocksetupparams_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_bedrocksetupparams_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct CapabilityRootLocationEnvironmentFields {
+    #[serde(rename = "environmentId")]
+    environment_id: ::std::string::String,
+    path: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_capabilityrootlocation_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<CapabilityRootLocation, D::Error> {
+    match tag {
+        "environment" => {
+            let CapabilityRootLocationEnvironmentFields { environment_id, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(CapabilityRootLocation::Environment {
+                environment_id,
+                path,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(CapabilityRootLocation::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CapabilityRootLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = CapabilityRootLocation;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `CapabilityRootLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CapabilityRootLocation, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_capabilityrootlocation_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_capabilityrootlocation_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestInitializeFields {
+    id: RequestId,
+    params: InitializeParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestServerDiagnosticsFields {
+    id: RequestId,
+    params: ServerDiagnosticsParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestUserVerificationStatusFields {
+    id: RequestId,
+    params: UserVerificationStatusParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestUserVerificationEnrollFields {
+    id: RequestId,
+    params: UserVerificationEnrollParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestUserVerificationDeleteFields {
+    id: RequestId,
+    params: UserVerificationDeleteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestUserVerificationVerifyFields {
+    id: RequestId,
+    params: UserVerificationVerifyParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestUserVerificationCancelFields {
+    id: RequestId,
+    params: UserVerificationCancelParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadStartFields {
+    id: RequestId,
+    params: ThreadStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadResumeFields {
+    id: RequestId,
+    params: ThreadResumeParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadForkFields {
+    id: RequestId,
+    params: ThreadForkParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadArchiveFields {
+    id: RequestId,
+    params: ThreadArchiveParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadDeleteFields {
+    id: RequestId,
+    params: ThreadDeleteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadUnsubscribeFields {
+    id: RequestId,
+    params: ThreadUnsubscribeParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadIncrementElicitationFields {
+    id: RequestId,
+    params: ThreadIncrementElicitationParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadDecrementElicitationFields {
+    id: RequestId,
+    params: ThreadDecrementElicitationParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadNameSetFields {
+    id: RequestId,
+    params: ThreadSetNameParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadPredictionRequestFields {
+    id: RequestId,
+    params: ThreadPredictionRequestParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadGoalSetFields {
+    id: RequestId,
+    params: ThreadGoalSetParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadGoalGetFields {
+    id: RequestId,
+    params: ThreadGoalGetParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadGoalClearFields {
+    id: RequestId,
+    params: ThreadGoalClearParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadQueueAddFields {
+    id: RequestId,
+    params: ThreadQueueAddParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadQueueListFields {
+    id: RequestId,
+    params: ThreadQueueListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadQueueUpdateFields {
+    id: RequestId,
+    params: ThreadQueueUpdateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadQueueDeleteFields {
+    id: RequestId,
+    params: ThreadQueueDeleteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadQueueReorderFields {
+    id: RequestId,
+    params: ThreadQueueReorderParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadQueueStartFields {
+    id: RequestId,
+    params: ThreadQueueStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadMetadataUpdateFields {
+    id: RequestId,
+    params: ThreadMetadataUpdateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadAttachmentAddFields {
+    id: RequestId,
+    params: ThreadAttachmentAddParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadAttachmentListFields {
+    id: RequestId,
+    params: ThreadAttachmentListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadAttachmentOwnerListFields {
+    id: RequestId,
+    params: ThreadAttachmentOwnerListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadAttachmentRemoveFields {
+    id: RequestId,
+    params: ThreadAttachmentRemoveParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadSectionMoveFields {
+    id: RequestId,
+    params: ThreadSectionMoveParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadSettingsUpdateFields {
+    id: RequestId,
+    params: ThreadSettingsUpdateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadMemoryModeSetFields {
+    id: RequestId,
+    params: ThreadMemoryModeSetParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMemoryStatusFields {
+    id: RequestId,
+    params: MemoryStatusParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMemoryResetFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestRolloutCompressFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadUnarchiveFields {
+    id: RequestId,
+    params: ThreadUnarchiveParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadCompactStartFields {
+    id: RequestId,
+    params: ThreadCompactStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadShellCommandFields {
+    id: RequestId,
+    params: ThreadShellCommandParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadApproveGuardianDeniedActionFields {
+    id: RequestId,
+    params: ThreadApproveGuardianDeniedActionParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadBackgroundTerminalsCleanFields {
+    id: RequestId,
+    params: ThreadBackgroundTerminalsCleanParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadBackgroundTerminalsListFields {
+    id: RequestId,
+    params: ThreadBackgroundTerminalsListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadBackgroundTerminalsTerminateFields {
+    id: RequestId,
+    params: ThreadBackgroundTerminalsTerminateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadRevertFields {
+    id: RequestId,
+    params: ThreadRevertParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadListFields {
+    id: RequestId,
+    params: ThreadListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProjectListFields {
+    id: RequestId,
+    params: ProjectListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProjectReadFields {
+    id: RequestId,
+    params: ProjectReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProjectCreateFields {
+    id: RequestId,
+    params: ProjectCreateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProjectImportFields {
+    id: RequestId,
+    params: ProjectImportParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProjectUpdateFields {
+    id: RequestId,
+    params: ProjectUpdateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProjectMoveFields {
+    id: RequestId,
+    params: ProjectMoveParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProjectDeleteFields {
+    id: RequestId,
+    params: ProjectDeleteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadSectionListFields {
+    id: RequestId,
+    params: ThreadSectionListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadSectionCreateFields {
+    id: RequestId,
+    params: ThreadSectionCreateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadSectionUpdateFields {
+    id: RequestId,
+    params: ThreadSectionUpdateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadSectionDeleteFields {
+    id: RequestId,
+    params: ThreadSectionDeleteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadSearchFields {
+    id: RequestId,
+    params: ThreadSearchParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadSearchOccurrencesFields {
+    id: RequestId,
+    params: ThreadSearchOccurrencesParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadLoadedListFields {
+    id: RequestId,
+    params: ThreadLoadedListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadReadFields {
+    id: RequestId,
+    params: ThreadReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadReadStateUpdateFields {
+    id: RequestId,
+    params: ThreadReadStateUpdateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadTurnsListFields {
+    id: RequestId,
+    params: ThreadTurnsListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadItemsListFields {
+    id: RequestId,
+    params: ThreadItemsListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadItemsReadFields {
+    id: RequestId,
+    params: ThreadItemsReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadInjectItemsFields {
+    id: RequestId,
+    params: ThreadInjectItemsParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestSkillsListFields {
+    id: RequestId,
+    params: SkillsListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestSkillsExtraRootsSetFields {
+    id: RequestId,
+    params: SkillsExtraRootsSetParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestHooksListFields {
+    id: RequestId,
+    params: HooksListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMarketplaceAddFields {
+    id: RequestId,
+    params: MarketplaceAddParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMarketplaceRemoveFields {
+    id: RequestId,
+    params: MarketplaceRemoveParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMarketplaceUpgradeFields {
+    id: RequestId,
+    params: MarketplaceUpgradeParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginListFields {
+    id: RequestId,
+    params: PluginListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginSearchFields {
+    id: RequestId,
+    params: PluginSearchParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginInstalledFields {
+    id: RequestId,
+    params: PluginInstalledParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginReconcileFields {
+    id: RequestId,
+    params: PluginReconcileParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginReadFields {
+    id: RequestId,
+    params: PluginReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginSkillReadFields {
+    id: RequestId,
+    params: PluginSkillReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginShareSaveFields {
+    id: RequestId,
+    params: PluginShareSaveParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginShareUpdateTargetsFields {
+    id: RequestId,
+    params: PluginShareUpdateTargetsParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginShareListFields {
+    id: RequestId,
+    params: PluginShareListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginShareCheckoutFields {
+    id: RequestId,
+    params: PluginShareCheckoutParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginShareDeleteFields {
+    id: RequestId,
+    params: PluginShareDeleteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAppReadFields {
+    id: RequestId,
+    params: AppsReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAppListFields {
+    id: RequestId,
+    params: AppsListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAppInstalledFields {
+    id: RequestId,
+    params: AppsInstalledParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsReadFileFields {
+    id: RequestId,
+    params: FsReadFileParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsWriteFileFields {
+    id: RequestId,
+    params: FsWriteFileParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsCreateDirectoryFields {
+    id: RequestId,
+    params: FsCreateDirectoryParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsGetMetadataFields {
+    id: RequestId,
+    params: FsGetMetadataParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsReadDirectoryFields {
+    id: RequestId,
+    params: FsReadDirectoryParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsRemoveFields {
+    id: RequestId,
+    params: FsRemoveParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsCopyFields {
+    id: RequestId,
+    params: FsCopyParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsWatchFields {
+    id: RequestId,
+    params: FsWatchParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFsUnwatchFields {
+    id: RequestId,
+    params: FsUnwatchParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestSkillsConfigWriteFields {
+    id: RequestId,
+    params: SkillsConfigWriteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginInstallFields {
+    id: RequestId,
+    params: PluginInstallParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPluginUninstallFields {
+    id: RequestId,
+    params: PluginUninstallParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestTurnStartFields {
+    id: RequestId,
+    params: TurnStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestTurnSettingsUpdateFields {
+    id: RequestId,
+    params: TurnSettingsUpdateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestTurnSteerFields {
+    id: RequestId,
+    params: TurnSteerParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestTurnInterruptFields {
+    id: RequestId,
+    params: TurnInterruptParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadRealtimeStartFields {
+    id: RequestId,
+    params: ThreadRealtimeStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadRealtimeAppendAudioFields {
+    id: RequestId,
+    params: ThreadRealtimeAppendAudioParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadRealtimeAppendTextFields {
+    id: RequestId,
+    params: ThreadRealtimeAppendTextParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadRealtimeAppendSpeechFields {
+    id: RequestId,
+    params: ThreadRealtimeAppendSpeechParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadRealtimeStopFields {
+    id: RequestId,
+    params: ThreadRealtimeStopParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadTimelineListFields {
+    id: RequestId,
+    params: ThreadTimelineListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestThreadRealtimeListVoicesFields {
+    id: RequestId,
+    params: ThreadRealtimeListVoicesParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestReviewStartFields {
+    id: RequestId,
+    params: ReviewStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestModelListFields {
+    id: RequestId,
+    params: ModelListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountGatewayOAuthReadFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountGatewayOAuthLoginFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountGatewayOAuthCancelFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestModelProviderCapabilitiesReadFields {
+    id: RequestId,
+    params: ModelProviderCapabilitiesReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestExperimentalFeatureListFields {
+    id: RequestId,
+    params: ExperimentalFeatureListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestPermissionProfileListFields {
+    id: RequestId,
+    params: PermissionProfileListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestExperimentalFeatureEnablementSetFields {
+    id: RequestId,
+    params: ExperimentalFeatureEnablementSetParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestRemoteControlEnableFields {
+    id: RequestId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<RemoteControlEnableParams>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestRemoteControlDisableFields {
+    id: RequestId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<RemoteControlDisableParams>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestRemoteControlStatusReadFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestRemoteControlPairingStartFields {
+    id: RequestId,
+    params: RemoteControlPairingStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestRemoteControlPairingStatusFields {
+    id: RequestId,
+    params: RemoteControlPairingStatusParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestRemoteControlClientListFields {
+    id: RequestId,
+    params: RemoteControlClientsListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestRemoteControlClientRevokeFields {
+    id: RequestId,
+    params: RemoteControlClientsRevokeParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestCollaborationModeListFields {
+    id: RequestId,
+    params: CollaborationModeListParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMockExperimentalMethodFields {
+    id: RequestId,
+    params: MockExperimentalMethodParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestEnvironmentAddFields {
+    id: RequestId,
+    params: EnvironmentAddParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestEnvironmentInfoFields {
+    id: RequestId,
+    params: EnvironmentInfoParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestEnvironmentStatusFields {
+    id: RequestId,
+    params: EnvironmentStatusParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMcpServerOauthLoginFields {
+    id: RequestId,
+    params: McpServerOauthLoginParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestConfigMcpServerReloadFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMcpServerStatusListFields {
+    id: RequestId,
+    params: ListMcpServerStatusParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMcpServerResourceReadFields {
+    id: RequestId,
+    params: McpResourceReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMcpServerEventStreamStartFields {
+    id: RequestId,
+    params: McpServerEventStreamStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMcpServerEventStreamStopFields {
+    id: RequestId,
+    params: McpServerEventStreamStopParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestMcpServerToolCallFields {
+    id: RequestId,
+    params: McpServerToolCallParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestWindowsSandboxSetupStartFields {
+    id: RequestId,
+    params: WindowsSandboxSetupStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestWindowsSandboxReadinessFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountLoginStartFields {
+    id: RequestId,
+    params: LoginAccountParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountBedrockDiscoverFields {
+    id: RequestId,
+    params: BedrockDiscoverParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountBedrockSetupFields {
+    id: RequestId,
+    params: BedrockSetupParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountBedrockCheckGovCloudRequirementsFields {
+    id: RequestId,
+    params: BedrockCheckGovCloudRequirementsParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountLoginCancelFields {
+    id: RequestId,
+    params: CancelLoginAccountParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountLogoutFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountRateLimitsReadFields {
+    id: RequestId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<GetAccountRateLimitsParams>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountRateLimitResetCreditConsumeFields {
+    id: RequestId,
+    params: ConsumeAccountRateLimitResetCreditParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountUsageReadFields {
+    id: RequestId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<GetAccountTokenUsageParams>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountWorkspaceMessagesReadFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountSendAddCreditsNudgeEmailFields {
+    id: RequestId,
+    params: SendAddCreditsNudgeEmailParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFeedbackUploadFields {
+    id: RequestId,
+    params: FeedbackUploadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestCommandExecFields {
+    id: RequestId,
+    params: CommandExecParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestCommandExecWriteFields {
+    id: RequestId,
+    params: CommandExecWriteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestCommandExecTerminateFields {
+    id: RequestId,
+    params: CommandExecTerminateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestCommandExecResizeFields {
+    id: RequestId,
+    params: CommandExecResizeParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProcessSpawnFields {
+    id: RequestId,
+    params: ProcessSpawnParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProcessWriteStdinFields {
+    id: RequestId,
+    params: ProcessWriteStdinParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProcessKillFields {
+    id: RequestId,
+    params: ProcessKillParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestProcessResizePtyFields {
+    id: RequestId,
+    params: ProcessResizePtyParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestConfigReadFields {
+    id: RequestId,
+    params: ConfigReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestExternalAgentConfigDetectFields {
+    id: RequestId,
+    params: ExternalAgentConfigDetectParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestExternalAgentConfigImportFields {
+    id: RequestId,
+    params: ExternalAgentConfigImportParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestExternalAgentConfigImportRecordHistoryFields {
+    id: RequestId,
+    params: ExternalAgentConfigImportHistoryRecordParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestExternalAgentConfigImportReadHistoriesFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestConfigValueWriteFields {
+    id: RequestId,
+    params: ConfigValueWriteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestConfigBatchWriteFields {
+    id: RequestId,
+    params: ConfigBatchWriteParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestConfigRequirementsReadFields {
+    id: RequestId,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    params: ::std::option::Option<()>,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestAccountReadFields {
+    id: RequestId,
+    params: GetAccountParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFuzzyFileSearchFields {
+    id: RequestId,
+    params: FuzzyFileSearchParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFuzzyFileSearchSessionStartFields {
+    id: RequestId,
+    params: FuzzyFileSearchSessionStartParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFuzzyFileSearchSessionUpdateFields {
+    id: RequestId,
+    params: FuzzyFileSearchSessionUpdateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ClientRequestFuzzyFileSearchSessionStopFields {
+    id: RequestId,
+    params: FuzzyFileSearchSessionStopParams,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_clientrequest_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ClientRequest, D::Error> {
+    match tag {
+        "initialize" => {
+            let ClientRequestInitializeFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::Initialize {
+                id,
+                params,
+            })
+        }
+        "server/diagnostics" => {
+            let ClientRequestServerDiagnosticsFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ServerDiagnostics {
+                id,
+                params,
+            })
+        }
+        "userVerification/status" => {
+            let ClientRequestUserVerificationStatusFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::UserVerificationStatus {
+                id,
+                params,
+            })
+        }
+        "userVerification/enroll" => {
+            let ClientRequestUserVerificationEnrollFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::UserVerificationEnroll {
+                id,
+                params,
+            })
+        }
+        "userVerification/delete" => {
+            let ClientRequestUserVerificationDeleteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::UserVerificationDelete {
+                id,
+                params,
+            })
+        }
+        "userVerification/verify" => {
+            let ClientRequestUserVerificationVerifyFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::UserVerificationVerify {
+                id,
+                params,
+            })
+        }
+        "userVerification/cancel" => {
+            let ClientRequestUserVerificationCancelFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::UserVerificationCancel {
+                id,
+                params,
+            })
+        }
+        "thread/start" => {
+            let ClientRequestThreadStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadStart {
+                id,
+                params,
+            })
+        }
+        "thread/resume" => {
+            let ClientRequestThreadResumeFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadResume {
+                id,
+                params,
+            })
+        }
+        "thread/fork" => {
+            let ClientRequestThreadForkFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadFork {
+                id,
+                params,
+            })
+        }
+        "thread/archive" => {
+            let ClientRequestThreadArchiveFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadArchive {
+                id,
+                params,
+            })
+        }
+        "thread/delete" => {
+            let ClientRequestThreadDeleteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadDelete {
+                id,
+                params,
+            })
+        }
+        "thread/unsubscribe" => {
+            let ClientRequestThreadUnsubscribeFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadUnsubscribe {
+                id,
+                params,
+            })
+        }
+        "thread/increment_elicitation" => {
+            let ClientRequestThreadIncrementElicitationFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadIncrementElicitation {
+                id,
+                params,
+            })
+        }
+        "thread/decrement_elicitation" => {
+            let ClientRequestThreadDecrementElicitationFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadDecrementElicitation {
+                id,
+                params,
+            })
+        }
+        "thread/name/set" => {
+            let ClientRequestThreadNameSetFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadNameSet {
+                id,
+                params,
+            })
+        }
+        "thread/prediction/request" => {
+            let ClientRequestThreadPredictionRequestFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadPredictionRequest {
+                id,
+                params,
+            })
+        }
+        "thread/goal/set" => {
+            let ClientRequestThreadGoalSetFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadGoalSet {
+                id,
+                params,
+            })
+        }
+        "thread/goal/get" => {
+            let ClientRequestThreadGoalGetFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadGoalGet {
+                id,
+                params,
+            })
+        }
+        "thread/goal/clear" => {
+            let ClientRequestThreadGoalClearFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadGoalClear {
+                id,
+                params,
+            })
+        }
+        "thread/queue/add" => {
+            let ClientRequestThreadQueueAddFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadQueueAdd {
+                id,
+                params,
+            })
+        }
+        "thread/queue/list" => {
+            let ClientRequestThreadQueueListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadQueueList {
+                id,
+                params,
+            })
+        }
+        "thread/queue/update" => {
+            let ClientRequestThreadQueueUpdateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadQueueUpdate {
+                id,
+                params,
+            })
+        }
+        "thread/queue/delete" => {
+            let ClientRequestThreadQueueDeleteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadQueueDelete {
+                id,
+                params,
+            })
+        }
+        "thread/queue/reorder" => {
+            let ClientRequestThreadQueueReorderFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadQueueReorder {
+                id,
+                params,
+            })
+        }
+        "thread/queue/start" => {
+            let ClientRequestThreadQueueStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadQueueStart {
+                id,
+                params,
+            })
+        }
+        "thread/metadata/update" => {
+            let ClientRequestThreadMetadataUpdateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadMetadataUpdate {
+                id,
+                params,
+            })
+        }
+        "thread/attachment/add" => {
+            let ClientRequestThreadAttachmentAddFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadAttachmentAdd {
+                id,
+                params,
+            })
+        }
+        "thread/attachment/list" => {
+            let ClientRequestThreadAttachmentListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadAttachmentList {
+                id,
+                params,
+            })
+        }
+        "thread/attachmentOwner/list" => {
+            let ClientRequestThreadAttachmentOwnerListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadAttachmentOwnerList {
+                id,
+                params,
+            })
+        }
+        "thread/attachment/remove" => {
+            let ClientRequestThreadAttachmentRemoveFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadAttachmentRemove {
+                id,
+                params,
+            })
+        }
+        "thread/section/move" => {
+            let ClientRequestThreadSectionMoveFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadSectionMove {
+                id,
+                params,
+            })
+        }
+        "thread/settings/update" => {
+            let ClientRequestThreadSettingsUpdateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadSettingsUpdate {
+                id,
+                params,
+            })
+        }
+        "thread/memoryMode/set" => {
+            let ClientRequestThreadMemoryModeSetFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadMemoryModeSet {
+                id,
+                params,
+            })
+        }
+        "memory/status" => {
+            let ClientRequestMemoryStatusFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::MemoryStatus {
+                id,
+                params,
+            })
+        }
+        "memory/reset" => {
+            let ClientRequestMemoryResetFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::MemoryReset {
+                id,
+                params,
+            })
+        }
+        "rollout/compress" => {
+            let ClientRequestRolloutCompressFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::RolloutCompress {
+                id,
+                params,
+            })
+        }
+        "thread/unarchive" => {
+            let ClientRequestThreadUnarchiveFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadUnarchive {
+                id,
+                params,
+            })
+        }
+        "thread/compact/start" => {
+            let ClientRequestThreadCompactStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadCompactStart {
+                id,
+                params,
+            })
+        }
+        "thread/shellCommand" => {
+            let ClientRequestThreadShellCommandFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadShellCommand {
+                id,
+                params,
+            })
+        }
+        "thread/approveGuardianDeniedAction" => {
+            let ClientRequestThreadApproveGuardianDeniedActionFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadApproveGuardianDeniedAction {
+                id,
+                params,
+            })
+        }
+        "thread/backgroundTerminals/clean" => {
+            let ClientRequestThreadBackgroundTerminalsCleanFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadBackgroundTerminalsClean {
+                id,
+                params,
+            })
+        }
+        "thread/backgroundTerminals/list" => {
+            let ClientRequestThreadBackgroundTerminalsListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadBackgroundTerminalsList {
+                id,
+                params,
+            })
+        }
+        "thread/backgroundTerminals/terminate" => {
+            let ClientRequestThreadBackgroundTerminalsTerminateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadBackgroundTerminalsTerminate {
+                id,
+                params,
+            })
+        }
+        "thread/revert" => {
+            let ClientRequestThreadRevertFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadRevert {
+                id,
+                params,
+            })
+        }
+        "thread/list" => {
+            let ClientRequestThreadListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadList {
+                id,
+                params,
+            })
+        }
+        "project/list" => {
+            let ClientRequestProjectListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProjectList {
+                id,
+                params,
+            })
+        }
+        "project/read" => {
+            let ClientRequestProjectReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProjectRead {
+                id,
+                params,
+            })
+        }
+        "project/create" => {
+            let ClientRequestProjectCreateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProjectCreate {
+                id,
+                params,
+            })
+        }
+        "project/import" => {
+            let ClientRequestProjectImportFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProjectImport {
+                id,
+                params,
+            })
+        }
+        "project/update" => {
+            let ClientRequestProjectUpdateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProjectUpdate {
+                id,
+                params,
+            })
+        }
+        "project/move" => {
+            let ClientRequestProjectMoveFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProjectMove {
+                id,
+                params,
+            })
+        }
+        "project/delete" => {
+            let ClientRequestProjectDeleteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProjectDelete {
+                id,
+                params,
+            })
+        }
+        "threadSection/list" => {
+            let ClientRequestThreadSectionListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadSectionList {
+                id,
+                params,
+            })
+        }
+        "threadSection/create" => {
+            let ClientRequestThreadSectionCreateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadSectionCreate {
+                id,
+                params,
+            })
+        }
+        "threadSection/update" => {
+            let ClientRequestThreadSectionUpdateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadSectionUpdate {
+                id,
+                params,
+            })
+        }
+        "threadSection/delete" => {
+            let ClientRequestThreadSectionDeleteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadSectionDelete {
+                id,
+                params,
+            })
+        }
+        "thread/search" => {
+            let ClientRequestThreadSearchFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadSearch {
+                id,
+                params,
+            })
+        }
+        "thread/searchOccurrences" => {
+            let ClientRequestThreadSearchOccurrencesFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadSearchOccurrences {
+                id,
+                params,
+            })
+        }
+        "thread/loaded/list" => {
+            let ClientRequestThreadLoadedListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadLoadedList {
+                id,
+                params,
+            })
+        }
+        "thread/read" => {
+            let ClientRequestThreadReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadRead {
+                id,
+                params,
+            })
+        }
+        "thread/readState/update" => {
+            let ClientRequestThreadReadStateUpdateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadReadStateUpdate {
+                id,
+                params,
+            })
+        }
+        "thread/turns/list" => {
+            let ClientRequestThreadTurnsListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadTurnsList {
+                id,
+                params,
+            })
+        }
+        "thread/items/list" => {
+            let ClientRequestThreadItemsListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadItemsList {
+                id,
+                params,
+            })
+        }
+        "thread/items/read" => {
+            let ClientRequestThreadItemsReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadItemsRead {
+                id,
+                params,
+            })
+        }
+        "thread/inject_items" => {
+            let ClientRequestThreadInjectItemsFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadInjectItems {
+                id,
+                params,
+            })
+        }
+        "skills/list" => {
+            let ClientRequestSkillsListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::SkillsList {
+                id,
+                params,
+            })
+        }
+        "skills/extraRoots/set" => {
+            let ClientRequestSkillsExtraRootsSetFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::SkillsExtraRootsSet {
+                id,
+                params,
+            })
+        }
+        "hooks/list" => {
+            let ClientRequestHooksListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::HooksList {
+                id,
+                params,
+            })
+        }
+        "marketplace/add" => {
+            let ClientRequestMarketplaceAddFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::MarketplaceAdd {
+                id,
+                params,
+            })
+        }
+        "marketplace/remove" => {
+            let ClientRequestMarketplaceRemoveFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::MarketplaceRemove {
+                id,
+                params,
+            })
+        }
+        "marketplace/upgrade" => {
+            let ClientRequestMarketplaceUpgradeFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::MarketplaceUpgrade {
+                id,
+                params,
+            })
+        }
+        "plugin/list" => {
+            let ClientRequestPluginListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginList {
+                id,
+                params,
+            })
+        }
+        "plugin/search" => {
+            let ClientRequestPluginSearchFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginSearch {
+                id,
+                params,
+            })
+        }
+        "plugin/installed" => {
+            let ClientRequestPluginInstalledFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginInstalled {
+                id,
+                params,
+            })
+        }
+        "plugin/reconcile" => {
+            let ClientRequestPluginReconcileFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginReconcile {
+                id,
+                params,
+            })
+        }
+        "plugin/read" => {
+            let ClientRequestPluginReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginRead {
+                id,
+                params,
+            })
+        }
+        "plugin/skill/read" => {
+            let ClientRequestPluginSkillReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginSkillRead {
+                id,
+                params,
+            })
+        }
+        "plugin/share/save" => {
+            let ClientRequestPluginShareSaveFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginShareSave {
+                id,
+                params,
+            })
+        }
+        "plugin/share/updateTargets" => {
+            let ClientRequestPluginShareUpdateTargetsFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginShareUpdateTargets {
+                id,
+                params,
+            })
+        }
+        "plugin/share/list" => {
+            let ClientRequestPluginShareListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginShareList {
+                id,
+                params,
+            })
+        }
+        "plugin/share/checkout" => {
+            let ClientRequestPluginShareCheckoutFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginShareCheckout {
+                id,
+                params,
+            })
+        }
+        "plugin/share/delete" => {
+            let ClientRequestPluginShareDeleteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginShareDelete {
+                id,
+                params,
+            })
+        }
+        "app/read" => {
+            let ClientRequestAppReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AppRead {
+                id,
+                params,
+            })
+        }
+        "app/list" => {
+            let ClientRequestAppListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AppList {
+                id,
+                params,
+            })
+        }
+        "app/installed" => {
+            let ClientRequestAppInstalledFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AppInstalled {
+                id,
+                params,
+            })
+        }
+        "fs/readFile" => {
+            let ClientRequestFsReadFileFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsReadFile {
+                id,
+                params,
+            })
+        }
+        "fs/writeFile" => {
+            let ClientRequestFsWriteFileFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsWriteFile {
+                id,
+                params,
+            })
+        }
+        "fs/createDirectory" => {
+            let ClientRequestFsCreateDirectoryFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsCreateDirectory {
+                id,
+                params,
+            })
+        }
+        "fs/getMetadata" => {
+            let ClientRequestFsGetMetadataFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsGetMetadata {
+                id,
+                params,
+            })
+        }
+        "fs/readDirectory" => {
+            let ClientRequestFsReadDirectoryFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsReadDirectory {
+                id,
+                params,
+            })
+        }
+        "fs/remove" => {
+            let ClientRequestFsRemoveFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsRemove {
+                id,
+                params,
+            })
+        }
+        "fs/copy" => {
+            let ClientRequestFsCopyFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsCopy {
+                id,
+                params,
+            })
+        }
+        "fs/watch" => {
+            let ClientRequestFsWatchFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsWatch {
+                id,
+                params,
+            })
+        }
+        "fs/unwatch" => {
+            let ClientRequestFsUnwatchFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FsUnwatch {
+                id,
+                params,
+            })
+        }
+        "skills/config/write" => {
+            let ClientRequestSkillsConfigWriteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::SkillsConfigWrite {
+                id,
+                params,
+            })
+        }
+        "plugin/install" => {
+            let ClientRequestPluginInstallFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginInstall {
+                id,
+                params,
+            })
+        }
+        "plugin/uninstall" => {
+            let ClientRequestPluginUninstallFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PluginUninstall {
+                id,
+                params,
+            })
+        }
+        "turn/start" => {
+            let ClientRequestTurnStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::TurnStart {
+                id,
+                params,
+            })
+        }
+        "turn/settings/update" => {
+            let ClientRequestTurnSettingsUpdateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::TurnSettingsUpdate {
+                id,
+                params,
+            })
+        }
+        "turn/steer" => {
+            let ClientRequestTurnSteerFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::TurnSteer {
+                id,
+                params,
+            })
+        }
+        "turn/interrupt" => {
+            let ClientRequestTurnInterruptFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::TurnInterrupt {
+                id,
+                params,
+            })
+        }
+        "thread/realtime/start" => {
+            let ClientRequestThreadRealtimeStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadRealtimeStart {
+                id,
+                params,
+            })
+        }
+        "thread/realtime/appendAudio" => {
+            let ClientRequestThreadRealtimeAppendAudioFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadRealtimeAppendAudio {
+                id,
+                params,
+            })
+        }
+        "thread/realtime/appendText" => {
+            let ClientRequestThreadRealtimeAppendTextFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadRealtimeAppendText {
+                id,
+                params,
+            })
+        }
+        "thread/realtime/appendSpeech" => {
+            let ClientRequestThreadRealtimeAppendSpeechFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadRealtimeAppendSpeech {
+                id,
+                params,
+            })
+        }
+        "thread/realtime/stop" => {
+            let ClientRequestThreadRealtimeStopFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadRealtimeStop {
+                id,
+                params,
+            })
+        }
+        "thread/timeline/list" => {
+            let ClientRequestThreadTimelineListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadTimelineList {
+                id,
+                params,
+            })
+        }
+        "thread/realtime/listVoices" => {
+            let ClientRequestThreadRealtimeListVoicesFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ThreadRealtimeListVoices {
+                id,
+                params,
+            })
+        }
+        "review/start" => {
+            let ClientRequestReviewStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ReviewStart {
+                id,
+                params,
+            })
+        }
+        "model/list" => {
+            let ClientRequestModelListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ModelList {
+                id,
+                params,
+            })
+        }
+        "account/gatewayOAuth/read" => {
+            let ClientRequestAccountGatewayOAuthReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountGatewayOAuthRead {
+                id,
+                params,
+            })
+        }
+        "account/gatewayOAuth/login" => {
+            let ClientRequestAccountGatewayOAuthLoginFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountGatewayOAuthLogin {
+                id,
+                params,
+            })
+        }
+        "account/gatewayOAuth/cancel" => {
+            let ClientRequestAccountGatewayOAuthCancelFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountGatewayOAuthCancel {
+                id,
+                params,
+            })
+        }
+        "modelProvider/capabilities/read" => {
+            let ClientRequestModelProviderCapabilitiesReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ModelProviderCapabilitiesRead {
+                id,
+                params,
+            })
+        }
+        "experimentalFeature/list" => {
+            let ClientRequestExperimentalFeatureListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ExperimentalFeatureList {
+                id,
+                params,
+            })
+        }
+        "permissionProfile/list" => {
+            let ClientRequestPermissionProfileListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::PermissionProfileList {
+                id,
+                params,
+            })
+        }
+        "experimentalFeature/enablement/set" => {
+            let ClientRequestExperimentalFeatureEnablementSetFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ExperimentalFeatureEnablementSet {
+                id,
+                params,
+            })
+        }
+        "remoteControl/enable" => {
+            let ClientRequestRemoteControlEnableFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::RemoteControlEnable {
+                id,
+                params,
+            })
+        }
+        "remoteControl/disable" => {
+            let ClientRequestRemoteControlDisableFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::RemoteControlDisable {
+                id,
+                params,
+            })
+        }
+        "remoteControl/status/read" => {
+            let ClientRequestRemoteControlStatusReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::RemoteControlStatusRead {
+                id,
+                params,
+            })
+        }
+        "remoteControl/pairing/start" => {
+            let ClientRequestRemoteControlPairingStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::RemoteControlPairingStart {
+                id,
+                params,
+            })
+        }
+        "remoteControl/pairing/status" => {
+            let ClientRequestRemoteControlPairingStatusFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::RemoteControlPairingStatus {
+                id,
+                params,
+            })
+        }
+        "remoteControl/client/list" => {
+            let ClientRequestRemoteControlClientListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::RemoteControlClientList {
+                id,
+                params,
+            })
+        }
+        "remoteControl/client/revoke" => {
+            let ClientRequestRemoteControlClientRevokeFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::RemoteControlClientRevoke {
+                id,
+                params,
+            })
+        }
+        "collaborationMode/list" => {
+            let ClientRequestCollaborationModeListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::CollaborationModeList {
+                id,
+                params,
+            })
+        }
+        "mock/experimentalMethod" => {
+            let ClientRequestMockExperimentalMethodFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::MockExperimentalMethod {
+                id,
+                params,
+            })
+        }
+        "environment/add" => {
+            let ClientRequestEnvironmentAddFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::EnvironmentAdd {
+                id,
+                params,
+            })
+        }
+        "environment/info" => {
+            let ClientRequestEnvironmentInfoFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::EnvironmentInfo {
+                id,
+                params,
+            })
+        }
+        "environment/status" => {
+            let ClientRequestEnvironmentStatusFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::EnvironmentStatus {
+                id,
+                params,
+            })
+        }
+        "mcpServer/oauth/login" => {
+            let ClientRequestMcpServerOauthLoginFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::McpServerOauthLogin {
+                id,
+                params,
+            })
+        }
+        "config/mcpServer/reload" => {
+            let ClientRequestConfigMcpServerReloadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ConfigMcpServerReload {
+                id,
+                params,
+            })
+        }
+        "mcpServerStatus/list" => {
+            let ClientRequestMcpServerStatusListFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::McpServerStatusList {
+                id,
+                params,
+            })
+        }
+        "mcpServer/resource/read" => {
+            let ClientRequestMcpServerResourceReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::McpServerResourceRead {
+                id,
+                params,
+            })
+        }
+        "mcpServer/event/stream/start" => {
+            let ClientRequestMcpServerEventStreamStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::McpServerEventStreamStart {
+                id,
+                params,
+            })
+        }
+        "mcpServer/event/stream/stop" => {
+            let ClientRequestMcpServerEventStreamStopFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::McpServerEventStreamStop {
+                id,
+                params,
+            })
+        }
+        "mcpServer/tool/call" => {
+            let ClientRequestMcpServerToolCallFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::McpServerToolCall {
+                id,
+                params,
+            })
+        }
+        "windowsSandbox/setupStart" => {
+            let ClientRequestWindowsSandboxSetupStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::WindowsSandboxSetupStart {
+                id,
+                params,
+            })
+        }
+        "windowsSandbox/readiness" => {
+            let ClientRequestWindowsSandboxReadinessFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::WindowsSandboxReadiness {
+                id,
+                params,
+            })
+        }
+        "account/login/start" => {
+            let ClientRequestAccountLoginStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountLoginStart {
+                id,
+                params,
+            })
+        }
+        "account/bedrock/discover" => {
+            let ClientRequestAccountBedrockDiscoverFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountBedrockDiscover {
+                id,
+                params,
+            })
+        }
+        "account/bedrock/setup" => {
+            let ClientRequestAccountBedrockSetupFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountBedrockSetup {
+                id,
+                params,
+            })
+        }
+        "account/bedrock/checkGovCloudRequirements" => {
+            let ClientRequestAccountBedrockCheckGovCloudRequirementsFields {
+                id,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ClientRequest::AccountBedrockCheckGovCloudRequirements {
+                id,
+                params,
+            })
+        }
+        "account/login/cancel" => {
+            let ClientRequestAccountLoginCancelFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountLoginCancel {
+                id,
+                params,
+            })
+        }
+        "account/logout" => {
+            let ClientRequestAccountLogoutFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountLogout {
+                id,
+                params,
+            })
+        }
+        "account/rateLimits/read" => {
+            let ClientRequestAccountRateLimitsReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountRateLimitsRead {
+                id,
+                params,
+            })
+        }
+        "account/rateLimitResetCredit/consume" => {
+            let ClientRequestAccountRateLimitResetCreditConsumeFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountRateLimitResetCreditConsume {
+                id,
+                params,
+            })
+        }
+        "account/usage/read" => {
+            let ClientRequestAccountUsageReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountUsageRead {
+                id,
+                params,
+            })
+        }
+        "account/workspaceMessages/read" => {
+            let ClientRequestAccountWorkspaceMessagesReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountWorkspaceMessagesRead {
+                id,
+                params,
+            })
+        }
+        "account/sendAddCreditsNudgeEmail" => {
+            let ClientRequestAccountSendAddCreditsNudgeEmailFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountSendAddCreditsNudgeEmail {
+                id,
+                params,
+            })
+        }
+        "feedback/upload" => {
+            let ClientRequestFeedbackUploadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FeedbackUpload {
+                id,
+                params,
+            })
+        }
+        "command/exec" => {
+            let ClientRequestCommandExecFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::CommandExec {
+                id,
+                params,
+            })
+        }
+        "command/exec/write" => {
+            let ClientRequestCommandExecWriteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::CommandExecWrite {
+                id,
+                params,
+            })
+        }
+        "command/exec/terminate" => {
+            let ClientRequestCommandExecTerminateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::CommandExecTerminate {
+                id,
+                params,
+            })
+        }
+        "command/exec/resize" => {
+            let ClientRequestCommandExecResizeFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::CommandExecResize {
+                id,
+                params,
+            })
+        }
+        "process/spawn" => {
+            let ClientRequestProcessSpawnFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProcessSpawn {
+                id,
+                params,
+            })
+        }
+        "process/writeStdin" => {
+            let ClientRequestProcessWriteStdinFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProcessWriteStdin {
+                id,
+                params,
+            })
+        }
+        "process/kill" => {
+            let ClientRequestProcessKillFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProcessKill {
+                id,
+                params,
+            })
+        }
+        "process/resizePty" => {
+            let ClientRequestProcessResizePtyFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ProcessResizePty {
+                id,
+                params,
+            })
+        }
+        "config/read" => {
+            let ClientRequestConfigReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ConfigRead {
+                id,
+                params,
+            })
+        }
+        "externalAgentConfig/detect" => {
+            let ClientRequestExternalAgentConfigDetectFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ExternalAgentConfigDetect {
+                id,
+                params,
+            })
+        }
+        "externalAgentConfig/import" => {
+            let ClientRequestExternalAgentConfigImportFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ExternalAgentConfigImport {
+                id,
+                params,
+            })
+        }
+        "externalAgentConfig/import/recordHistory" => {
+            let ClientRequestExternalAgentConfigImportRecordHistoryFields {
+                id,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ClientRequest::ExternalAgentConfigImportRecordHistory {
+                id,
+                params,
+            })
+        }
+        "externalAgentConfig/import/readHistories" => {
+            let ClientRequestExternalAgentConfigImportReadHistoriesFields {
+                id,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ClientRequest::ExternalAgentConfigImportReadHistories {
+                id,
+                params,
+            })
+        }
+        "config/value/write" => {
+            let ClientRequestConfigValueWriteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ConfigValueWrite {
+                id,
+                params,
+            })
+        }
+        "config/batchWrite" => {
+            let ClientRequestConfigBatchWriteFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ConfigBatchWrite {
+                id,
+                params,
+            })
+        }
+        "configRequirements/read" => {
+            let ClientRequestConfigRequirementsReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::ConfigRequirementsRead {
+                id,
+                params,
+            })
+        }
+        "account/read" => {
+            let ClientRequestAccountReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::AccountRead {
+                id,
+                params,
+            })
+        }
+        "fuzzyFileSearch" => {
+            let ClientRequestFuzzyFileSearchFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FuzzyFileSearch {
+                id,
+                params,
+            })
+        }
+        "fuzzyFileSearch/sessionStart" => {
+            let ClientRequestFuzzyFileSearchSessionStartFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FuzzyFileSearchSessionStart {
+                id,
+                params,
+            })
+        }
+        "fuzzyFileSearch/sessionUpdate" => {
+            let ClientRequestFuzzyFileSearchSessionUpdateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FuzzyFileSearchSessionUpdate {
+                id,
+                params,
+            })
+        }
+        "fuzzyFileSearch/sessionStop" => {
+            let ClientRequestFuzzyFileSearchSessionStopFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ClientRequest::FuzzyFileSearchSessionStop {
+                id,
+                params,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert(
+                    "method".to_owned(),
+                    ::serde_json::Value::String(tag.to_owned()),
+                );
+            Ok(ClientRequest::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClientRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ClientRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ClientRequest` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ClientRequest, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("method") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_clientrequest_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("method") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("method")),
+                };
+                decode_clientrequest_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct CommandActionReadFields {
+    command: ::std::string::String,
+    name: ::std::string::String,
+    path: LegacyAppPathString,
+}
+#[derive(::serde::Deserialize)]
+struct CommandActionListFilesFields {
+    command: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    path: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct CommandActionSearchFields {
+    command: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    path: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    query: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct CommandActionUnknownFields {
+    command: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_commandaction_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<CommandAction, D::Error> {
+    match tag {
+        "read" => {
+            let CommandActionReadFields { command, name, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(CommandAction::Read {
+                command,
+                name,
+                path,
+            })
+        }
+        "listFiles" => {
+            let CommandActionListFilesFields { command, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(CommandAction::ListFiles {
+                command,
+                path,
+            })
+        }
+        "search" => {
+            let CommandActionSearchFields { command, path, query } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(CommandAction::Search {
+                command,
+                path,
+                query,
+            })
+        }
+        "unknown" => {
+            let CommandActionUnknownFields { command } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(CommandAction::Unknown { command })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(CommandAction::UnknownValue(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CommandAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = CommandAction;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `CommandAction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CommandAction, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_commandaction_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_commandaction_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ConfigLayerSourcePackagedDefaultsFields {
+    file: AbsolutePathBuf,
+}
+#[derive(::serde::Deserialize)]
+struct ConfigLayerSourceMdmFields {
+    domain: ::std::string::String,
+    key: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ConfigLayerSourceSystemFields {
+    file: AbsolutePathBuf,
+}
+#[derive(::serde::Deserialize)]
+struct ConfigLayerSourceEnterpriseManagedFields {
+    id: ::std::string::String,
+    name: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ConfigLayerSourceUserFields {
+    file: AbsolutePathBuf,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    profile: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ConfigLayerSourceProjectFields {
+    #[serde(rename = "dotCodexFolder")]
+    dot_codex_folder: AbsolutePathBuf,
+}
+#[derive(::serde::Deserialize)]
+struct ConfigLayerSourceLegacyManagedConfigTomlFromFileFields {
+    file: AbsolutePathBuf,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_configlayersource_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ConfigLayerSource, D::Error> {
+    match tag {
+        "packagedDefaults" => {
+            let ConfigLayerSourcePackagedDefaultsFields { file } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ConfigLayerSource::PackagedDefaults {
+                file,
+            })
+        }
+        "mdm" => {
+            let ConfigLayerSourceMdmFields { domain, key } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ConfigLayerSource::Mdm {
+                domain,
+                key,
+            })
+        }
+        "system" => {
+            let ConfigLayerSourceSystemFields { file } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ConfigLayerSource::System { file })
+        }
+        "enterpriseManaged" => {
+            let ConfigLayerSourceEnterpriseManagedFields { id, name } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ConfigLayerSource::EnterpriseManaged {
+                id,
+                name,
+            })
+        }
+        "user" => {
+            let ConfigLayerSourceUserFields { file, profile } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ConfigLayerSource::User {
+                file,
+                profile,
+            })
+        }
+        "project" => {
+            let ConfigLayerSourceProjectFields { dot_codex_folder } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ConfigLayerSource::Project {
+                dot_codex_folder,
+            })
+        }
+        "sessionFlags" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ConfigLayerSource::SessionFlags)
+        }
+        "legacyManagedConfigTomlFromFile" => {
+            let ConfigLayerSourceLegacyManagedConfigTomlFromFileFields { file } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ConfigLayerSource::LegacyManagedConfigTomlFromFile {
+                file,
+            })
+        }
+        "legacyManagedConfigTomlFromMdm" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ConfigLayerSource::LegacyManagedConfigTomlFromMdm)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ConfigLayerSource::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConfigLayerSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ConfigLayerSource;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ConfigLayerSource` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfigLayerSource, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_configlayersource_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_configlayersource_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ConfiguredHookHandlerCommandFields {
+    #[serde(
+        rename = "additionalContextLimit",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    additional_context_limit: ::std::option::Option<u32>,
+    #[serde(rename = "async")]
+    async_: bool,
+    command: ::std::string::String,
+    #[serde(
+        rename = "commandWindows",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    command_windows: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "statusMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    status_message: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "timeoutSec",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    timeout_sec: ::std::option::Option<u64>,
+}
+#[derive(::serde::Deserialize)]
+struct ConfiguredHookHandlerMcpToolFields {
+    input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    server: ::std::string::String,
+    #[serde(
+        rename = "statusMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    status_message: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "timeoutSec",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    timeout_sec: ::std::option::Option<u64>,
+    tool: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_configuredhookhandler_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ConfiguredHookHandler, D::Error> {
+    match tag {
+        "command" => {
+            let ConfiguredHookHandlerCommandFields {
+                additional_context_limit,
+                async_,
+                command,
+                command_windows,
+                status_message,
+                timeout_sec,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ConfiguredHookHandler::Command {
+                additional_context_limit,
+                async_,
+                command,
+                command_windows,
+                status_message,
+                timeout_sec,
+            })
+        }
+        "mcp_tool" => {
+            let ConfiguredHookHandlerMcpToolFields {
+                input,
+                server,
+                status_message,
+                timeout_sec,
+                tool,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ConfiguredHookHandler::McpTool {
+                input,
+                server,
+                status_message,
+                timeout_sec,
+                tool,
+            })
+        }
+        "prompt" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ConfiguredHookHandler::Prompt)
+        }
+        "agent" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ConfiguredHookHandler::Agent)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ConfiguredHookHandler::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConfiguredHookHandler {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ConfiguredHookHandler;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ConfiguredHookHandler` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfiguredHookHandler, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_configuredhookhandler_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_configuredhookhandler_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ContentItemInputTextFields {
+    text: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ContentItemInputImageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    detail: ::std::option::Option<ImageDetail>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    file_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    image_url: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ContentItemInputAudioFields {
+    audio_url: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ContentItemOutputTextFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    annotations: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    logprobs: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    text: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_contentitem_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ContentItem, D::Error> {
+    match tag {
+        "input_text" => {
+            let ContentItemInputTextFields { text } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ContentItem::InputText { text })
+        }
+        "input_image" => {
+            let ContentItemInputImageFields { detail, file_id, image_url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ContentItem::InputImage {
+                detail,
+                file_id,
+                image_url,
+            })
+        }
+        "input_audio" => {
+            let ContentItemInputAudioFields { audio_url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ContentItem::InputAudio {
+                audio_url,
+            })
+        }
+        "output_text" => {
+            let ContentItemOutputTextFields { annotations, logprobs, text } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ContentItem::OutputText {
+                annotations,
+                logprobs,
+                text,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ContentItem::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ContentItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ContentItem` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContentItem, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_contentitem_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_contentitem_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct DynamicToolCallOutputContentItemInputTextFields {
+    text: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct DynamicToolCallOutputContentItemInputImageFields {
+    #[serde(rename = "imageUrl")]
+    image_url: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct DynamicToolCallOutputContentItemInputAudioFields {
+    #[serde(rename = "audioUrl")]
+    audio_url: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_dynamictoolcalloutputcontentitem_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<DynamicToolCallOutputContentItem, D::Error> {
+    match tag {
+        "inputText" => {
+            let DynamicToolCallOutputContentItemInputTextFields { text } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(DynamicToolCallOutputContentItem::InputText {
+                text,
+            })
+        }
+        "inputImage" => {
+            let DynamicToolCallOutputContentItemInputImageFields { image_url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(DynamicToolCallOutputContentItem::InputImage {
+                image_url,
+            })
+        }
+        "inputAudio" => {
+            let DynamicToolCallOutputContentItemInputAudioFields { audio_url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(DynamicToolCallOutputContentItem::InputAudio {
+                audio_url,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(
+                DynamicToolCallOutputContentItem::Unknown(
+                    ::serde_json::Value::Object(object),
+                ),
+            )
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DynamicToolCallOutputContentItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = DynamicToolCallOutputContentItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `DynamicToolCallOutputContentItem` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DynamicToolCallOutputContentItem, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_dynamictoolcalloutputcontentitem_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_dynamictoolcalloutputcontentitem_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct DynamicToolNamespaceToolFunctionFields {
+    #[serde(
+        rename = "deferLoading",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    defer_loading: ::std::option::Option<bool>,
+    description: ::std::string::String,
+    #[serde(rename = "inputSchema")]
+    input_schema: ::serde_json::Value,
+    name: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_dynamictoolnamespacetool_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<DynamicToolNamespaceTool, D::Error> {
+    match tag {
+        "function" => {
+            let DynamicToolNamespaceToolFunctionFields {
+                defer_loading,
+                description,
+                input_schema,
+                name,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(DynamicToolNamespaceTool::Function {
+                defer_loading,
+                description,
+                input_schema,
+                name,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(DynamicToolNamespaceTool::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DynamicToolNamespaceTool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = DynamicToolNamespaceTool;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `DynamicToolNamespaceTool` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DynamicToolNamespaceTool, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_dynamictoolnamespacetool_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_dynamictoolnamespacetool_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct DynamicToolSpecFunctionFields {
+    #[serde(
+        rename = "deferLoading",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    defer_loading: ::std::option::Option<bool>,
+    description: ::std::string::String,
+    #[serde(rename = "inputSchema")]
+    input_schema: ::serde_json::Value,
+    name: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct DynamicToolSpecNamespaceFields {
+    description: ::std::string::String,
+    name: ::std::string::String,
+    tools: ::std::vec::Vec<DynamicToolNamespaceTool>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_dynamictoolspec_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<DynamicToolSpec, D::Error> {
+    match tag {
+        "function" => {
+            let DynamicToolSpecFunctionFields {
+                defer_loading,
+                description,
+                input_schema,
+                name,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(DynamicToolSpec::Function {
+                defer_loading,
+                description,
+                input_schema,
+                name,
+            })
+        }
+        "namespace" => {
+            let DynamicToolSpecNamespaceFields { description, name, tools } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(DynamicToolSpec::Namespace {
+                description,
+                name,
+                tools,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(DynamicToolSpec::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DynamicToolSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = DynamicToolSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `DynamicToolSpec` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DynamicToolSpec, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_dynamictoolspec_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_dynamictoolspec_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct FileChangeAddFields {
+    content: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct FileChangeDeleteFields {
+    content: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct FileChangeUpdateFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    move_path: ::std::option::Option<::std::string::String>,
+    unified_diff: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_filechange_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<FileChange, D::Error> {
+    match tag {
+        "add" => {
+            let FileChangeAddFields { content } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FileChange::Add { content })
+        }
+        "delete" => {
+            let FileChangeDeleteFields { content } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FileChange::Delete { content })
+        }
+        "update" => {
+            let FileChangeUpdateFields { move_path, unified_diff } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FileChange::Update {
+                move_path,
+                unified_diff,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(FileChange::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FileChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = FileChange;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `FileChange` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileChange, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_filechange_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_filechange_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct FileSystemPathPathFields {
+    path: LegacyAppPathString,
+}
+#[derive(::serde::Deserialize)]
+struct FileSystemPathGlobPatternFields {
+    pattern: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct FileSystemPathSpecialFields {
+    value: FileSystemSpecialPath,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_filesystempath_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<FileSystemPath, D::Error> {
+    match tag {
+        "path" => {
+            let FileSystemPathPathFields { path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FileSystemPath::Path { path })
+        }
+        "glob_pattern" => {
+            let FileSystemPathGlobPatternFields { pattern } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FileSystemPath::GlobPattern {
+                pattern,
+            })
+        }
+        "special" => {
+            let FileSystemPathSpecialFields { value } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FileSystemPath::Special { value })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(FileSystemPath::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FileSystemPath {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = FileSystemPath;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `FileSystemPath` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileSystemPath, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_filesystempath_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_filesystempath_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct FileSystemSpecialPathProjectRootsFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    subpath: ::std::option::Option<LegacyAppPathString>,
+}
+#[derive(::serde::Deserialize)]
+struct FileSystemSpecialPathUnknownFields {
+    path: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    subpath: ::std::option::Option<LegacyAppPathString>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_filesystemspecialpath_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<FileSystemSpecialPath, D::Error> {
+    match tag {
+        "root" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(FileSystemSpecialPath::Root)
+        }
+        "minimal" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(FileSystemSpecialPath::Minimal)
+        }
+        "project_roots" => {
+            let FileSystemSpecialPathProjectRootsFields { subpath } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FileSystemSpecialPath::ProjectRoots {
+                subpath,
+            })
+        }
+        "tmpdir" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(FileSystemSpecialPath::Tmpdir)
+        }
+        "slash_tmp" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(FileSystemSpecialPath::SlashTmp)
+        }
+        "unknown" => {
+            let FileSystemSpecialPathUnknownFields { path, subpath } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FileSystemSpecialPath::Unknown {
+                path,
+                subpath,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("kind".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(FileSystemSpecialPath::UnknownValue(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FileSystemSpecialPath {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = FileSystemSpecialPath;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `FileSystemSpecialPath` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileSystemSpecialPath, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("kind") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_filesystemspecialpath_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("kind") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("kind")),
+                };
+                decode_filesystemspecialpath_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct FunctionCallOutputContentItemInputTextFields {
+    text: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct FunctionCallOutputContentItemInputImageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    detail: ::std::option::Option<ImageDetail>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    file_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    image_url: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct FunctionCallOutputContentItemInputAudioFields {
+    audio_url: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct FunctionCallOutputContentItemEncryptedContentFields {
+    encrypted_content: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_functioncalloutputcontentitem_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<FunctionCallOutputContentItem, D::Error> {
+    match tag {
+        "input_text" => {
+            let FunctionCallOutputContentItemInputTextFields { text } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FunctionCallOutputContentItem::InputText {
+                text,
+            })
+        }
+        "input_image" => {
+            let FunctionCallOutputContentItemInputImageFields {
+                detail,
+                file_id,
+                image_url,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(FunctionCallOutputContentItem::InputImage {
+                detail,
+                file_id,
+                image_url,
+            })
+        }
+        "input_audio" => {
+            let FunctionCallOutputContentItemInputAudioFields { audio_url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(FunctionCallOutputContentItem::InputAudio {
+                audio_url,
+            })
+        }
+        "encrypted_content" => {
+            let FunctionCallOutputContentItemEncryptedContentFields {
+                encrypted_content,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(FunctionCallOutputContentItem::EncryptedContent {
+                encrypted_content,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(
+                FunctionCallOutputContentItem::Unknown(
+                    ::serde_json::Value::Object(object),
+                ),
+            )
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FunctionCallOutputContentItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = FunctionCallOutputContentItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `FunctionCallOutputContentItem` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FunctionCallOutputContentItem, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_functioncalloutputcontentitem_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_functioncalloutputcontentitem_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct GuardianApprovalReviewActionCommandFields {
+    command: ::std::string::String,
+    cwd: LegacyAppPathString,
+    source: GuardianCommandSource,
+}
+#[derive(::serde::Deserialize)]
+struct GuardianApprovalReviewActionExecveFields {
+    argv: ::std::vec::Vec<::std::string::String>,
+    cwd: AbsolutePathBuf,
+    program: ::std::string::String,
+    source: GuardianCommandSource,
+}
+#[derive(::serde::Deserialize)]
+struct GuardianApprovalReviewActionWriteStdinFields {
+    #[serde(rename = "approvalId")]
+    approval_id: ::std::string::String,
+    cwd: LegacyAppPathString,
+    #[serde(rename = "processId")]
+    process_id: ::std::string::String,
+    stdin: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct GuardianApprovalReviewActionApplyPatchFields {
+    cwd: LegacyAppPathString,
+    files: ::std::vec::Vec<LegacyAppPathString>,
+}
+#[derive(::serde::Deserialize)]
+struct GuardianApprovalReviewActionNetworkAccessFields {
+    host: ::std::string::String,
+    port: u16,
+    protocol: NetworkApprovalProtocol,
+    target: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct GuardianApprovalReviewActionMcpToolCallFields {
+    #[serde(
+        rename = "connectorId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    connector_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "connectorName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    connector_name: ::std::option::Option<::std::string::String>,
+    server: ::std::string::String,
+    #[serde(rename = "toolName")]
+    tool_name: ::std::string::String,
+    #[serde(
+        rename = "toolTitle",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    tool_title: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct GuardianApprovalReviewActionRequestPermissionsFields {
+    permissions: RequestPermissionProfile,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    reason: ::std::option::Option<::std::string::String>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_guardianapprovalreviewaction_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<GuardianApprovalReviewAction, D::Error> {
+    match tag {
+        "command" => {
+            let GuardianApprovalReviewActionCommandFields { command, cwd, source } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(GuardianApprovalReviewAction::Command {
+                command,
+                cwd,
+                source,
+            })
+        }
+        "execve" => {
+            let GuardianApprovalReviewActionExecveFields {
+                argv,
+                cwd,
+                program,
+                source,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(GuardianApprovalReviewAction::Execve {
+                argv,
+                cwd,
+                program,
+                source,
+            })
+        }
+        "writeStdin" => {
+            let GuardianApprovalReviewActionWriteStdinFields {
+                approval_id,
+                cwd,
+                process_id,
+                stdin,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(GuardianApprovalReviewAction::WriteStdin {
+                approval_id,
+                cwd,
+                process_id,
+                stdin,
+            })
+        }
+        "applyPatch" => {
+            let GuardianApprovalReviewActionApplyPatchFields { cwd, files } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(GuardianApprovalReviewAction::ApplyPatch {
+                cwd,
+                files,
+            })
+        }
+        "networkAccess" => {
+            let GuardianApprovalReviewActionNetworkAccessFields {
+                host,
+                port,
+                protocol,
+                target,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(GuardianApprovalReviewAction::NetworkAccess {
+                host,
+                port,
+                protocol,
+                target,
+            })
+        }
+        "mcpToolCall" => {
+            let GuardianApprovalReviewActionMcpToolCallFields {
+                connector_id,
+                connector_name,
+                server,
+                tool_name,
+                tool_title,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(GuardianApprovalReviewAction::McpToolCall {
+                connector_id,
+                connector_name,
+                server,
+                tool_name,
+                tool_title,
+            })
+        }
+        "requestPermissions" => {
+            let GuardianApprovalReviewActionRequestPermissionsFields {
+                permissions,
+                reason,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(GuardianApprovalReviewAction::RequestPermissions {
+                permissions,
+                reason,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(
+                GuardianApprovalReviewAction::Unknown(
+                    ::serde_json::Value::Object(object),
+                ),
+            )
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GuardianApprovalReviewAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = GuardianApprovalReviewAction;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `GuardianApprovalReviewAction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GuardianApprovalReviewAction, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_guardianapprovalreviewaction_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_guardianapprovalreviewaction_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct HookMetadataCommandFields {
+    #[serde(
+        rename = "additionalContextLimit",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    additional_context_limit: ::std::option::Option<u32>,
+    #[serde(
+        rename = "async",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    async_: ::std::option::Option<bool>,
+    command: ::std::string::String,
+    #[serde(rename = "currentHash")]
+    current_hash: ::std::string::String,
+    #[serde(rename = "displayOrder")]
+    display_order: i64,
+    enabled: bool,
+    #[serde(rename = "eventName")]
+    event_name: HookEventName,
+    #[serde(rename = "isManaged")]
+    is_managed: bool,
+    key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    matcher: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "pluginId", skip_serializing_if = "::std::option::Option::is_none")]
+    plugin_id: ::std::option::Option<::std::string::String>,
+    source: HookSource,
+    #[serde(rename = "sourcePath")]
+    source_path: AbsolutePathBuf,
+    #[serde(
+        rename = "statusMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    status_message: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "timeoutSec")]
+    timeout_sec: u64,
+    #[serde(rename = "trustStatus")]
+    trust_status: HookTrustStatus,
+}
+#[derive(::serde::Deserialize)]
+struct HookMetadataMcpToolFields {
+    #[serde(
+        rename = "additionalContextLimit",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    additional_context_limit: ::std::option::Option<u32>,
+    #[serde(rename = "currentHash")]
+    current_hash: ::std::string::String,
+    #[serde(rename = "displayOrder")]
+    display_order: i64,
+    enabled: bool,
+    #[serde(rename = "eventName")]
+    event_name: HookEventName,
+    #[serde(rename = "isManaged")]
+    is_managed: bool,
+    key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    matcher: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "pluginId", skip_serializing_if = "::std::option::Option::is_none")]
+    plugin_id: ::std::option::Option<::std::string::String>,
+    server: ::std::string::String,
+    source: HookSource,
+    #[serde(rename = "sourcePath")]
+    source_path: AbsolutePathBuf,
+    #[serde(
+        rename = "statusMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    status_message: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "timeoutSec")]
+    timeout_sec: u64,
+    tool: ::std::string::String,
+    #[serde(rename = "trustStatus")]
+    trust_status: HookTrustStatus,
+}
+#[derive(::serde::Deserialize)]
+struct HookMetadataPromptFields {
+    #[serde(
+        rename = "additionalContextLimit",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    additional_context_limit: ::std::option::Option<u32>,
+    #[serde(rename = "currentHash")]
+    current_hash: ::std::string::String,
+    #[serde(rename = "displayOrder")]
+    display_order: i64,
+    enabled: bool,
+    #[serde(rename = "eventName")]
+    event_name: HookEventName,
+    #[serde(rename = "isManaged")]
+    is_managed: bool,
+    key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    matcher: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "pluginId", skip_serializing_if = "::std::option::Option::is_none")]
+    plugin_id: ::std::option::Option<::std::string::String>,
+    source: HookSource,
+    #[serde(rename = "sourcePath")]
+    source_path: AbsolutePathBuf,
+    #[serde(
+        rename = "statusMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    status_message: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "timeoutSec")]
+    timeout_sec: u64,
+    #[serde(rename = "trustStatus")]
+    trust_status: HookTrustStatus,
+}
+#[derive(::serde::Deserialize)]
+struct HookMetadataAgentFields {
+    #[serde(
+        rename = "additionalContextLimit",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    additional_context_limit: ::std::option::Option<u32>,
+    #[serde(rename = "currentHash")]
+    current_hash: ::std::string::String,
+    #[serde(rename = "displayOrder")]
+    display_order: i64,
+    enabled: bool,
+    #[serde(rename = "eventName")]
+    event_name: HookEventName,
+    #[serde(rename = "isManaged")]
+    is_managed: bool,
+    key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    matcher: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "pluginId", skip_serializing_if = "::std::option::Option::is_none")]
+    plugin_id: ::std::option::Option<::std::string::String>,
+    source: HookSource,
+    #[serde(rename = "sourcePath")]
+    source_path: AbsolutePathBuf,
+    #[serde(
+        rename = "statusMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    status_message: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "timeoutSec")]
+    timeout_sec: u64,
+    #[serde(rename = "trustStatus")]
+    trust_status: HookTrustStatus,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_hookmetadata_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<HookMetadata, D::Error> {
+    match tag {
+        "command" => {
+            let HookMetadataCommandFields {
+                additional_context_limit,
+                async_,
+                command,
+                current_hash,
+                display_order,
+                enabled,
+                event_name,
+                is_managed,
+                key,
+                matcher,
+                plugin_id,
+                source,
+                source_path,
+                status_message,
+                timeout_sec,
+                trust_status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(HookMetadata::Command {
+                additional_context_limit,
+                async_,
+                command,
+                current_hash,
+                display_order,
+                enabled,
+                event_name,
+                is_managed,
+                key,
+                matcher,
+                plugin_id,
+                source,
+                source_path,
+                status_message,
+                timeout_sec,
+                trust_status,
+            })
+        }
+        "mcpTool" => {
+            let HookMetadataMcpToolFields {
+                additional_context_limit,
+                current_hash,
+                display_order,
+                enabled,
+                event_name,
+                is_managed,
+                key,
+                matcher,
+                plugin_id,
+                server,
+                source,
+                source_path,
+                status_message,
+                timeout_sec,
+                tool,
+                trust_status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(HookMetadata::McpTool {
+                additional_context_limit,
+                current_hash,
+                display_order,
+                enabled,
+                event_name,
+                is_managed,
+                key,
+                matcher,
+                plugin_id,
+                server,
+                source,
+                source_path,
+                status_message,
+                timeout_sec,
+                tool,
+                trust_status,
+            })
+        }
+        "prompt" => {
+            let HookMetadataPromptFields {
+                additional_context_limit,
+                current_hash,
+                display_order,
+                enabled,
+                event_name,
+                is_managed,
+                key,
+                matcher,
+                plugin_id,
+                source,
+                source_path,
+                status_message,
+                timeout_sec,
+                trust_status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(HookMetadata::Prompt {
+                additional_context_limit,
+                current_hash,
+                display_order,
+                enabled,
+                event_name,
+                is_managed,
+                key,
+                matcher,
+                plugin_id,
+                source,
+                source_path,
+                status_message,
+                timeout_sec,
+                trust_status,
+            })
+        }
+        "agent" => {
+            let HookMetadataAgentFields {
+                additional_context_limit,
+                current_hash,
+                display_order,
+                enabled,
+                event_name,
+                is_managed,
+                key,
+                matcher,
+                plugin_id,
+                source,
+                source_path,
+                status_message,
+                timeout_sec,
+                trust_status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(HookMetadata::Agent {
+                additional_context_limit,
+                current_hash,
+                display_order,
+                enabled,
+                event_name,
+                is_managed,
+                key,
+                matcher,
+                plugin_id,
+                source,
+                source_path,
+                status_message,
+                timeout_sec,
+                trust_status,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert(
+                    "handlerType".to_owned(),
+                    ::serde_json::Value::String(tag.to_owned()),
+                );
+            Ok(HookMetadata::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HookMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = HookMetadata;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `HookMetadata` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<HookMetadata, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("handlerType") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_hookmetadata_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("handlerType") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("handlerType")),
+                };
+                decode_hookmetadata_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ImageGenerationFailureUsageLimitExceededFields {
+    #[serde(rename = "limitId")]
+    limit_id: ::std::string::String,
+    #[serde(rename = "resetsAt", skip_serializing_if = "::std::option::Option::is_none")]
+    resets_at: ::std::option::Option<i64>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_imagegenerationfailure_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ImageGenerationFailure, D::Error> {
+    match tag {
+        "usageLimitExceeded" => {
+            let ImageGenerationFailureUsageLimitExceededFields { limit_id, resets_at } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ImageGenerationFailure::UsageLimitExceeded {
+                limit_id,
+                resets_at,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ImageGenerationFailure::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImageGenerationFailure {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ImageGenerationFailure;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ImageGenerationFailure` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ImageGenerationFailure, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_imagegenerationfailure_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_imagegenerationfailure_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct LocalShellActionExecFields {
+    command: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    env: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    timeout_ms: ::std::option::Option<u64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    user: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    working_directory: ::std::option::Option<::std::string::String>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_localshellaction_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<LocalShellAction, D::Error> {
+    match tag {
+        "exec" => {
+            let LocalShellActionExecFields {
+                command,
+                env,
+                timeout_ms,
+                user,
+                working_directory,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(LocalShellAction::Exec {
+                command,
+                env,
+                timeout_ms,
+                user,
+                working_directory,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(LocalShellAction::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LocalShellAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = LocalShellAction;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `LocalShellAction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LocalShellAction, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_localshellaction_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_localshellaction_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct LoginAccountParamsApiKeyFields {
+    #[serde(rename = "apiKey")]
+    api_key: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct LoginAccountParamsChatgptFields {
+    #[serde(rename = "appBrand", skip_serializing_if = "::std::option::Option::is_none")]
+    app_brand: ::std::option::Option<LoginAppBrand>,
+    #[serde(
+        rename = "codexStreamlinedLogin",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    codex_streamlined_login: ::std::option::Option<bool>,
+    #[serde(
+        rename = "useHostedLoginSuccessPage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    use_hosted_login_success_page: ::std::option::Option<bool>,
+}
+#[derive(::serde::Deserialize)]
+struct LoginAccountParamsChatgptAuthTokensFields {
+    #[serde(rename = "accessToken")]
+    access_token: ::std::string::String,
+    #[serde(rename = "chatgptAccountId")]
+    chatgpt_account_id: ::std::string::String,
+    #[serde(
+        rename = "chatgptPlanType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    chatgpt_plan_type: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct LoginAccountParamsAmazonBedrockFields {
+    #[serde(rename = "apiKey")]
+    api_key: ::std::string::String,
+    region: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct LoginAccountParamsAmazonBedrockAccessKeysFields {
+    #[serde(rename = "accessKeyId")]
+    access_key_id: ::std::string::String,
+    region: ::std::string::String,
+    #[serde(rename = "secretAccessKey")]
+    secret_access_key: ::std::string::String,
+    #[serde(
+        rename = "sessionToken",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    session_token: ::std::option::Option<::std::string::String>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_loginaccountparams_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<LoginAccountParams, D::Error> {
+    match tag {
+        "apiKey" => {
+            let LoginAccountParamsApiKeyFields { api_key } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(LoginAccountParams::ApiKey {
+                api_key,
+            })
+        }
+        "chatgpt" => {
+            let LoginAccountParamsChatgptFields {
+                app_brand,
+                codex_streamlined_login,
+                use_hosted_login_success_page,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(LoginAccountParams::Chatgpt {
+                app_brand,
+                codex_streamlined_login,
+                use_hosted_login_success_page,
+            })
+        }
+        "chatgptDeviceCode" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(LoginAccountParams::ChatgptDeviceCode)
+        }
+        "chatgptAuthTokens" => {
+            let LoginAccountParamsChatgptAuthTokensFields {
+                access_token,
+                chatgpt_account_id,
+                chatgpt_plan_type,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(LoginAccountParams::ChatgptAuthTokens {
+                access_token,
+                chatgpt_account_id,
+                chatgpt_plan_type,
+            })
+        }
+        "amazonBedrock" => {
+            let LoginAccountParamsAmazonBedrockFields { api_key, region } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(LoginAccountParams::AmazonBedrock {
+                api_key,
+                region,
+            })
+        }
+        "amazonBedrockAccessKeys" => {
+            let LoginAccountParamsAmazonBedrockAccessKeysFields {
+                access_key_id,
+                region,
+                secret_access_key,
+                session_token,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(LoginAccountParams::AmazonBedrockAccessKeys {
+                access_key_id,
+                region,
+                secret_access_key,
+                session_token,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(LoginAccountParams::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoginAccountParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = LoginAccountParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `LoginAccountParams` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LoginAccountParams, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_loginaccountparams_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_loginaccountparams_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct LoginAccountResponseChatgptFields {
+    #[serde(rename = "authUrl")]
+    auth_url: ::std::string::String,
+    #[serde(rename = "loginId")]
+    login_id: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct LoginAccountResponseChatgptDeviceCodeFields {
+    #[serde(rename = "loginId")]
+    login_id: ::std::string::String,
+    #[serde(rename = "userCode")]
+    user_code: ::std::string::String,
+    #[serde(rename = "verificationUrl")]
+    verification_url: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_loginaccountresponse_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<LoginAccountResponse, D::Error> {
+    match tag {
+        "apiKey" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(LoginAccountResponse::ApiKey)
+        }
+        "chatgpt" => {
+            let LoginAccountResponseChatgptFields { auth_url, login_id } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(LoginAccountResponse::Chatgpt {
+                auth_url,
+                login_id,
+            })
+        }
+        "chatgptDeviceCode" => {
+            let LoginAccountResponseChatgptDeviceCodeFields {
+                login_id,
+                user_code,
+                verification_url,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(LoginAccountResponse::ChatgptDeviceCode {
+                login_id,
+                user_code,
+                verification_url,
+            })
+        }
+        "chatgptAuthTokens" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(LoginAccountResponse::ChatgptAuthTokens)
+        }
+        "amazonBedrock" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(LoginAccountResponse::AmazonBedrock)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(LoginAccountResponse::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoginAccountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = LoginAccountResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `LoginAccountResponse` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LoginAccountResponse, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_loginaccountresponse_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_loginaccountresponse_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct McpServerElicitationRequestParamsOpenaiUserVerificationFields {
+    challenge: ::std::string::String,
+    description: ::std::string::String,
+    #[serde(rename = "_meta", skip_serializing_if = "::std::option::Option::is_none")]
+    meta: ::std::option::Option<::serde_json::Value>,
+    #[serde(rename = "serverName")]
+    server_name: ::std::string::String,
+    #[serde(rename = "threadId")]
+    thread_id: ::std::string::String,
+    title: ::std::string::String,
+    #[serde(rename = "turnId", skip_serializing_if = "::std::option::Option::is_none")]
+    turn_id: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct McpServerElicitationRequestParamsFormFields {
+    message: ::std::string::String,
+    #[serde(rename = "_meta", skip_serializing_if = "::std::option::Option::is_none")]
+    meta: ::std::option::Option<::serde_json::Value>,
+    #[serde(rename = "requestedSchema")]
+    requested_schema: McpElicitationSchema,
+    #[serde(rename = "serverName")]
+    server_name: ::std::string::String,
+    #[serde(rename = "threadId")]
+    thread_id: ::std::string::String,
+    #[serde(rename = "turnId", skip_serializing_if = "::std::option::Option::is_none")]
+    turn_id: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct McpServerElicitationRequestParamsOpenaiSlashFormFields {
+    message: ::std::string::String,
+    #[serde(rename = "_meta", skip_serializing_if = "::std::option::Option::is_none")]
+    meta: ::std::option::Option<::serde_json::Value>,
+    #[serde(rename = "requestedSchema")]
+    requested_schema: ::serde_json::Value,
+    #[serde(rename = "serverName")]
+    server_name: ::std::string::String,
+    #[serde(rename = "threadId")]
+    thread_id: ::std::string::String,
+    #[serde(rename = "turnId", skip_serializing_if = "::std::option::Option::is_none")]
+    turn_id: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct McpServerElicitationRequestParamsOpenaiFormFields {
+    message: ::std::string::String,
+    #[serde(rename = "_meta", skip_serializing_if = "::std::option::Option::is_none")]
+    meta: ::std::option::Option<::serde_json::Value>,
+    #[serde(rename = "requestedSchema")]
+    requested_schema: ::serde_json::Value,
+    #[serde(rename = "serverName")]
+    server_name: ::std::string::String,
+    #[serde(rename = "threadId")]
+    thread_id: ::std::string::String,
+    #[serde(rename = "turnId", skip_serializing_if = "::std::option::Option::is_none")]
+    turn_id: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct McpServerElicitationRequestParamsUrlFields {
+    #[serde(rename = "elicitationId")]
+    elicitation_id: ::std::string::String,
+    message: ::std::string::String,
+    #[serde(rename = "_meta", skip_serializing_if = "::std::option::Option::is_none")]
+    meta: ::std::option::Option<::serde_json::Value>,
+    #[serde(rename = "serverName")]
+    server_name: ::std::string::String,
+    #[serde(rename = "threadId")]
+    thread_id: ::std::string::String,
+    #[serde(rename = "turnId", skip_serializing_if = "::std::option::Option::is_none")]
+    turn_id: ::std::option::Option<::std::string::String>,
+    url: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_mcpserverelicitationrequestparams_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<McpServerElicitationRequestParams, D::Error> {
+    match tag {
+        "openai/userVerification" => {
+            let McpServerElicitationRequestParamsOpenaiUserVerificationFields {
+                challenge,
+                description,
+                meta,
+                server_name,
+                thread_id,
+                title,
+                turn_id,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(McpServerElicitationRequestParams::OpenaiUserVerification {
+                challenge,
+                description,
+                meta,
+                server_name,
+                thread_id,
+                title,
+                turn_id,
+            })
+        }
+        "form" => {
+            let McpServerElicitationRequestParamsFormFields {
+                message,
+                meta,
+                requested_schema,
+                server_name,
+                thread_id,
+                turn_id,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(McpServerElicitationRequestParams::Form {
+                message,
+                meta,
+                requested_schema,
+                server_name,
+                thread_id,
+                turn_id,
+            })
+        }
+        "openai/form" => {
+            let McpServerElicitationRequestParamsOpenaiSlashFormFields {
+                message,
+                meta,
+                requested_schema,
+                server_name,
+                thread_id,
+                turn_id,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(McpServerElicitationRequestParams::OpenaiSlashForm {
+                message,
+                meta,
+                requested_schema,
+                server_name,
+                thread_id,
+                turn_id,
+            })
+        }
+        "openaiForm" => {
+            let McpServerElicitationRequestParamsOpenaiFormFields {
+                message,
+                meta,
+                requested_schema,
+                server_name,
+                thread_id,
+                turn_id,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(McpServerElicitationRequestParams::OpenaiForm {
+                message,
+                meta,
+                requested_schema,
+                server_name,
+                thread_id,
+                turn_id,
+            })
+        }
+        "url" => {
+            let McpServerElicitationRequestParamsUrlFields {
+                elicitation_id,
+                message,
+                meta,
+                server_name,
+                thread_id,
+                turn_id,
+                url,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(McpServerElicitationRequestParams::Url {
+                elicitation_id,
+                message,
+                meta,
+                server_name,
+                thread_id,
+                turn_id,
+                url,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("mode".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(
+                McpServerElicitationRequestParams::Unknown(
+                    ::serde_json::Value::Object(object),
+                ),
+            )
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for McpServerElicitationRequestParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = McpServerElicitationRequestParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `McpServerElicitationRequestParams` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<McpServerElicitationRequestParams, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("mode") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_mcpserverelicitationrequestparams_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("mode") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("mode")),
+                };
+                decode_mcpserverelicitationrequestparams_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ParsedCommandReadFields {
+    cmd: ::std::string::String,
+    name: ::std::string::String,
+    path: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ParsedCommandListFilesFields {
+    cmd: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    path: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ParsedCommandSearchFields {
+    cmd: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    path: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    query: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ParsedCommandUnknownFields {
+    cmd: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_parsedcommand_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ParsedCommand, D::Error> {
+    match tag {
+        "read" => {
+            let ParsedCommandReadFields { cmd, name, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ParsedCommand::Read {
+                cmd,
+                name,
+                path,
+            })
+        }
+        "list_files" => {
+            let ParsedCommandListFilesFields { cmd, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ParsedCommand::ListFiles {
+                cmd,
+                path,
+            })
+        }
+        "search" => {
+            let ParsedCommandSearchFields { cmd, path, query } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ParsedCommand::Search {
+                cmd,
+                path,
+                query,
+            })
+        }
+        "unknown" => {
+            let ParsedCommandUnknownFields { cmd } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ParsedCommand::Unknown { cmd })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ParsedCommand::UnknownValue(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParsedCommand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ParsedCommand;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ParsedCommand` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ParsedCommand, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_parsedcommand_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_parsedcommand_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct PatchChangeKindUpdateFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    move_path: ::std::option::Option<::std::string::String>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_patchchangekind_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<PatchChangeKind, D::Error> {
+    match tag {
+        "add" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(PatchChangeKind::Add)
+        }
+        "delete" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(PatchChangeKind::Delete)
+        }
+        "update" => {
+            let PatchChangeKindUpdateFields { move_path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(PatchChangeKind::Update {
+                move_path,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(PatchChangeKind::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PatchChangeKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = PatchChangeKind;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `PatchChangeKind` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PatchChangeKind, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_patchchangekind_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_patchchangekind_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct PluginSourceLocalFields {
+    path: AbsolutePathBuf,
+}
+#[derive(::serde::Deserialize)]
+struct PluginSourceGitFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    path: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "refName", skip_serializing_if = "::std::option::Option::is_none")]
+    ref_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    sha: ::std::option::Option<::std::string::String>,
+    url: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct PluginSourceNpmFields {
+    package: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    registry: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    version: ::std::option::Option<::std::string::String>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_pluginsource_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<PluginSource, D::Error> {
+    match tag {
+        "local" => {
+            let PluginSourceLocalFields { path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(PluginSource::Local { path })
+        }
+        "git" => {
+            let PluginSourceGitFields { path, ref_name, sha, url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(PluginSource::Git {
+                path,
+                ref_name,
+                sha,
+                url,
+            })
+        }
+        "npm" => {
+            let PluginSourceNpmFields { package, registry, version } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(PluginSource::Npm {
+                package,
+                registry,
+                version,
+            })
+        }
+        "remote" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(PluginSource::Remote)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(PluginSource::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PluginSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = PluginSource;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `PluginSource` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PluginSource, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_pluginsource_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_pluginsource_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemAdditionalToolsFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    role: ::std::string::String,
+    tools: ::std::vec::Vec<::serde_json::Value>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemMessageFields {
+    content: ::std::vec::Vec<ContentItem>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    phase: ::std::option::Option<MessagePhase>,
+    role: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    status: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemAgentMessageFields {
+    author: ::std::string::String,
+    content: ::std::vec::Vec<AgentMessageInputContent>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    recipient: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemReasoningFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    content: ::std::option::Option<::std::vec::Vec<ReasoningItemContent>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    summary: ::std::vec::Vec<ReasoningItemReasoningSummary>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemLocalShellCallFields {
+    action: LocalShellAction,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    call_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    status: LocalShellStatus,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemFunctionCallFields {
+    arguments: ::std::string::String,
+    call_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_function_args: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    namespace: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    status: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemToolSearchCallFields {
+    arguments: ::serde_json::Value,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    call_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    execution: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    status: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemFunctionCallOutputFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    call_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    namespace: ::std::option::Option<::std::string::String>,
+    output: FunctionCallOutputBody,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemCustomToolCallFields {
+    call_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    input: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    namespace: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    status: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemCustomToolCallOutputFields {
+    call_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    name: ::std::option::Option<::std::string::String>,
+    output: FunctionCallOutputBody,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemToolSearchOutputFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    call_id: ::std::option::Option<::std::string::String>,
+    execution: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    status: ::std::string::String,
+    tools: ::std::vec::Vec<::serde_json::Value>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemWebSearchCallFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    action: ::std::option::Option<ResponsesApiWebSearchAction>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    status: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemImageGenerationCallFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+    result: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    revised_prompt: ::std::option::Option<::std::string::String>,
+    status: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemCompactionFields {
+    encrypted_content: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemConfigurationUpdateFields {
+    reasoning: ConfigurationReasoning,
+}
+#[derive(::serde::Deserialize)]
+struct ResponseItemContextCompactionFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    internal_chat_message_metadata_passthrough: ::std::option::Option<
+        InternalChatMessageMetadataPassthrough,
+    >,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_responseitem_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ResponseItem, D::Error> {
+    match tag {
+        "additional_tools" => {
+            let ResponseItemAdditionalToolsFields { id, role, tools } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ResponseItem::AdditionalTools {
+                id,
+                role,
+                tools,
+            })
+        }
+        "message" => {
+            let ResponseItemMessageFields {
+                content,
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                phase,
+                role,
+                status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::Message {
+                content,
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                phase,
+                role,
+                status,
+            })
+        }
+        "agent_message" => {
+            let ResponseItemAgentMessageFields {
+                author,
+                content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                recipient,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::AgentMessage {
+                author,
+                content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                recipient,
+            })
+        }
+        "reasoning" => {
+            let ResponseItemReasoningFields {
+                content,
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                summary,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::Reasoning {
+                content,
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                summary,
+            })
+        }
+        "local_shell_call" => {
+            let ResponseItemLocalShellCallFields {
+                action,
+                call_id,
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::LocalShellCall {
+                action,
+                call_id,
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                status,
+            })
+        }
+        "function_call" => {
+            let ResponseItemFunctionCallFields {
+                arguments,
+                call_id,
+                encrypted_content,
+                encrypted_function_args,
+                id,
+                internal_chat_message_metadata_passthrough,
+                name,
+                namespace,
+                status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::FunctionCall {
+                arguments,
+                call_id,
+                encrypted_content,
+                encrypted_function_args,
+                id,
+                internal_chat_message_metadata_passthrough,
+                name,
+                namespace,
+                status,
+            })
+        }
+        "tool_search_call" => {
+            let ResponseItemToolSearchCallFields {
+                arguments,
+                call_id,
+                encrypted_content,
+                execution,
+                id,
+                internal_chat_message_metadata_passthrough,
+                status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::ToolSearchCall {
+                arguments,
+                call_id,
+                encrypted_content,
+                execution,
+                id,
+                internal_chat_message_metadata_passthrough,
+                status,
+            })
+        }
+        "function_call_output" => {
+            let ResponseItemFunctionCallOutputFields {
+                call_id,
+                id,
+                internal_chat_message_metadata_passthrough,
+                name,
+                namespace,
+                output,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::FunctionCallOutput {
+                call_id,
+                id,
+                internal_chat_message_metadata_passthrough,
+                name,
+                namespace,
+                output,
+            })
+        }
+        "custom_tool_call" => {
+            let ResponseItemCustomToolCallFields {
+                call_id,
+                encrypted_content,
+                id,
+                input,
+                internal_chat_message_metadata_passthrough,
+                name,
+                namespace,
+                status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::CustomToolCall {
+                call_id,
+                encrypted_content,
+                id,
+                input,
+                internal_chat_message_metadata_passthrough,
+                name,
+                namespace,
+                status,
+            })
+        }
+        "custom_tool_call_output" => {
+            let ResponseItemCustomToolCallOutputFields {
+                call_id,
+                id,
+                internal_chat_message_metadata_passthrough,
+                name,
+                output,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::CustomToolCallOutput {
+                call_id,
+                id,
+                internal_chat_message_metadata_passthrough,
+                name,
+                output,
+            })
+        }
+        "tool_search_output" => {
+            let ResponseItemToolSearchOutputFields {
+                call_id,
+                execution,
+                id,
+                internal_chat_message_metadata_passthrough,
+                status,
+                tools,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::ToolSearchOutput {
+                call_id,
+                execution,
+                id,
+                internal_chat_message_metadata_passthrough,
+                status,
+                tools,
+            })
+        }
+        "web_search_call" => {
+            let ResponseItemWebSearchCallFields {
+                action,
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::WebSearchCall {
+                action,
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                status,
+            })
+        }
+        "image_generation_call" => {
+            let ResponseItemImageGenerationCallFields {
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                result,
+                revised_prompt,
+                status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::ImageGenerationCall {
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+                result,
+                revised_prompt,
+                status,
+            })
+        }
+        "compaction" => {
+            let ResponseItemCompactionFields {
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::Compaction {
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+            })
+        }
+        "configuration_update" => {
+            let ResponseItemConfigurationUpdateFields { reasoning } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ResponseItem::ConfigurationUpdate {
+                reasoning,
+            })
+        }
+        "compaction_trigger" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ResponseItem::CompactionTrigger)
+        }
+        "context_compaction" => {
+            let ResponseItemContextCompactionFields {
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ResponseItem::ContextCompaction {
+                encrypted_content,
+                id,
+                internal_chat_message_metadata_passthrough,
+            })
+        }
+        "other" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ResponseItem::Other)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ResponseItem::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResponseItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ResponseItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ResponseItem` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ResponseItem, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_responseitem_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_responseitem_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ResponsesApiWebSearchActionSearchFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    queries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    query: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponsesApiWebSearchActionOpenPageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    url: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ResponsesApiWebSearchActionFindInPageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pattern: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    url: ::std::option::Option<::std::string::String>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_responsesapiwebsearchaction_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ResponsesApiWebSearchAction, D::Error> {
+    match tag {
+        "search" => {
+            let ResponsesApiWebSearchActionSearchFields { queries, query } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ResponsesApiWebSearchAction::Search {
+                queries,
+                query,
+            })
+        }
+        "open_page" => {
+            let ResponsesApiWebSearchActionOpenPageFields { url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ResponsesApiWebSearchAction::OpenPage {
+                url,
+            })
+        }
+        "find_in_page" => {
+            let ResponsesApiWebSearchActionFindInPageFields { pattern, url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ResponsesApiWebSearchAction::FindInPage {
+                pattern,
+                url,
+            })
+        }
+        "other" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ResponsesApiWebSearchAction::Other)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ResponsesApiWebSearchAction::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResponsesApiWebSearchAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ResponsesApiWebSearchAction;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ResponsesApiWebSearchAction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ResponsesApiWebSearchAction, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_responsesapiwebsearchaction_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_responsesapiwebsearchaction_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ReviewTargetBaseBranchFields {
+    branch: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ReviewTargetCommitFields {
+    sha: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    title: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct ReviewTargetCustomFields {
+    instructions: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_reviewtarget_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ReviewTarget, D::Error> {
+    match tag {
+        "uncommittedChanges" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ReviewTarget::UncommittedChanges)
+        }
+        "baseBranch" => {
+            let ReviewTargetBaseBranchFields { branch } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ReviewTarget::BaseBranch { branch })
+        }
+        "commit" => {
+            let ReviewTargetCommitFields { sha, title } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ReviewTarget::Commit { sha, title })
+        }
+        "custom" => {
+            let ReviewTargetCustomFields { instructions } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ReviewTarget::Custom {
+                instructions,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ReviewTarget::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReviewTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ReviewTarget;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ReviewTarget` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ReviewTarget, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_reviewtarget_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_reviewtarget_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct SandboxPolicyReadOnlyFields {
+    #[serde(
+        rename = "networkAccess",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    network_access: ::std::option::Option<bool>,
+}
+#[derive(::serde::Deserialize)]
+struct SandboxPolicyExternalSandboxFields {
+    #[serde(
+        rename = "networkAccess",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    network_access: ::std::option::Option<NetworkAccess>,
+}
+#[derive(::serde::Deserialize)]
+struct SandboxPolicyWorkspaceWriteFields {
+    #[serde(
+        rename = "excludeSlashTmp",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    exclude_slash_tmp: ::std::option::Option<bool>,
+    #[serde(
+        rename = "excludeTmpdirEnvVar",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    exclude_tmpdir_env_var: ::std::option::Option<bool>,
+    #[serde(
+        rename = "networkAccess",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    network_access: ::std::option::Option<bool>,
+    #[serde(
+        rename = "writableRoots",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    writable_roots: ::std::option::Option<::std::vec::Vec<AbsolutePathBuf>>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_sandboxpolicy_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<SandboxPolicy, D::Error> {
+    match tag {
+        "dangerFullAccess" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(SandboxPolicy::DangerFullAccess)
+        }
+        "readOnly" => {
+            let SandboxPolicyReadOnlyFields { network_access } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(SandboxPolicy::ReadOnly {
+                network_access,
+            })
+        }
+        "externalSandbox" => {
+            let SandboxPolicyExternalSandboxFields { network_access } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(SandboxPolicy::ExternalSandbox {
+                network_access,
+            })
+        }
+        "workspaceWrite" => {
+            let SandboxPolicyWorkspaceWriteFields {
+                exclude_slash_tmp,
+                exclude_tmpdir_env_var,
+                network_access,
+                writable_roots,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(SandboxPolicy::WorkspaceWrite {
+                exclude_slash_tmp,
+                exclude_tmpdir_env_var,
+                network_access,
+                writable_roots,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(SandboxPolicy::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SandboxPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = SandboxPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `SandboxPolicy` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SandboxPolicy, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_sandboxpolicy_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_sandboxpolicy_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ScheduledTaskScheduleHourlyFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    days: ::std::option::Option<::std::vec::Vec<ScheduledTaskWeekday>>,
+    #[serde(rename = "intervalHours")]
+    interval_hours: u32,
+}
+#[derive(::serde::Deserialize)]
+struct ScheduledTaskScheduleDailyFields {
+    time: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ScheduledTaskScheduleWeekdaysFields {
+    time: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ScheduledTaskScheduleWeeklyFields {
+    days: ::std::vec::Vec<ScheduledTaskWeekday>,
+    time: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_scheduledtaskschedule_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ScheduledTaskSchedule, D::Error> {
+    match tag {
+        "hourly" => {
+            let ScheduledTaskScheduleHourlyFields { days, interval_hours } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ScheduledTaskSchedule::Hourly {
+                days,
+                interval_hours,
+            })
+        }
+        "daily" => {
+            let ScheduledTaskScheduleDailyFields { time } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ScheduledTaskSchedule::Daily {
+                time,
+            })
+        }
+        "weekdays" => {
+            let ScheduledTaskScheduleWeekdaysFields { time } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ScheduledTaskSchedule::Weekdays {
+                time,
+            })
+        }
+        "weekly" => {
+            let ScheduledTaskScheduleWeeklyFields { days, time } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ScheduledTaskSchedule::Weekly {
+                days,
+                time,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ScheduledTaskSchedule::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ScheduledTaskSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ScheduledTaskSchedule;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ScheduledTaskSchedule` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ScheduledTaskSchedule, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_scheduledtaskschedule_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_scheduledtaskschedule_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationErrorFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ErrorNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadStartedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadStartedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadStatusChangedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadStatusChangedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadReadStateChangedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadReadStateChangedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadArchivedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadArchivedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadDeletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadDeletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadUnarchivedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadUnarchivedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadClosedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadClosedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRevertedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRevertedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationSkillsChangedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: SkillsChangedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadNameUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadNameUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadAttachmentUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadAttachmentUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadGoalUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadGoalUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadPredictionUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadPredictionUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadGoalClearedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadGoalClearedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadQueueChangedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadQueueChangedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationProjectChangedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ProjectChangedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadProjectUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadProjectUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadEnvironmentConnectedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: EnvironmentConnectionNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadEnvironmentDisconnectedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: EnvironmentConnectionNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadSettingsUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadSettingsUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadTokenUsageUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadTokenUsageUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationTurnStartedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: TurnStartedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationHookStartedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: HookStartedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationTurnCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: TurnCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationHookCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: HookCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationTurnDiffUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: TurnDiffUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationTurnPlanUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: TurnPlanUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemStartedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ItemStartedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemAutoApprovalReviewStartedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ItemGuardianApprovalReviewStartedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemAutoApprovalReviewCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ItemGuardianApprovalReviewCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationAutoApprovalReviewStrictReviewRequiredFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: StrictReviewRequiredNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ItemCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemAgentMessageDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: AgentMessageDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemPlanDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: PlanDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationCommandExecOutputDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: CommandExecOutputDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationProcessOutputDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ProcessOutputDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationProcessExitedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ProcessExitedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemCommandExecutionOutputDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: CommandExecutionOutputDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemCommandExecutionTerminalInteractionFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: TerminalInteractionNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemFileChangeOutputDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: FileChangeOutputDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemFileChangePatchUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: FileChangePatchUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationServerRequestResolvedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ServerRequestResolvedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemMcpToolCallProgressFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: McpToolCallProgressNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationMcpServerOauthLoginCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: McpServerOauthLoginCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationMcpServerStartupStatusUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: McpServerStatusUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationMcpServerEventStreamNotificationFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: McpServerEventStreamNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationAccountUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: AccountUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationAccountGatewayOAuthChangedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: GatewayOAuthChangedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationAccountRateLimitsUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: AccountRateLimitsUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationAppListUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: AppListUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationRemoteControlStatusChangedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: RemoteControlStatusChangedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationExternalAgentConfigImportProgressFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ExternalAgentConfigImportProgressNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationExternalAgentConfigImportCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ExternalAgentConfigImportCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationFsChangedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: FsChangedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemReasoningSummaryTextDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ReasoningSummaryTextDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemReasoningSummaryPartAddedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ReasoningSummaryPartAddedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationItemReasoningTextDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ReasoningTextDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadCompactedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ContextCompactedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationModelReroutedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ModelReroutedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationModelVerificationFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ModelVerificationNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationModelProviderAuthRecoveryStartedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: AuthRecoveryNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationModelProviderAuthRecoveryCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: AuthRecoveryNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationTurnModerationMetadataFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: TurnModerationMetadataNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationModelSafetyBufferingUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ModelSafetyBufferingUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationWarningFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: WarningNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationGuardianWarningFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: GuardianWarningNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationDeprecationNoticeFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: DeprecationNoticeNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationConfigWarningFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ConfigWarningNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationFuzzyFileSearchSessionUpdatedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: FuzzyFileSearchSessionUpdatedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationFuzzyFileSearchSessionCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: FuzzyFileSearchSessionCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeStartedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeStartedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeItemAddedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeItemAddedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeItemStartedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeItemStartedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeItemTranscriptDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeItemTranscriptDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeItemCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeItemCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeTranscriptDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeTranscriptDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeTranscriptDoneFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeTranscriptDoneNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeOutputAudioDeltaFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeOutputAudioDeltaNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeSdpFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeSdpNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeErrorFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeErrorNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationThreadRealtimeClosedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: ThreadRealtimeClosedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationWindowsWorldWritableWarningFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: WindowsWorldWritableWarningNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationWindowsSandboxSetupCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: WindowsSandboxSetupCompletedNotification,
+}
+#[derive(::serde::Deserialize)]
+struct ServerNotificationAccountLoginCompletedFields {
+    #[serde(
+        rename = "emittedAtMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    emitted_at_ms: ::std::option::Option<i64>,
+    params: AccountLoginCompletedNotification,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_servernotification_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ServerNotification, D::Error> {
+    match tag {
+        "error" => {
+            let ServerNotificationErrorFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::Error {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/started" => {
+            let ServerNotificationThreadStartedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadStarted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/status/changed" => {
+            let ServerNotificationThreadStatusChangedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadStatusChanged {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/readState/changed" => {
+            let ServerNotificationThreadReadStateChangedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadReadStateChanged {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/archived" => {
+            let ServerNotificationThreadArchivedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadArchived {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/deleted" => {
+            let ServerNotificationThreadDeletedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadDeleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/unarchived" => {
+            let ServerNotificationThreadUnarchivedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadUnarchived {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/closed" => {
+            let ServerNotificationThreadClosedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadClosed {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/reverted" => {
+            let ServerNotificationThreadRevertedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadReverted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "skills/changed" => {
+            let ServerNotificationSkillsChangedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::SkillsChanged {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/name/updated" => {
+            let ServerNotificationThreadNameUpdatedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadNameUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/attachment/updated" => {
+            let ServerNotificationThreadAttachmentUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadAttachmentUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/goal/updated" => {
+            let ServerNotificationThreadGoalUpdatedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadGoalUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/prediction/updated" => {
+            let ServerNotificationThreadPredictionUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadPredictionUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/goal/cleared" => {
+            let ServerNotificationThreadGoalClearedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadGoalCleared {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/queue/changed" => {
+            let ServerNotificationThreadQueueChangedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadQueueChanged {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "project/changed" => {
+            let ServerNotificationProjectChangedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ProjectChanged {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/project/updated" => {
+            let ServerNotificationThreadProjectUpdatedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadProjectUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/environment/connected" => {
+            let ServerNotificationThreadEnvironmentConnectedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadEnvironmentConnected {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/environment/disconnected" => {
+            let ServerNotificationThreadEnvironmentDisconnectedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadEnvironmentDisconnected {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/settings/updated" => {
+            let ServerNotificationThreadSettingsUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadSettingsUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/tokenUsage/updated" => {
+            let ServerNotificationThreadTokenUsageUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadTokenUsageUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "turn/started" => {
+            let ServerNotificationTurnStartedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::TurnStarted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "hook/started" => {
+            let ServerNotificationHookStartedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::HookStarted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "turn/completed" => {
+            let ServerNotificationTurnCompletedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::TurnCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "hook/completed" => {
+            let ServerNotificationHookCompletedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::HookCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "turn/diff/updated" => {
+            let ServerNotificationTurnDiffUpdatedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::TurnDiffUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "turn/plan/updated" => {
+            let ServerNotificationTurnPlanUpdatedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::TurnPlanUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/started" => {
+            let ServerNotificationItemStartedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ItemStarted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/autoApprovalReview/started" => {
+            let ServerNotificationItemAutoApprovalReviewStartedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemAutoApprovalReviewStarted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/autoApprovalReview/completed" => {
+            let ServerNotificationItemAutoApprovalReviewCompletedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemAutoApprovalReviewCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "autoApprovalReview/strictReviewRequired" => {
+            let ServerNotificationAutoApprovalReviewStrictReviewRequiredFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::AutoApprovalReviewStrictReviewRequired {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/completed" => {
+            let ServerNotificationItemCompletedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ItemCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/agentMessage/delta" => {
+            let ServerNotificationItemAgentMessageDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemAgentMessageDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/plan/delta" => {
+            let ServerNotificationItemPlanDeltaFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ItemPlanDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "command/exec/outputDelta" => {
+            let ServerNotificationCommandExecOutputDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::CommandExecOutputDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "process/outputDelta" => {
+            let ServerNotificationProcessOutputDeltaFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ProcessOutputDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "process/exited" => {
+            let ServerNotificationProcessExitedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ProcessExited {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/commandExecution/outputDelta" => {
+            let ServerNotificationItemCommandExecutionOutputDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemCommandExecutionOutputDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/commandExecution/terminalInteraction" => {
+            let ServerNotificationItemCommandExecutionTerminalInteractionFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemCommandExecutionTerminalInteraction {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/fileChange/outputDelta" => {
+            let ServerNotificationItemFileChangeOutputDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemFileChangeOutputDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/fileChange/patchUpdated" => {
+            let ServerNotificationItemFileChangePatchUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemFileChangePatchUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "serverRequest/resolved" => {
+            let ServerNotificationServerRequestResolvedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ServerRequestResolved {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/mcpToolCall/progress" => {
+            let ServerNotificationItemMcpToolCallProgressFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemMcpToolCallProgress {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "mcpServer/oauthLogin/completed" => {
+            let ServerNotificationMcpServerOauthLoginCompletedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::McpServerOauthLoginCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "mcpServer/startupStatus/updated" => {
+            let ServerNotificationMcpServerStartupStatusUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::McpServerStartupStatusUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "mcpServer/event/stream/notification" => {
+            let ServerNotificationMcpServerEventStreamNotificationFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::McpServerEventStreamNotification {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "account/updated" => {
+            let ServerNotificationAccountUpdatedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::AccountUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "account/gatewayOAuth/changed" => {
+            let ServerNotificationAccountGatewayOAuthChangedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::AccountGatewayOAuthChanged {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "account/rateLimits/updated" => {
+            let ServerNotificationAccountRateLimitsUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::AccountRateLimitsUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "app/list/updated" => {
+            let ServerNotificationAppListUpdatedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::AppListUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "remoteControl/status/changed" => {
+            let ServerNotificationRemoteControlStatusChangedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::RemoteControlStatusChanged {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "externalAgentConfig/import/progress" => {
+            let ServerNotificationExternalAgentConfigImportProgressFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ExternalAgentConfigImportProgress {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "externalAgentConfig/import/completed" => {
+            let ServerNotificationExternalAgentConfigImportCompletedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ExternalAgentConfigImportCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "fs/changed" => {
+            let ServerNotificationFsChangedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::FsChanged {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/reasoning/summaryTextDelta" => {
+            let ServerNotificationItemReasoningSummaryTextDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemReasoningSummaryTextDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/reasoning/summaryPartAdded" => {
+            let ServerNotificationItemReasoningSummaryPartAddedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemReasoningSummaryPartAdded {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "item/reasoning/textDelta" => {
+            let ServerNotificationItemReasoningTextDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ItemReasoningTextDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/compacted" => {
+            let ServerNotificationThreadCompactedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadCompacted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "model/rerouted" => {
+            let ServerNotificationModelReroutedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ModelRerouted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "model/verification" => {
+            let ServerNotificationModelVerificationFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ModelVerification {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "modelProvider/authRecoveryStarted" => {
+            let ServerNotificationModelProviderAuthRecoveryStartedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ModelProviderAuthRecoveryStarted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "modelProvider/authRecoveryCompleted" => {
+            let ServerNotificationModelProviderAuthRecoveryCompletedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ModelProviderAuthRecoveryCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "turn/moderationMetadata" => {
+            let ServerNotificationTurnModerationMetadataFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::TurnModerationMetadata {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "model/safetyBuffering/updated" => {
+            let ServerNotificationModelSafetyBufferingUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ModelSafetyBufferingUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "warning" => {
+            let ServerNotificationWarningFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::Warning {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "guardianWarning" => {
+            let ServerNotificationGuardianWarningFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::GuardianWarning {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "deprecationNotice" => {
+            let ServerNotificationDeprecationNoticeFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::DeprecationNotice {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "configWarning" => {
+            let ServerNotificationConfigWarningFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ConfigWarning {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "fuzzyFileSearch/sessionUpdated" => {
+            let ServerNotificationFuzzyFileSearchSessionUpdatedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::FuzzyFileSearchSessionUpdated {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "fuzzyFileSearch/sessionCompleted" => {
+            let ServerNotificationFuzzyFileSearchSessionCompletedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::FuzzyFileSearchSessionCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/started" => {
+            let ServerNotificationThreadRealtimeStartedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadRealtimeStarted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/itemAdded" => {
+            let ServerNotificationThreadRealtimeItemAddedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadRealtimeItemAdded {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/item/started" => {
+            let ServerNotificationThreadRealtimeItemStartedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadRealtimeItemStarted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/item/transcript/delta" => {
+            let ServerNotificationThreadRealtimeItemTranscriptDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadRealtimeItemTranscriptDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/item/completed" => {
+            let ServerNotificationThreadRealtimeItemCompletedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadRealtimeItemCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/transcript/delta" => {
+            let ServerNotificationThreadRealtimeTranscriptDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadRealtimeTranscriptDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/transcript/done" => {
+            let ServerNotificationThreadRealtimeTranscriptDoneFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadRealtimeTranscriptDone {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/outputAudio/delta" => {
+            let ServerNotificationThreadRealtimeOutputAudioDeltaFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::ThreadRealtimeOutputAudioDelta {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/sdp" => {
+            let ServerNotificationThreadRealtimeSdpFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadRealtimeSdp {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/error" => {
+            let ServerNotificationThreadRealtimeErrorFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadRealtimeError {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "thread/realtime/closed" => {
+            let ServerNotificationThreadRealtimeClosedFields { emitted_at_ms, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerNotification::ThreadRealtimeClosed {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "windows/worldWritableWarning" => {
+            let ServerNotificationWindowsWorldWritableWarningFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::WindowsWorldWritableWarning {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "windowsSandbox/setupCompleted" => {
+            let ServerNotificationWindowsSandboxSetupCompletedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::WindowsSandboxSetupCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        "account/login/completed" => {
+            let ServerNotificationAccountLoginCompletedFields {
+                emitted_at_ms,
+                params,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ServerNotification::AccountLoginCompleted {
+                emitted_at_ms,
+                params,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert(
+                    "method".to_owned(),
+                    ::serde_json::Value::String(tag.to_owned()),
+                );
+            Ok(ServerNotification::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServerNotification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ServerNotification;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ServerNotification` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ServerNotification, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("method") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_servernotification_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("method") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("method")),
+                };
+                decode_servernotification_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestItemCommandExecutionRequestApprovalFields {
+    id: RequestId,
+    params: CommandExecutionRequestApprovalParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestItemFileChangeRequestApprovalFields {
+    id: RequestId,
+    params: FileChangeRequestApprovalParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestItemToolRequestUserInputFields {
+    id: RequestId,
+    params: ToolRequestUserInputParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestMcpServerElicitationRequestFields {
+    id: RequestId,
+    params: McpServerElicitationRequestParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestItemPermissionsRequestApprovalFields {
+    id: RequestId,
+    params: PermissionsRequestApprovalParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestItemToolCallFields {
+    id: RequestId,
+    params: DynamicToolCallParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestAccountChatgptAuthTokensRefreshFields {
+    id: RequestId,
+    params: ChatgptAuthTokensRefreshParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestAttestationGenerateFields {
+    id: RequestId,
+    params: AttestationGenerateParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestCurrentTimeReadFields {
+    id: RequestId,
+    params: CurrentTimeReadParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestApplyPatchApprovalFields {
+    id: RequestId,
+    params: ApplyPatchApprovalParams,
+}
+#[derive(::serde::Deserialize)]
+struct ServerRequestExecCommandApprovalFields {
+    id: RequestId,
+    params: ExecCommandApprovalParams,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_serverrequest_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ServerRequest, D::Error> {
+    match tag {
+        "item/commandExecution/requestApproval" => {
+            let ServerRequestItemCommandExecutionRequestApprovalFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::ItemCommandExecutionRequestApproval {
+                id,
+                params,
+            })
+        }
+        "item/fileChange/requestApproval" => {
+            let ServerRequestItemFileChangeRequestApprovalFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::ItemFileChangeRequestApproval {
+                id,
+                params,
+            })
+        }
+        "item/tool/requestUserInput" => {
+            let ServerRequestItemToolRequestUserInputFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::ItemToolRequestUserInput {
+                id,
+                params,
+            })
+        }
+        "mcpServer/elicitation/request" => {
+            let ServerRequestMcpServerElicitationRequestFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::McpServerElicitationRequest {
+                id,
+                params,
+            })
+        }
+        "item/permissions/requestApproval" => {
+            let ServerRequestItemPermissionsRequestApprovalFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::ItemPermissionsRequestApproval {
+                id,
+                params,
+            })
+        }
+        "item/tool/call" => {
+            let ServerRequestItemToolCallFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::ItemToolCall {
+                id,
+                params,
+            })
+        }
+        "account/chatgptAuthTokens/refresh" => {
+            let ServerRequestAccountChatgptAuthTokensRefreshFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::AccountChatgptAuthTokensRefresh {
+                id,
+                params,
+            })
+        }
+        "attestation/generate" => {
+            let ServerRequestAttestationGenerateFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::AttestationGenerate {
+                id,
+                params,
+            })
+        }
+        "currentTime/read" => {
+            let ServerRequestCurrentTimeReadFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::CurrentTimeRead {
+                id,
+                params,
+            })
+        }
+        "applyPatchApproval" => {
+            let ServerRequestApplyPatchApprovalFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::ApplyPatchApproval {
+                id,
+                params,
+            })
+        }
+        "execCommandApproval" => {
+            let ServerRequestExecCommandApprovalFields { id, params } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ServerRequest::ExecCommandApproval {
+                id,
+                params,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert(
+                    "method".to_owned(),
+                    ::serde_json::Value::String(tag.to_owned()),
+                );
+            Ok(ServerRequest::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServerRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ServerRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ServerRequest` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ServerRequest, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("method") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_serverrequest_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("method") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("method")),
+                };
+                decode_serverrequest_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemUserMessageFields {
+    #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]
+    client_id: ::std::option::Option<::std::string::String>,
+    content: ::std::vec::Vec<UserInput>,
+    id: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemHookPromptFields {
+    fragments: ::std::vec::Vec<HookPromptFragment>,
+    id: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemAgentMessageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    delivery: ::std::option::Option<AgentMessageDelivery>,
+    id: ::std::string::String,
+    #[serde(
+        rename = "memoryCitation",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    memory_citation: ::std::option::Option<MemoryCitation>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    phase: ::std::option::Option<MessagePhase>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    questions: ::std::option::Option<::std::vec::Vec<AsyncUserInputQuestion>>,
+    text: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemFunctionCallOutputFields {
+    id: ::std::string::String,
+    name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    namespace: ::std::option::Option<::std::string::String>,
+    output: FunctionCallOutputBody,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemPlanFields {
+    id: ::std::string::String,
+    text: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemReasoningFields {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    content: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    summary: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemCommandExecutionFields {
+    #[serde(
+        rename = "aggregatedOutput",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    aggregated_output: ::std::option::Option<::std::string::String>,
+    command: ::std::string::String,
+    #[serde(rename = "commandActions")]
+    command_actions: ::std::vec::Vec<CommandAction>,
+    cwd: LegacyAppPathString,
+    #[serde(
+        rename = "durationMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    duration_ms: ::std::option::Option<i64>,
+    #[serde(rename = "exitCode", skip_serializing_if = "::std::option::Option::is_none")]
+    exit_code: ::std::option::Option<i32>,
+    id: ::std::string::String,
+    #[serde(rename = "pluginId", skip_serializing_if = "::std::option::Option::is_none")]
+    plugin_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "processId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    process_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "scriptPath",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    script_path: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    source: ::std::option::Option<CommandExecutionSource>,
+    status: CommandExecutionStatus,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemFileChangeFields {
+    changes: ::std::vec::Vec<FileUpdateChange>,
+    id: ::std::string::String,
+    status: PatchApplyStatus,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemMcpToolCallFields {
+    #[serde(
+        rename = "appContext",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    app_context: ::std::option::Option<McpToolCallAppContext>,
+    arguments: ::serde_json::Value,
+    #[serde(
+        rename = "durationMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    duration_ms: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    error: ::std::option::Option<McpToolCallError>,
+    id: ::std::string::String,
+    #[serde(
+        rename = "mcpAppResourceUri",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    mcp_app_resource_uri: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "mcpAppUi", skip_serializing_if = "::std::option::Option::is_none")]
+    mcp_app_ui: ::std::option::Option<McpAppUi>,
+    #[serde(rename = "pluginId", skip_serializing_if = "::std::option::Option::is_none")]
+    plugin_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "readOnlyHint",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    read_only_hint: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    result: ::std::option::Option<McpToolCallResult>,
+    server: ::std::string::String,
+    status: McpToolCallStatus,
+    tool: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemDynamicToolCallFields {
+    arguments: ::serde_json::Value,
+    #[serde(
+        rename = "contentItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    content_items: ::std::option::Option<
+        ::std::vec::Vec<DynamicToolCallOutputContentItem>,
+    >,
+    #[serde(
+        rename = "durationMs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    duration_ms: ::std::option::Option<i64>,
+    id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    namespace: ::std::option::Option<::std::string::String>,
+    status: DynamicToolCallStatus,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    success: ::std::option::Option<bool>,
+    tool: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemCollabAgentToolCallFields {
+    #[serde(rename = "agentsStates")]
+    agents_states: ::std::collections::HashMap<::std::string::String, CollabAgentState>,
+    id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    model: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    prompt: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "reasoningEffort",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    reasoning_effort: ::std::option::Option<ReasoningEffort>,
+    #[serde(rename = "receiverThreadIds")]
+    receiver_thread_ids: ::std::vec::Vec<::std::string::String>,
+    #[serde(rename = "senderThreadId")]
+    sender_thread_id: ::std::string::String,
+    status: CollabAgentToolCallStatus,
+    tool: CollabAgentTool,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemSubAgentActivityFields {
+    #[serde(rename = "agentPath")]
+    agent_path: ::std::string::String,
+    #[serde(rename = "agentThreadId")]
+    agent_thread_id: ::std::string::String,
+    id: ::std::string::String,
+    kind: SubAgentActivityKind,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    model: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "reasoningEffort",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    reasoning_effort: ::std::option::Option<ReasoningEffort>,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemWebSearchFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    action: ::std::option::Option<WebSearchAction>,
+    id: ::std::string::String,
+    query: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    results: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemImageViewFields {
+    id: ::std::string::String,
+    path: LegacyAppPathString,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemSleepFields {
+    #[serde(rename = "durationMs")]
+    duration_ms: u64,
+    id: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemImageGenerationFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    failure: ::std::option::Option<ImageGenerationFailure>,
+    id: ::std::string::String,
+    result: ::std::string::String,
+    #[serde(
+        rename = "revisedPrompt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    revised_prompt: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "savedPath",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    saved_path: ::std::option::Option<AbsolutePathBuf>,
+    status: ::std::string::String,
+    #[serde(
+        rename = "transparentBackground",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    transparent_background: ::std::option::Option<bool>,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemEnteredReviewModeFields {
+    id: ::std::string::String,
+    review: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemExitedReviewModeFields {
+    id: ::std::string::String,
+    review: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadItemContextCompactionFields {
+    id: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_threaditem_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ThreadItem, D::Error> {
+    match tag {
+        "userMessage" => {
+            let ThreadItemUserMessageFields { client_id, content, id } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::UserMessage {
+                client_id,
+                content,
+                id,
+            })
+        }
+        "hookPrompt" => {
+            let ThreadItemHookPromptFields { fragments, id } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::HookPrompt {
+                fragments,
+                id,
+            })
+        }
+        "agentMessage" => {
+            let ThreadItemAgentMessageFields {
+                delivery,
+                id,
+                memory_citation,
+                phase,
+                questions,
+                text,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadItem::AgentMessage {
+                delivery,
+                id,
+                memory_citation,
+                phase,
+                questions,
+                text,
+            })
+        }
+        "functionCallOutput" => {
+            let ThreadItemFunctionCallOutputFields { id, name, namespace, output } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::FunctionCallOutput {
+                id,
+                name,
+                namespace,
+                output,
+            })
+        }
+        "plan" => {
+            let ThreadItemPlanFields { id, text } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::Plan { id, text })
+        }
+        "reasoning" => {
+            let ThreadItemReasoningFields { content, id, summary } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::Reasoning {
+                content,
+                id,
+                summary,
+            })
+        }
+        "commandExecution" => {
+            let ThreadItemCommandExecutionFields {
+                aggregated_output,
+                command,
+                command_actions,
+                cwd,
+                duration_ms,
+                exit_code,
+                id,
+                plugin_id,
+                process_id,
+                script_path,
+                source,
+                status,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadItem::CommandExecution {
+                aggregated_output,
+                command,
+                command_actions,
+                cwd,
+                duration_ms,
+                exit_code,
+                id,
+                plugin_id,
+                process_id,
+                script_path,
+                source,
+                status,
+            })
+        }
+        "fileChange" => {
+            let ThreadItemFileChangeFields { changes, id, status } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::FileChange {
+                changes,
+                id,
+                status,
+            })
+        }
+        "mcpToolCall" => {
+            let ThreadItemMcpToolCallFields {
+                app_context,
+                arguments,
+                duration_ms,
+                error,
+                id,
+                mcp_app_resource_uri,
+                mcp_app_ui,
+                plugin_id,
+                read_only_hint,
+                result,
+                server,
+                status,
+                tool,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadItem::McpToolCall {
+                app_context,
+                arguments,
+                duration_ms,
+                error,
+                id,
+                mcp_app_resource_uri,
+                mcp_app_ui,
+                plugin_id,
+                read_only_hint,
+                result,
+                server,
+                status,
+                tool,
+            })
+        }
+        "dynamicToolCall" => {
+            let ThreadItemDynamicToolCallFields {
+                arguments,
+                content_items,
+                duration_ms,
+                id,
+                namespace,
+                status,
+                success,
+                tool,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadItem::DynamicToolCall {
+                arguments,
+                content_items,
+                duration_ms,
+                id,
+                namespace,
+                status,
+                success,
+                tool,
+            })
+        }
+        "collabAgentToolCall" => {
+            let ThreadItemCollabAgentToolCallFields {
+                agents_states,
+                id,
+                model,
+                prompt,
+                reasoning_effort,
+                receiver_thread_ids,
+                sender_thread_id,
+                status,
+                tool,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadItem::CollabAgentToolCall {
+                agents_states,
+                id,
+                model,
+                prompt,
+                reasoning_effort,
+                receiver_thread_ids,
+                sender_thread_id,
+                status,
+                tool,
+            })
+        }
+        "subAgentActivity" => {
+            let ThreadItemSubAgentActivityFields {
+                agent_path,
+                agent_thread_id,
+                id,
+                kind,
+                model,
+                reasoning_effort,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadItem::SubAgentActivity {
+                agent_path,
+                agent_thread_id,
+                id,
+                kind,
+                model,
+                reasoning_effort,
+            })
+        }
+        "webSearch" => {
+            let ThreadItemWebSearchFields { action, id, query, results } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::WebSearch {
+                action,
+                id,
+                query,
+                results,
+            })
+        }
+        "imageView" => {
+            let ThreadItemImageViewFields { id, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::ImageView { id, path })
+        }
+        "sleep" => {
+            let ThreadItemSleepFields { duration_ms, id } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::Sleep {
+                duration_ms,
+                id,
+            })
+        }
+        "imageGeneration" => {
+            let ThreadItemImageGenerationFields {
+                failure,
+                id,
+                result,
+                revised_prompt,
+                saved_path,
+                status,
+                transparent_background,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadItem::ImageGeneration {
+                failure,
+                id,
+                result,
+                revised_prompt,
+                saved_path,
+                status,
+                transparent_background,
+            })
+        }
+        "enteredReviewMode" => {
+            let ThreadItemEnteredReviewModeFields { id, review } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::EnteredReviewMode {
+                id,
+                review,
+            })
+        }
+        "exitedReviewMode" => {
+            let ThreadItemExitedReviewModeFields { id, review } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::ExitedReviewMode {
+                id,
+                review,
+            })
+        }
+        "contextCompaction" => {
+            let ThreadItemContextCompactionFields { id } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadItem::ContextCompaction {
+                id,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ThreadItem::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ThreadItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ThreadItem` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ThreadItem, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_threaditem_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_threaditem_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ThreadPredictionResultCompletedFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    text: ::std::option::Option<::std::string::String>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_threadpredictionresult_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ThreadPredictionResult, D::Error> {
+    match tag {
+        "completed" => {
+            let ThreadPredictionResultCompletedFields { text } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadPredictionResult::Completed {
+                text,
+            })
+        }
+        "failed" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ThreadPredictionResult::Failed)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ThreadPredictionResult::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadPredictionResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ThreadPredictionResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ThreadPredictionResult` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ThreadPredictionResult, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_threadpredictionresult_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_threadpredictionresult_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_threadreadstateoperation_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ThreadReadStateOperation, D::Error> {
+    match tag {
+        "read" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ThreadReadStateOperation::Read)
+        }
+        "unread" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ThreadReadStateOperation::Unread)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ThreadReadStateOperation::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadReadStateOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ThreadReadStateOperation;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ThreadReadStateOperation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ThreadReadStateOperation, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_threadreadstateoperation_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_threadreadstateoperation_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ThreadRealtimeItemRealtimeSessionStartedFields {
+    id: ::std::string::String,
+    #[serde(rename = "realtimeSessionId")]
+    realtime_session_id: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadRealtimeItemTranscriptSegmentFields {
+    id: ::std::string::String,
+    #[serde(rename = "realtimeSessionId")]
+    realtime_session_id: ::std::string::String,
+    role: ThreadRealtimeTranscriptRole,
+    text: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadRealtimeItemBemItemPromotedFields {
+    id: ::std::string::String,
+    item_id: ::std::string::String,
+    presentation: ThreadRealtimeBemItemPresentation,
+    #[serde(rename = "realtimeSessionId")]
+    realtime_session_id: ::std::string::String,
+    turn_id: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadRealtimeItemRealtimeSessionClosedFields {
+    id: ::std::string::String,
+    outcome: ThreadRealtimeSessionOutcome,
+    #[serde(rename = "realtimeSessionId")]
+    realtime_session_id: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_threadrealtimeitem_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ThreadRealtimeItem, D::Error> {
+    match tag {
+        "realtimeSessionStarted" => {
+            let ThreadRealtimeItemRealtimeSessionStartedFields {
+                id,
+                realtime_session_id,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadRealtimeItem::RealtimeSessionStarted {
+                id,
+                realtime_session_id,
+            })
+        }
+        "transcriptSegment" => {
+            let ThreadRealtimeItemTranscriptSegmentFields {
+                id,
+                realtime_session_id,
+                role,
+                text,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadRealtimeItem::TranscriptSegment {
+                id,
+                realtime_session_id,
+                role,
+                text,
+            })
+        }
+        "bemItemPromoted" => {
+            let ThreadRealtimeItemBemItemPromotedFields {
+                id,
+                item_id,
+                presentation,
+                realtime_session_id,
+                turn_id,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadRealtimeItem::BemItemPromoted {
+                id,
+                item_id,
+                presentation,
+                realtime_session_id,
+                turn_id,
+            })
+        }
+        "realtimeSessionClosed" => {
+            let ThreadRealtimeItemRealtimeSessionClosedFields {
+                id,
+                outcome,
+                realtime_session_id,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadRealtimeItem::RealtimeSessionClosed {
+                id,
+                outcome,
+                realtime_session_id,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ThreadRealtimeItem::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadRealtimeItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ThreadRealtimeItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ThreadRealtimeItem` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ThreadRealtimeItem, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_threadrealtimeitem_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_threadrealtimeitem_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ThreadRealtimeStartTransportWebrtcFields {
+    sdp: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadRealtimeStartTransportExistingCallFields {
+    #[serde(rename = "callId")]
+    call_id: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_threadrealtimestarttransport_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ThreadRealtimeStartTransport, D::Error> {
+    match tag {
+        "websocket" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(ThreadRealtimeStartTransport::Websocket)
+        }
+        "webrtc" => {
+            let ThreadRealtimeStartTransportWebrtcFields { sdp } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadRealtimeStartTransport::Webrtc {
+                sdp,
+            })
+        }
+        "existingCall" => {
+            let ThreadRealtimeStartTransportExistingCallFields { call_id } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadRealtimeStartTransport::ExistingCall {
+                call_id,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(
+                ThreadRealtimeStartTransport::Unknown(
+                    ::serde_json::Value::Object(object),
+                ),
+            )
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadRealtimeStartTransport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ThreadRealtimeStartTransport;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ThreadRealtimeStartTransport` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ThreadRealtimeStartTransport, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_threadrealtimestarttransport_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_threadrealtimestarttransport_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct ThreadTimelineEntryItemFields {
+    item: ThreadItem,
+    position: u64,
+    #[serde(rename = "turnId")]
+    turn_id: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadTimelineEntryRealtimeFields {
+    item: ThreadRealtimeItem,
+    position: u64,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadTimelineEntryTurnStartedFields {
+    position: u64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    started_at: ::std::option::Option<i64>,
+    turn_id: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct ThreadTimelineEntryTurnCompletedFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    completed_at: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    duration_ms: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    error: ::std::option::Option<TurnError>,
+    position: u64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    started_at: ::std::option::Option<i64>,
+    status: TurnStatus,
+    turn_id: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_threadtimelineentry_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<ThreadTimelineEntry, D::Error> {
+    match tag {
+        "item" => {
+            let ThreadTimelineEntryItemFields { item, position, turn_id } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadTimelineEntry::Item {
+                item,
+                position,
+                turn_id,
+            })
+        }
+        "realtime" => {
+            let ThreadTimelineEntryRealtimeFields { item, position } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadTimelineEntry::Realtime {
+                item,
+                position,
+            })
+        }
+        "turnStarted" => {
+            let ThreadTimelineEntryTurnStartedFields { position, started_at, turn_id } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(ThreadTimelineEntry::TurnStarted {
+                position,
+                started_at,
+                turn_id,
+            })
+        }
+        "turnCompleted" => {
+            let ThreadTimelineEntryTurnCompletedFields {
+                completed_at,
+                duration_ms,
+                error,
+                position,
+                started_at,
+                status,
+                turn_id,
+            } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(ThreadTimelineEntry::TurnCompleted {
+                completed_at,
+                duration_ms,
+                error,
+                position,
+                started_at,
+                status,
+                turn_id,
+            })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(ThreadTimelineEntry::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadTimelineEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = ThreadTimelineEntry;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `ThreadTimelineEntry` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ThreadTimelineEntry, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_threadtimelineentry_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_threadtimelineentry_fields(
+                        &tag,
+                        ::serde_json::Value::Object(object),
+                    )
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct UserInputTextFields {
+    text: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    text_elements: ::std::option::Option<::std::vec::Vec<TextElement>>,
+}
+#[derive(::serde::Deserialize)]
+struct UserInputImageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    detail: ::std::option::Option<ImageDetail>,
+    #[serde(rename = "fileId", skip_serializing_if = "::std::option::Option::is_none")]
+    file_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    url: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct UserInputLocalImageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    detail: ::std::option::Option<ImageDetail>,
+    path: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct UserInputAudioFields {
+    url: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct UserInputLocalAudioFields {
+    path: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct UserInputSkillFields {
+    name: ::std::string::String,
+    path: ::std::string::String,
+}
+#[derive(::serde::Deserialize)]
+struct UserInputMentionFields {
+    name: ::std::string::String,
+    path: ::std::string::String,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_userinput_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<UserInput, D::Error> {
+    match tag {
+        "text" => {
+            let UserInputTextFields { text, text_elements } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(UserInput::Text {
+                text,
+                text_elements,
+            })
+        }
+        "image" => {
+            let UserInputImageFields { detail, file_id, url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(UserInput::Image {
+                detail,
+                file_id,
+                url,
+            })
+        }
+        "localImage" => {
+            let UserInputLocalImageFields { detail, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(UserInput::LocalImage {
+                detail,
+                path,
+            })
+        }
+        "audio" => {
+            let UserInputAudioFields { url } = ::serde::Deserialize::deserialize(rest)?;
+            Ok(UserInput::Audio { url })
+        }
+        "localAudio" => {
+            let UserInputLocalAudioFields { path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(UserInput::LocalAudio { path })
+        }
+        "skill" => {
+            let UserInputSkillFields { name, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(UserInput::Skill { name, path })
+        }
+        "mention" => {
+            let UserInputMentionFields { name, path } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(UserInput::Mention { name, path })
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(UserInput::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = UserInput;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `UserInput` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserInput, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_userinput_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_userinput_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
+    }
+}
+#[derive(::serde::Deserialize)]
+struct WebSearchActionSearchFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    queries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    query: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct WebSearchActionOpenPageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    url: ::std::option::Option<::std::string::String>,
+}
+#[derive(::serde::Deserialize)]
+struct WebSearchActionFindInPageFields {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pattern: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    url: ::std::option::Option<::std::string::String>,
+}
+/// Decodes the fields of the variant named `tag` from `rest` (the
+/// object without its tag).
+#[allow(non_snake_case)]
+fn decode_websearchaction_fields<'de, D: ::serde::Deserializer<'de>>(
+    tag: &str,
+    rest: D,
+) -> ::std::result::Result<WebSearchAction, D::Error> {
+    match tag {
+        "search" => {
+            let WebSearchActionSearchFields { queries, query } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(WebSearchAction::Search {
+                queries,
+                query,
+            })
+        }
+        "openPage" => {
+            let WebSearchActionOpenPageFields { url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(WebSearchAction::OpenPage { url })
+        }
+        "findInPage" => {
+            let WebSearchActionFindInPageFields { pattern, url } = ::serde::Deserialize::deserialize(
+                rest,
+            )?;
+            Ok(WebSearchAction::FindInPage {
+                pattern,
+                url,
+            })
+        }
+        "other" => {
+            <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(rest)?;
+            Ok(WebSearchAction::Other)
+        }
+        _ => {
+            let mut object: ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > = ::serde::Deserialize::deserialize(rest)?;
+            object
+                .insert("type".to_owned(), ::serde_json::Value::String(tag.to_owned()));
+            Ok(WebSearchAction::Unknown(::serde_json::Value::Object(object)))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebSearchAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct TagFirst;
+        impl<'de> ::serde::de::Visitor<'de> for TagFirst {
+            type Value = WebSearchAction;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a `WebSearchAction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WebSearchAction, A::Error> {
+                let first: ::std::option::Option<::std::string::String> = map
+                    .next_key()?;
+                if first.as_deref() == Some("type") {
+                    let tag: ::std::string::String = map.next_value()?;
+                    return decode_websearchaction_fields(
+                        &tag,
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    );
+                }
+                let mut object = ::serde_json::Map::new();
+                if let Some(key) = first {
+                    object.insert(key, map.next_value()?);
+                }
+                while let Some((key, value)) = map
+                    .next_entry::<::std::string::String, ::serde_json::Value>()?
+                {
+                    object.insert(key, value);
+                }
+                let tag = match object.remove("type") {
+                    Some(::serde_json::Value::String(tag)) => tag,
+                    _ => return Err(::serde::de::Error::missing_field("type")),
+                };
+                decode_websearchaction_fields(&tag, ::serde_json::Value::Object(object))
+                    .map_err(::serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_map(TagFirst)
     }
 }

@@ -75,3 +75,41 @@ fn known_values_still_decode_to_their_typed_variants() {
         SandboxPolicy::ReadOnly { .. }
     ));
 }
+
+#[test]
+fn a_tagged_union_decodes_whether_or_not_its_tag_comes_first() {
+    let tag_first: ThreadItem =
+        serde_json::from_value(json!({"type": "agentMessage", "id": "m", "text": "hi"})).unwrap();
+    let tag_last: ThreadItem =
+        serde_json::from_str(r#"{"id": "m", "text": "hi", "type": "agentMessage"}"#).unwrap();
+    assert_eq!(tag_first, tag_last);
+    assert!(matches!(tag_first, ThreadItem::AgentMessage { ref text, .. } if text == "hi"));
+
+    let unknown_last: ThreadItem = serde_json::from_str(r#"{"id": "x", "type": "hologram"}"#).unwrap();
+    assert_eq!(unknown_last, ThreadItem::Unknown(json!({"id": "x", "type": "hologram"})));
+}
+
+#[test]
+fn a_known_tag_with_a_body_that_does_not_fit_is_an_error_not_unknown() {
+    // A schema break must show, not hide in the fallback.
+    let broken = serde_json::from_str::<ThreadItem>(r#"{"type": "agentMessage", "text": 42}"#);
+    assert!(broken.is_err(), "{broken:?}");
+    assert!(serde_json::from_str::<ThreadItem>(r#"{"text": "no tag"}"#).is_err());
+}
+
+#[test]
+fn a_message_decodes_whatever_the_order_of_its_keys() {
+    let method_first: ServerNotification = serde_json::from_str(
+        r#"{"method":"thread/name/updated","params":{"threadId":"t","threadName":"n"},"emittedAtMs":1}"#,
+    )
+    .unwrap();
+    let params_first: ServerNotification = serde_json::from_str(
+        r#"{"emittedAtMs":1,"params":{"threadId":"t","threadName":"n"},"method":"thread/name/updated"}"#,
+    )
+    .unwrap();
+    assert_eq!(method_first, params_first);
+    assert!(matches!(method_first, ServerNotification::ThreadNameUpdated(_)));
+    let no_params: ServerNotification = serde_json::from_str(r#"{"method":"future/ping"}"#).unwrap();
+    assert_eq!(no_params, ServerNotification::Unknown { method: "future/ping".into(), params: None });
+    assert!(serde_json::from_str::<ServerNotification>(r#"{"params":{}}"#).is_err(), "a method is required");
+}

@@ -15,13 +15,16 @@
 //!    allow-list, and every allow-list entry must still match.
 //! 5. [`fallback`]: enums get an `Unknown(..)` variant so values from a newer
 //!    runtime still decode.
-//! 6. Crate-level lint allowances the generated code needs.
+//! 6. [`tag_first`]: internally tagged enums decode without serde's
+//!    buffering when the tag comes first (it does, from the runtime).
+//! 7. Crate-level lint allowances the generated code needs.
 
 mod docs;
 mod empty;
 mod fallback;
 mod open_objects;
 mod optional;
+mod tag_first;
 mod weak;
 
 use std::collections::BTreeSet;
@@ -92,6 +95,7 @@ pub fn emit_types(schema: &Value, weak: &WeakAllowlist) -> Result<syn::File> {
     check_invented_names(&file)?;
     weak.check(&weak_spots(&file))?;
     fallback::add_unknown_variants(&mut file);
+    tag_first::decode_tag_first(&mut file);
     add_lint_allowances(&mut file);
     Ok(file)
 }

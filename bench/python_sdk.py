@@ -1,0 +1,106 @@
+"""The official Python SDK (`openai-codex` 0.163.0) on the benchmark scenarios.
+
+    python_sdk.py turns --codex-bin BIN --cwd DIR --turns N
+        Turns/s with 1 and 8 concurrent threads (AsyncCodex) against the mock
+        model that the Rust bench started; CODEX_HOME comes from the
+        environment. Prints one JSON object.
+    python_sdk.py decode STREAM.jsonl [--reps N]
+        Decodes each line like the SDK's client does (json.loads, then the
+        generated pydantic model of its method), median MB/s over N passes.
+"""
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+
+from openai_codex import AsyncCodex, CodexConfig, Sandbox
+from openai_codex.generated.notification_registry import NOTIFICATION_MODELS
+
+PROMPT = "Say done."
+
+
+async def run_turns(codex, thread, n):
+    for _ in range(n):
+        result = await thread.run(PROMPT)
+        assert result.final_response, result
+
+
+async def turns(args):
+    config = CodexConfig(codex_bin=args.codex_bin, cwd=args.cwd)
+    out = {"turns_per_s": {}}
+    async with AsyncCodex(config=config) as codex:
+        for concurrency in (1, 8):
+            threads = []
+            for _ in range(concurrency):
+                thread = await codex.thread_start(sandbox=Sandbox.read_only, cwd=args.cwd)
+                await run_turns(codex, thread, 1)  # warm-up
+                threads.append(thread)
+            per_thread = args.turns // concurrency
+            started = time.perf_counter()
+            await asyncio.gather(*(run_turns(codex, t, per_thread) for t in threads))
+            elapsed = time.perf_counter() - started
+            out["turns_per_s"][str(concurrency)] = per_thread * concurrency / elapsed
+            if concurrency == 1:
+                out["mean_ms_per_turn"] = elapsed / per_thread * 1e3
+            print(f"python: {concurrency} thread(s): {out['turns_per_s'][str(concurrency)]:.1f} turns/s", file=sys.stderr)
+    print(json.dumps(out))
+
+
+def decode(args):
+    with open(args.stream, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    size = sum(len(line.encode("utf-8")) + 1 for line in lines)
+    unknown = 0
+    invalid = 0
+    times = []
+    for _ in range(args.reps):
+        started = time.perf_counter()
+        for line in lines:
+            message = json.loads(line)
+            model = NOTIFICATION_MODELS.get(message["method"])
+            if model is None:
+                unknown += 1
+                continue
+            try:
+                model.model_validate(message.get("params") or {})
+            except Exception:  # the SDK falls back to UnknownNotification too
+                invalid += 1
+        times.append(time.perf_counter() - started)
+    json_times = []
+    for _ in range(args.reps):
+        started = time.perf_counter()
+        for line in lines:
+            json.loads(line)
+        json_times.append(time.perf_counter() - started)
+    print(json.dumps({
+        "mb": size / 1e6,
+        "lines": len(lines),
+        "unknown": unknown // args.reps,
+        "invalid": invalid // args.reps,
+        "typed_mb_s": size / 1e6 / statistics.median(times),
+        "json_mb_s": size / 1e6 / statistics.median(json_times),
+    }))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("turns")
+    t.add_argument("--codex-bin", required=True)
+    t.add_argument("--cwd", required=True)
+    t.add_argument("--turns", type=int, default=40)
+    d = sub.add_parser("decode")
+    d.add_argument("stream")
+    d.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args()
+    if args.command == "turns":
+        asyncio.run(turns(args))
+    else:
+        decode(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs every benchmark of issue 9 and writes bench/RESULTS.md.
+#
+#   bash bench/run.sh [--with-build-cost] [--no-python]
+#
+# Every figure is a ratio against a baseline measured in the same run (the
+# machine may be busy with other work). Parts:
+#   decode  - tests/benches/decode.rs  (typed vs serde_json::Value MB/s)
+#   turns   - tests/benches/turns.rs   (SDK vs raw JSON-RPC per turn; turns/s
+#             with 1 and 8 threads, Rust vs the Python SDK)
+#   python  - bench/python_sdk.py decode (the Python SDK's models on the
+#             same stream)
+#   memory  - tests/benches/memory.rs  (peak RSS over 100k deltas)
+#   build   - with --with-build-cost: clean `cargo build -p openai-codex` vs
+#             a crate of only the wire types (sdk/src/types.rs)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+with_build=0
+python=1
+for arg in "$@"; do
+  case "$arg" in
+    --with-build-cost) with_build=1 ;;
+    --no-python) python=0 ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+out="$root/target/bench"
+mkdir -p "$out"
+rows="$out/rows.jsonl"
+: > "$rows"
+
+if [[ $python == 1 ]]; then
+  bash bench/setup-python.sh || echo '{"note": "Python SDK: `bench/setup-python.sh` failed, so its figures are missing."}' | sed 's/^/BENCH /' >> "$rows"
+fi
+
+run_bench() {
+  echo "== cargo bench --bench $1" >&2
+  cargo bench --locked -p openai-codex-tests --bench "$1" | tee "$out/$1.out" | grep '^BENCH ' >> "$rows" \
+    || echo "BENCH {\"note\": \"The $1 benchmark failed; see target/bench/$1.out.\"}" >> "$rows"
+}
+run_bench decode
+
+# The Python SDK's generated models on the stream the decode bench wrote,
+# against the Rust typed figure of that same run.
+if [[ $python == 1 && -x bench/.venv/bin/python ]]; then
+  echo "== python_sdk.py decode" >&2
+  if bench/.venv/bin/python bench/python_sdk.py decode "$out/stream.jsonl" > "$out/python-decode.json"; then
+    python3 - "$out/python-decode.json" "$rows" <<'PY'
+import json, sys
+py = json.load(open(sys.argv[1]))
+rows = [json.loads(l[6:]) for l in open(sys.argv[2]) if l.startswith("BENCH ")]
+rust = next(r for r in rows if r.get("figure", "").startswith("decode MB/s"))
+rust_mbs = float(rust["value"].split()[0])
+with open(sys.argv[2], "a") as f:
+    f.write("BENCH " + json.dumps({
+        "figure": "decode MB/s: Rust typed (baseline: Python SDK, json.loads + pydantic model_validate)",
+        "value": f"{rust_mbs:.0f} MB/s", "baseline": f"{py['typed_mb_s']:.1f} MB/s",
+        "ratio": f"{rust_mbs / py['typed_mb_s']:.1f}", "target": "≥ 10× the Python SDK (ratio ≥ 10)",
+        "met": "met" if rust_mbs >= 10 * py["typed_mb_s"] else "**not met**"}) + "\n")
+    f.write("BENCH " + json.dumps({"note":
+        f"Python decode: {py['lines']} lines, {py['mb']:.1f} MB; json.loads alone {py['json_mb_s']:.1f} MB/s; "
+        f"lines with no model: {py['unknown']}, lines failing validation: {py['invalid']}."}) + "\n")
+PY
+  else
+    echo 'BENCH {"note": "Python SDK decode: the script failed (see the run log)."}' >> "$rows"
+  fi
+fi
+
+run_bench turns
+run_bench memory
+
+if [[ $with_build == 1 ]]; then
+  echo "== build cost" >&2
+  bash bench/build_cost.sh >> "$rows" || echo 'BENCH {"note": "Build cost: the measurement failed."}' >> "$rows"
+else
+  echo 'BENCH {"note": "Build cost: not measured in this run (pass `--with-build-cost`)."}' >> "$rows"
+fi
+
+python3 - "$rows" "$root/bench/RESULTS.md" <<'PY'
+import json, subprocess, sys, datetime, os
+rows = [json.loads(l[6:]) for l in open(sys.argv[1]) if l.startswith("BENCH ")]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
+rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+load = open("/proc/loadavg").read().split()[:3]
+md = ["# Benchmark results (issue 9)", "",
+      "Written by `bash bench/run.sh`. Every figure is compared with a baseline measured in the same run, "
+      "so the ratio is what counts (the machine may have been busy with other work).", "",
+      f"- machine: {nproc} CPUs (`nproc`), {cpu}",
+      f"- {rustc}",
+      f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+      f"- load average at the end: {' '.join(load)}", "",
+      "| figure | value | baseline | ratio | target | met |", "|---|---|---|---|---|---|"]
+for r in rows:
+    if "figure" in r:
+        md.append(f"| {r['figure']} | {r['value']} | {r['baseline']} | {r['ratio']} | {r['target']} | {r['met']} |")
+md += ["", "## Notes", ""]
+for r in rows:
+    if "note" in r:
+        md += [r["note"], ""]
+open(sys.argv[2], "w").write("\n".join(md))
+print(f"wrote {sys.argv[2]}")
+PY

@@ -1,0 +1,58 @@
+//! Shared output of the benchmarks: each figure is one `BENCH {json}` line on
+//! stdout, which `bench/run.sh` turns into a row of `bench/RESULTS.md`.
+//! (Each benchmark uses part of it.)
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+/// Prints one result row: `value` against `baseline` (same unit), their
+/// ratio, the target in words and whether it is met (`None`: no target).
+pub fn row(figure: &str, value: String, baseline: String, ratio: f64, target: &str, met: Option<bool>) {
+    let row = json!({
+        "figure": figure, "value": value, "baseline": baseline,
+        "ratio": format!("{ratio:.3}"), "target": target,
+        "met": match met { Some(true) => "met", Some(false) => "**not met**", None => "n/a" },
+    });
+    println!("BENCH {row}");
+}
+
+/// Prints a free-text note for the report (under the table).
+pub fn note(text: &str) {
+    println!("BENCH {}", json!({ "note": text }));
+}
+
+/// `target/bench/`, where the benchmarks leave files for each other and for
+/// the Python script (created if missing).
+pub fn scratch_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).expect("target/bench is writable");
+    dir
+}
+
+/// The median of `samples` (sorted in place).
+pub fn median(samples: &mut [f64]) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let mid = samples.len() / 2;
+    if samples.len().is_multiple_of(2) {
+        (samples[mid - 1] + samples[mid]) / 2.0
+    } else {
+        samples[mid]
+    }
+}
+
+/// The Python of `bench/.venv` (made by `bench/setup-python.sh`), if any.
+pub fn venv_python() -> Option<PathBuf> {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bench/.venv/bin/python");
+    python.exists().then_some(python)
+}
+
+/// Parses the last line of `stdout` that is a JSON object.
+pub fn last_json(stdout: &[u8]) -> Option<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .rev()
+        .find_map(|line| serde_json::from_str::<Value>(line).ok().filter(Value::is_object))
+}
