@@ -1,7 +1,8 @@
 //! Runtime bumps, against a second real snapshot printed by
 //! openai-codex-cli-bin 0.160.1 (tests/fixtures/runtime-0.160.1: its
-//! `schema/` as `cargo codegen schema update --version 0.160.1` wrote it, and
-//! the two template tables as reviewed for that version).
+//! `schema/` as `cargo codegen schema update --version 0.160.1` wrote it,
+//! each JSON file gzipped, and the two template tables as reviewed for that
+//! version).
 //!
 //! - a crate generated from the older snapshot compiles;
 //! - `diff` between the two real snapshots reports changes checked by hand
@@ -25,8 +26,23 @@ fn copy_tree(from: &Path, to: &Path) {
     for file in walk(from).unwrap() {
         let target = to.join(file.strip_prefix(from).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(&file, target).unwrap();
+        if file.extension().is_some_and(|ext| ext == "gz") {
+            // `x.json.gz` unpacks to `x.json`.
+            let mut text = Vec::new();
+            let compressed = std::fs::File::open(&file).unwrap();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(compressed), &mut text).unwrap();
+            std::fs::write(target.with_extension(""), text).unwrap();
+        } else {
+            std::fs::copy(&file, target).unwrap();
+        }
     }
+}
+
+/// The fixture's schema, unpacked into a temporary folder.
+fn old_schema() -> tempfile::TempDir {
+    let scratch = tempfile::tempdir().unwrap();
+    copy_tree(&fixture().join("schema"), scratch.path());
+    scratch
 }
 
 /// A workspace in a temporary folder: the current templates with the
@@ -72,7 +88,8 @@ fn a_crate_generated_from_the_older_snapshot_builds() {
 }
 
 fn real_diff(table: Option<&OverrideTable>) -> protocol_diff::ProtocolDiff {
-    let old = Snapshot::load(&fixture().join("schema/snapshot")).unwrap();
+    let old_schema = old_schema();
+    let old = Snapshot::load(&old_schema.path().join("snapshot")).unwrap();
     let new = Snapshot::load(&Workspace::this().snapshot_dir()).unwrap();
     protocol_diff::diff(&old, &new, Surface::Stable, table)
 }
