@@ -64,7 +64,10 @@ pub async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
 /// test paths hold no quotes).
 pub fn write_command(path: &Path) -> String {
     assert!(!path.to_string_lossy().contains('\''), "{} holds a quote", path.display());
-    format!("printf written > '{}'", path.display())
+    // The short sleep first: on 0.163.0 a command that ends at once is
+    // sometimes not reported as an item (only its output reaches the model);
+    // one that runs a moment always is, and the tests look at the items too.
+    format!("sleep 0.3; printf written > '{}'", path.display())
 }
 
 /// The mock's answer: call `exec_command` to write `path`.
@@ -118,6 +121,25 @@ pub fn command_executions(items: &[ThreadItem]) -> Vec<(String, CommandExecution
 /// The statuses of the command executions among `items`.
 pub fn command_statuses(items: &[ThreadItem]) -> Vec<CommandExecutionStatus> {
     command_executions(items).into_iter().map(|(_, status, _)| status).collect()
+}
+
+/// What the model was told about its call `call_id` (the call's output
+/// text); empty if the runtime sent none.
+///
+/// The runtime does not always report a command as an item (seen on 0.163.0
+/// for a command that fails at once in a reused exec session), but it always
+/// tells the model, so tests check this alongside the disk.
+pub fn call_output(mock: &crate::mock_model::MockModel, call_id: &str) -> String {
+    mock.requests()
+        .iter()
+        .find_map(|request| request.function_call_output(call_id).cloned())
+        .and_then(|output| output["output"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Whether a shell call's output says the command exited with code 0.
+pub fn call_succeeded(output: &str) -> bool {
+    output.contains("exited with code 0")
 }
 
 /// Whether a command execution status means the command did not get its way.
