@@ -52,12 +52,6 @@ pub fn check_sdk(workspace: &Workspace) -> Result<Option<String>> {
     output::drift(&workspace.sdk_dir(), &generation.files)
 }
 
-/// Stable wire fields of wrapped methods that `templates/api.toml` neither
-/// exposes nor hides (`method: field`).
-pub fn unreviewed_fields(workspace: &Workspace) -> Result<Vec<String>> {
-    Ok(generate::generate(workspace)?.unreviewed_fields)
-}
-
 /// The schema snapshot as committed (git `HEAD`), extracted into a
 /// temporary folder: the default "old" side of `cargo codegen diff`.
 pub fn committed_snapshot(workspace: &Workspace) -> Result<tempfile::TempDir> {

@@ -11,9 +11,7 @@ use openai_codex_codegen::overrides::OverrideTable;
 use openai_codex_codegen::protocol_diff::{self, Surface};
 use openai_codex_codegen::schema_update::{self, UpdateOptions};
 use openai_codex_codegen::snapshot::Snapshot;
-use openai_codex_codegen::{
-    check_sdk, committed_snapshot, generate, generate_sdk, runtime, unreviewed_fields, Workspace,
-};
+use openai_codex_codegen::{committed_snapshot, generate, generate_sdk, output, runtime, Workspace};
 
 /// Generates the openai-codex Rust SDK (`sdk/`) from the JSON Schema that the
 /// pinned Codex runtime prints, and keeps that runtime at hand.
@@ -122,8 +120,10 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
             report_unreviewed(&unreviewed);
         }
         Command::Check => {
-            report_unreviewed(&unreviewed_fields(workspace)?);
-            if let Some(report) = check_sdk(workspace)? {
+            // One generation run serves both the review list and the drift check.
+            let generation = generate::generate(workspace)?;
+            report_unreviewed(&generation.unreviewed_fields);
+            if let Some(report) = output::drift(&workspace.sdk_dir(), &generation.files)? {
                 print!("{report}");
                 eprintln!(
                     "sdk/ is not what the generator makes. Change the generator or templates, \
