@@ -54,6 +54,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub mod handler;
         pub mod handler_defaults;
         mod handler_support;
+        mod line_reader;
         pub mod methods;
         mod process;
         mod router;

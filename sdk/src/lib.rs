@@ -9,6 +9,7 @@ pub mod error;
 pub mod handler;
 pub mod handler_defaults;
 mod handler_support;
+mod line_reader;
 pub mod methods;
 mod process;
 mod router;

@@ -108,7 +108,7 @@ async fn chatgpt_login_handle_cancel_completion_before_wait_and_drop() {
     // Nothing completes by itself: a short wait is a typed timeout, and the
     // login goes on.
     match login.wait(Some(Duration::from_millis(300))).await {
-        Err(Error::Timeout { method, after }) => {
+        Err(Error::Timeout { method, after, .. }) => {
             assert_eq!(method, "account/login/completed");
             assert_eq!(after, Duration::from_millis(300));
         }

@@ -119,7 +119,7 @@ async fn malformed_lines_are_skipped_and_unknown_methods_passed_on() {
     let client = Client::builder().connect(read, write).await.expect("initialize works");
     assert_eq!(client.initialize_response().user_agent, "fake/1.0");
     let mut events = client.notifications();
-    client.notify_raw("test/emit", json!({})).unwrap();
+    client.notify_raw("test/emit", json!({})).await.unwrap();
 
     let seen = tokio::time::timeout(Duration::from_secs(5), async {
         vec![events.next().await.unwrap().unwrap(), events.next().await.unwrap().unwrap()]

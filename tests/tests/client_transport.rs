@@ -114,7 +114,7 @@ async fn a_slow_subscriber_does_not_stall_the_others_and_learns_it_lagged() {
     let client = connect(script, |builder| builder.event_buffer(16)).await;
     let mut slow = client.notifications(); // never read until the end
     let mut fast = client.thread_notifications("t");
-    client.notify_raw("test/burst", json!({})).unwrap();
+    client.notify_raw("test/burst", json!({})).await.unwrap();
 
     // The fast reader gets all events even though the slow one's buffer filled.
     let mut names = Vec::new();

@@ -26,6 +26,12 @@ const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 const EXIT_STATUS_WAIT: Duration = Duration::from_millis(500);
 /// Default per-subscriber notification buffer.
 const DEFAULT_EVENT_BUFFER: usize = 8192;
+/// How long a request waits for its answer unless configured otherwise.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a server-request handler may take unless configured otherwise.
+pub const DEFAULT_HANDLER_TIMEOUT: Duration = Duration::from_secs(300);
+/// How many outgoing messages may wait to be written before senders wait.
+const DEFAULT_OUTGOING_QUEUE: usize = 1024;
 
 /// A connection to one `codex app-server`. Cheap to clone (all clones share
 /// the connection); every method takes `&self`, so requests, streams and
@@ -75,6 +81,9 @@ pub struct ClientBuilder {
     install_if_missing: bool,
     experimental_api: bool,
     request_timeout: Option<Duration>,
+    handler_timeout: Option<Duration>,
+    outgoing_queue: usize,
+    runtime_log: Option<String>,
     event_buffer: usize,
     shutdown_grace: Duration,
 }
@@ -109,7 +118,10 @@ impl Default for ClientBuilder {
             allow_version_mismatch: false,
             install_if_missing: false,
             experimental_api: false,
-            request_timeout: None,
+            request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+            handler_timeout: Some(DEFAULT_HANDLER_TIMEOUT),
+            outgoing_queue: DEFAULT_OUTGOING_QUEUE,
+            runtime_log: None,
             event_buffer: DEFAULT_EVENT_BUFFER,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
         }
@@ -193,10 +205,45 @@ impl ClientBuilder {
         self
     }
 
-    /// Fails requests that get no answer within `timeout` (default: no limit;
-    /// requests still fail as soon as the app-server exits).
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = Some(timeout);
+    /// Fails requests that get no answer within `timeout` with
+    /// [`Error::Timeout`] (default [`DEFAULT_REQUEST_TIMEOUT`], 120 s; `None`
+    /// waits as long as the app-server lives). The time includes waiting for
+    /// room in the outgoing queue; a request still queued when it runs out is
+    /// withdrawn and never sent (`Timeout { sent: false }`). Requests fail at
+    /// once when the app-server exits, whatever this says.
+    ///
+    /// Turns are not requests: `turn/start` answers at once, and how long a
+    /// turn may run is the turn's own setting.
+    pub fn request_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.request_timeout = timeout.into();
+        self
+    }
+
+    /// How long the [`handler`](Self::handler) may take to answer one of
+    /// the app-server's requests (default [`DEFAULT_HANDLER_TIMEOUT`], 5
+    /// minutes; `None` for no limit). When it runs out, the request gets the
+    /// fail-closed answer of [`DeclineAll`] (decline or cancel for approvals,
+    /// a JSON-RPC error otherwise), so the runtime is never left waiting.
+    pub fn handler_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.handler_timeout = timeout.into();
+        self
+    }
+
+    /// How many outgoing messages may wait to be written to the app-server
+    /// (default 1024). When the queue is full, callers wait for room (within
+    /// their request timeout) instead of the queue growing without bound.
+    pub fn outgoing_queue(mut self, messages: usize) -> Self {
+        self.outgoing_queue = messages.max(1);
+        self
+    }
+
+    /// The runtime's own log filter (its `RUST_LOG`, e.g. `"info"` or
+    /// `"codex_core=debug"`). By default the runtime gets no `RUST_LOG`, even
+    /// if this program has one. Its log lines arrive on stderr and are
+    /// re-emitted with target `openai_codex::app_server` at trace level,
+    /// without terminal colours and with secrets masked.
+    pub fn runtime_log(mut self, filter: impl Into<String>) -> Self {
+        self.runtime_log = Some(filter.into());
         self
     }
 
@@ -223,6 +270,7 @@ impl ClientBuilder {
             args: self.args.clone(),
             env: self.env.clone(),
             cwd: self.cwd.clone(),
+            runtime_log: self.runtime_log.clone(),
         };
         let (process, pipes) = AppServerProcess::spawn(&options)?;
         let process = Arc::new(process);
@@ -254,6 +302,8 @@ impl ClientBuilder {
             handler: Arc::clone(&self.handler),
             buffer: self.event_buffer,
             request_timeout: self.request_timeout,
+            handler_timeout: self.handler_timeout,
+            outgoing_queue: self.outgoing_queue,
         }
     }
 
@@ -296,7 +346,7 @@ impl ClientBuilder {
             .map_err(|source| Error::Encode { method: "initialize".into(), source })?;
         let raw = connection.request("initialize", Some(&params)).await?;
         let initialize = decode_response("initialize", &raw)?;
-        connection.notify("initialized", None)?;
+        connection.notify("initialized", None).await?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 connection,
@@ -313,13 +363,16 @@ impl ClientBuilder {
 /// process weakly, so a dropped client is not kept alive by its reader.
 async fn exit_report(process: Weak<AppServerProcess>) -> Closed {
     match process.upgrade() {
-        Some(process) => Closed {
-            status: process
+        Some(process) => {
+            let status = process
                 .exit_status(EXIT_STATUS_WAIT)
                 .await
-                .unwrap_or_else(|| "it closed its output but is still running".to_owned()),
-            stderr_tail: process.stderr.lines(),
-        },
+                .unwrap_or_else(|| "it closed its output but is still running".to_owned());
+            // Its last stderr lines may still be in the pipe: let the drain
+            // read them before they are reported.
+            process.stderr.settled(EXIT_STATUS_WAIT).await;
+            Closed { status, stderr_tail: process.stderr.lines() }
+        }
         None => Closed {
             status: "the client was dropped".to_owned(),
             stderr_tail: Vec::new(),
@@ -371,10 +424,11 @@ impl Client {
         decode_response(method, &raw)
     }
 
-    /// Sends any notification as raw JSON.
-    pub fn notify_raw(&self, method: &str, params: serde_json::Value) -> Result<()> {
+    /// Sends any notification as raw JSON (waiting while the outgoing
+    /// queue is full).
+    pub async fn notify_raw(&self, method: &str, params: serde_json::Value) -> Result<()> {
         let params = encode_params(method, &params)?;
-        self.inner.connection.notify(method, params.as_deref())
+        self.inner.connection.notify(method, params.as_deref()).await
     }
 
     /// Every notification from now on.

@@ -94,12 +94,27 @@ pub enum Error {
         stderr_tail: Vec<String>,
     },
     /// A request got no answer in time.
-    #[error("`{method}` got no answer within {after:?}")]
+    #[error("`{method}` got no answer within {after:?} ({})", delivery_note(*.sent))]
     Timeout {
         /// The method.
         method: String,
         /// How long was waited.
         after: Duration,
+        /// Whether the request was written to the app-server before the
+        /// time ran out. `false` means it was withdrawn and never will be.
+        sent: bool,
+    },
+    /// The app-server answered a request with something that is not a
+    /// JSON-RPC response (bytes that are not UTF-8, an `error` that is not an
+    /// error object, ...). The request failed; the connection goes on.
+    #[error("the answer to `{method}` could not be understood: {reason}; it was: {raw}")]
+    Protocol {
+        /// The method of the request.
+        method: String,
+        /// What was wrong with the answer.
+        reason: String,
+        /// The start of the answer, with secrets redacted.
+        raw: Redacted,
     },
     /// A notification subscriber fell too far behind and events were dropped
     /// for it (other subscribers are not affected).
@@ -180,6 +195,14 @@ fn turn_error_message(result: &crate::api::TurnResult) -> String {
         .unwrap_or_else(|| "no reason given".to_owned())
 }
 
+fn delivery_note(sent: bool) -> &'static str {
+    if sent {
+        "the request reached the app-server, which may still act on it"
+    } else {
+        "the request was never sent"
+    }
+}
+
 fn stderr_suffix(tail: &[String]) -> String {
     if tail.is_empty() {
         String::new()
@@ -193,6 +216,9 @@ fn stderr_suffix(tail: &[String]) -> String {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Redacted(String);
 
+/// What a secret is replaced with.
+const MASK: &str = "<redacted>";
+
 impl Redacted {
     /// Redacts `raw`: in a JSON message, every string value whose key names a
     /// secret; in anything else, everything.
@@ -203,6 +229,28 @@ impl Redacted {
                 Self(value.to_string())
             }
             Err(_) => Self(format!("<{} bytes of non-JSON text>", raw.len())),
+        }
+    }
+
+    /// At most `max` characters of `raw`, redacted: JSON by key, like
+    /// [`Redacted::new`]; other text by pattern (values after secret-named
+    /// keys, `Bearer` tokens, `sk-...` keys). For logs of bad input, where
+    /// the start of a line says enough.
+    pub fn excerpt(raw: &str, max: usize) -> Self {
+        let redacted = match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(mut value) => {
+                redact_value(&mut value);
+                value.to_string()
+            }
+            // Look a little past the cut, so a secret that straddles it is
+            // still recognised as one.
+            Err(_) => redact_text(prefix_chars(raw, max.saturating_mul(4))).into_owned(),
+        };
+        let kept = prefix_chars(&redacted, max);
+        if kept.len() < redacted.len() {
+            Self(format!("{kept}… ({} bytes in all)", raw.len()))
+        } else {
+            Self(redacted)
         }
     }
 
@@ -224,15 +272,44 @@ impl fmt::Debug for Redacted {
     }
 }
 
-/// Whether a JSON key names a secret.
+/// The first `max` characters of `text`.
+fn prefix_chars(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// Key fragments that name a secret, compared without case or separators
+/// (`x-api-key`, `api_key` and `apiKey` are all `apikey`).
+const SECRET_KEY_PARTS: &[&str] = &[
+    "apikey",
+    "authorization",
+    "bearer",
+    "cookie",
+    "credential",
+    "passwd",
+    "password",
+    "privatekey",
+    "secret",
+];
+
+/// What a `...tokens` key counts rather than holds: `inputTokens` is a
+/// number of tokens, `accessTokens` are secrets.
+const TOKEN_COUNT_PREFIXES: &[&str] = &["cached", "completion", "input", "max", "output", "prompt", "reasoning", "remaining", "total", "used"];
+
+/// Whether a key (JSON, a header, `KEY=value`) names a secret.
 pub(crate) fn is_secret_key(key: &str) -> bool {
-    // `accessToken`, `idToken`, `token` are secrets; `tokenUsage` and
-    // `inputTokens` are not.
-    let key = key.to_ascii_lowercase();
-    key.ends_with("token")
-        || ["apikey", "api_key", "secret", "password", "authorization", "credential"]
-            .iter()
-            .any(|secret| key.contains(secret))
+    let key: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    if SECRET_KEY_PARTS.iter().any(|part| key.contains(part)) {
+        return true;
+    }
+    // `token`, `accessToken`, `idToken`, `refreshTokens` are secrets;
+    // `tokenUsage` and `inputTokens` are not.
+    match key.strip_suffix("tokens").or_else(|| key.strip_suffix("token")) {
+        Some(stem) => !TOKEN_COUNT_PREFIXES.iter().any(|prefix| stem.ends_with(prefix)),
+        None => false,
+    }
 }
 
 /// Replaces the values of secret-named keys, at any depth.
@@ -241,13 +318,177 @@ pub(crate) fn redact_value(value: &mut serde_json::Value) {
         serde_json::Value::Object(map) => {
             for (key, value) in map.iter_mut() {
                 if is_secret_key(key) && !value.is_null() {
-                    *value = serde_json::Value::String("<redacted>".into());
+                    *value = serde_json::Value::String(MASK.into());
                 } else {
                     redact_value(value);
                 }
             }
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(redact_value),
+        serde_json::Value::String(text) => {
+            if let std::borrow::Cow::Owned(redacted) = redact_text(text) {
+                *text = redacted;
+            }
+        }
         _ => {}
+    }
+}
+
+/// Masks secrets in free text (a log line, a non-JSON message): the value
+/// after a secret-named key (`api_key=...`, `"accessToken": "..."`,
+/// `Authorization: ...`), the token after `Bearer`, and `sk-...` API keys.
+pub(crate) fn redact_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let starts_word = is_word_byte(bytes[at]) && (at == 0 || !is_word_byte(bytes[at - 1]));
+        if !starts_word {
+            at += 1;
+            continue;
+        }
+        let end = (at..bytes.len()).find(|&i| !is_word_byte(bytes[i])).unwrap_or(bytes.len());
+        let word = &text[at..end];
+        let secret = if looks_like_api_key(word) {
+            Some((at, end))
+        } else if word.eq_ignore_ascii_case("bearer") {
+            token_after_spaces(text, end)
+        } else if is_secret_key(word) {
+            value_after_key(text, end)
+        } else {
+            None
+        };
+        match secret {
+            Some((start, stop)) => {
+                out.push_str(&text[copied..start]);
+                out.push_str(MASK);
+                copied = stop;
+                at = stop.max(end);
+            }
+            None => at = end,
+        }
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
+}
+
+/// `sk-` followed by key characters: OpenAI's (and others') API key shape.
+fn looks_like_api_key(word: &str) -> bool {
+    word.strip_prefix("sk-").is_some_and(|rest| rest.len() >= 6)
+}
+
+/// The span of the non-blank run after at least one space at `from`.
+fn token_after_spaces(text: &str, from: usize) -> Option<(usize, usize)> {
+    let rest = &text[from..];
+    let start = from + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+    if start == from {
+        return None;
+    }
+    let end = text[start..]
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';'))
+        .map_or(text.len(), |len| start + len);
+    (end > start).then_some((start, end))
+}
+
+/// The span of the value after a secret-named key ending at `from`:
+/// `key=value`, `key: value`, `"key": "value"`. A header-style key
+/// (`Authorization: Basic abc`) hides the rest of the line.
+fn value_after_key(text: &str, from: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    let quoted_key = matches!(bytes.get(at), Some(b'"' | b'\''));
+    if quoted_key {
+        at += 1;
+    }
+    while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+        at += 1;
+    }
+    let separator = *bytes.get(at)?;
+    if separator != b':' && separator != b'=' {
+        return None;
+    }
+    at += 1;
+    while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+        at += 1;
+    }
+    match bytes.get(at)? {
+        quote @ (b'"' | b'\'') => {
+            let start = at + 1;
+            let end = text[start..].find(char::from(*quote)).map_or(text.len(), |len| start + len);
+            (end > start).then_some((start, end))
+        }
+        b'{' | b'[' => None,
+        _ if separator == b':' && !quoted_key => Some((at, text.len())),
+        _ => {
+            let end = text[at..]
+                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '}' | ']' | '"' | '\''))
+                .map_or(text.len(), |len| at + len);
+            let value = &text[at..end];
+            (end > at && value != "null").then_some((at, end))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_keys_are_recognised_in_any_spelling() {
+        for key in ["apiKey", "api_key", "x-api-key", "X-API-KEY", "privateKey", "private_key", "cookie", "Set-Cookie",
+            "bearer", "accessTokens", "accessToken", "id_token", "refreshToken", "token", "clientSecret", "password",
+            "Authorization", "credentials"]
+        {
+            assert!(is_secret_key(key), "{key} names a secret");
+        }
+        for key in ["tokenUsage", "inputTokens", "cachedInputTokens", "outputTokens", "reasoningOutputTokens",
+            "totalTokens", "maxOutputTokens", "model", "threadId", "keyPath"]
+        {
+            assert!(!is_secret_key(key), "{key} is not a secret");
+        }
+    }
+
+    #[test]
+    fn free_text_secrets_are_masked() {
+        let cases = [
+            ("OPENAI_API_KEY=sk-abcdef123456 next", "OPENAI_API_KEY=<redacted> next"),
+            ("using key sk-proj-abcdefghijkl for it", "using key <redacted> for it"),
+            ("Authorization: Bearer abc.def.ghi", "Authorization: <redacted>"),
+            ("header bearer abc123, then", "header bearer <redacted>, then"),
+            (r#"{"accessToken": "eyJhb" trailing"#, r#"{"accessToken": "<redacted>" trailing"#),
+            ("x-api-key: abc123", "x-api-key: <redacted>"),
+            ("cookie: session=abc; other=def", "cookie: <redacted>"),
+            ("privateKey=-----BEGIN", "privateKey=<redacted>"),
+            ("password = hunter2 ok", "password = <redacted> ok"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(redact_text(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone() {
+        for text in ["tokenUsage: 12 inputTokens=3", "the task-list and desk-top", "risk-free", "no secrets here", "héllo wörld"] {
+            assert!(matches!(redact_text(text), std::borrow::Cow::Borrowed(_)), "{text}");
+        }
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_redacted() {
+        let long = format!("api_key=sk-abcdefghijkl {}", "x".repeat(1000));
+        let excerpt = Redacted::excerpt(&long, 40);
+        assert!(excerpt.as_str().starts_with("api_key=<redacted> xxx"), "{excerpt}");
+        assert!(excerpt.as_str().len() < 80, "{excerpt}");
+        assert!(!excerpt.as_str().contains("sk-"), "{excerpt}");
+        let json = Redacted::excerpt(r#"{"id": 1, "apiKey": "sk-abcdefghijkl"}"#, 200);
+        assert_eq!(json.as_str(), r#"{"apiKey":"<redacted>","id":1}"#);
     }
 }

@@ -240,7 +240,7 @@ impl PendingLogin {
             None => self.next_outcome().await?,
             Some(after) => tokio::time::timeout(after, self.next_outcome())
                 .await
-                .map_err(|_| Error::Timeout { method: LOGIN_COMPLETED.to_owned(), after })??,
+                .map_err(|_| Error::Timeout { method: LOGIN_COMPLETED.to_owned(), after, sent: true })??,
         };
         self.outcome = Some(outcome.clone());
         Ok(outcome)

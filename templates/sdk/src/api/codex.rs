@@ -148,9 +148,23 @@ impl CodexBuilder {
         Self { client: self.client.allow_version_mismatch(allow) }
     }
 
-    /// Fails requests that get no answer within `timeout`.
-    pub fn request_timeout(self, timeout: Duration) -> Self {
+    /// Fails requests that get no answer within `timeout` (default 120 s;
+    /// `None` for no limit). See [`ClientBuilder::request_timeout`].
+    pub fn request_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
         Self { client: self.client.request_timeout(timeout) }
+    }
+
+    /// How long the approval handler may take before a request is answered
+    /// fail-closed (default 5 minutes; `None` for no limit). See
+    /// [`ClientBuilder::handler_timeout`].
+    pub fn handler_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        Self { client: self.client.handler_timeout(timeout) }
+    }
+
+    /// The runtime's own log filter (its `RUST_LOG`); by default it gets none.
+    /// See [`ClientBuilder::runtime_log`].
+    pub fn runtime_log(self, filter: impl Into<String>) -> Self {
+        Self { client: self.client.runtime_log(filter) }
     }
 
     /// Any other low-level setting.

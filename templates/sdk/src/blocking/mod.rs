@@ -203,9 +203,24 @@ impl CodexBuilder {
         self.map(|inner| inner.allow_version_mismatch(allow))
     }
 
-    /// Fails requests that get no answer within `timeout`.
-    pub fn request_timeout(self, timeout: Duration) -> Self {
+    /// Fails requests that get no answer within `timeout` (default 120 s;
+    /// `None` for no limit). See [`crate::ClientBuilder::request_timeout`].
+    pub fn request_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        let timeout = timeout.into();
         self.map(|inner| inner.request_timeout(timeout))
+    }
+
+    /// How long the approval handler may take before a request is answered
+    /// fail-closed (default 5 minutes; `None` for no limit).
+    pub fn handler_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        let timeout = timeout.into();
+        self.map(|inner| inner.handler_timeout(timeout))
+    }
+
+    /// The runtime's own log filter (its `RUST_LOG`); by default it gets none.
+    pub fn runtime_log(self, filter: impl Into<String>) -> Self {
+        let filter = filter.into();
+        self.map(|inner| inner.runtime_log(filter))
     }
 
     /// Any other low-level setting.
