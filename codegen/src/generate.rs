@@ -17,7 +17,7 @@ use crate::emit_catalog::emit_catalog;
 use crate::emit_friendly::{emit_blocking_builders, emit_builders};
 use crate::overrides::{OverrideTable, SchemaFields};
 use crate::emit_crate;
-use crate::emit_types::{self, WeakAllowlist};
+use crate::emit_types::{self, SecretReview, WeakAllowlist};
 use crate::pin::Pin;
 use crate::prepass;
 use crate::snapshot::Snapshot;
@@ -51,10 +51,11 @@ pub fn generate(workspace: &Workspace) -> Result<Generation> {
     let snapshot = Snapshot::load(&workspace.snapshot_dir())?;
     let templates = workspace.templates_dir();
     let weak = WeakAllowlist::load(&templates.join("weak_types.toml"))?;
+    let secrets = SecretReview::load(&templates.join("secret_fields.toml"))?;
     let overrides = ResponseOverrides::load(&templates.join("response_types.toml"))?;
 
     let schema = prepass::wire_schema(&snapshot)?;
-    let types = emit_types::emit_types(&schema, &weak)?;
+    let types = emit_types::emit_types(&schema, &weak, &secrets)?;
     let known_types = emit_types::type_names(&types);
     let catalog = Catalog::from_snapshot(&snapshot, &schema, &overrides, &known_types)?;
     let table = OverrideTable::load(&templates.join("api.toml"))?;

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use heck::ToUpperCamelCase;
-use openai_codex_codegen::emit_types::{self, WeakAllowlist, SKIPPED_DEFINITIONS};
+use openai_codex_codegen::emit_types::{self, SecretReview, WeakAllowlist, SKIPPED_DEFINITIONS};
 use openai_codex_codegen::prepass;
 use openai_codex_codegen::snapshot::Snapshot;
 use quote::ToTokens;
@@ -31,12 +31,16 @@ fn allowlist() -> WeakAllowlist {
     WeakAllowlist::load(&root().join("templates/weak_types.toml")).expect("allow-list loads")
 }
 
+fn secret_review() -> SecretReview {
+    SecretReview::load(&root().join("templates/secret_fields.toml")).expect("secret review loads")
+}
+
 /// The types generated from the pinned snapshot, as text, once per test run
 /// (a `syn::File` cannot be shared between test threads).
 fn generated_text() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
     TEXT.get_or_init(|| {
-        let file = emit_types::emit_types(wire_schema(), &allowlist()).expect("types emit");
+        let file = emit_types::emit_types(wire_schema(), &allowlist(), &secret_review()).expect("types emit");
         prettyplease::unparse(&file)
     })
 }
@@ -127,7 +131,7 @@ fn every_definition_becomes_a_type() {
 
 #[test]
 fn output_is_deterministic() {
-    let again = emit_types::emit_types(wire_schema(), &allowlist()).expect("types emit");
+    let again = emit_types::emit_types(wire_schema(), &allowlist(), &secret_review()).expect("types emit");
     assert!(
         generated_text() == prettyplease::unparse(&again),
         "two runs differ"
@@ -254,7 +258,7 @@ fn an_unlisted_weak_spot_fails() {
         .collect::<Vec<_>>()
         .join("\n");
     let list = WeakAllowlist::parse(&without).expect("parses");
-    let error = emit_types::emit_types(wire_schema(), &list).expect_err("an unlisted spot fails");
+    let error = emit_types::emit_types(wire_schema(), &list, &secret_review()).expect_err("an unlisted spot fails");
     assert!(
         format!("{error:#}").contains("Tool.inputSchema"),
         "{error:#}"
@@ -266,7 +270,7 @@ fn a_stale_allowlist_entry_fails() {
     let text = std::fs::read_to_string(root().join("templates/weak_types.toml")).expect("reads");
     let list = WeakAllowlist::parse(&format!("{text}\"Gone.field\" = \"was free-form\"\n"))
         .expect("parses");
-    let error = emit_types::emit_types(wire_schema(), &list).expect_err("a stale entry fails");
+    let error = emit_types::emit_types(wire_schema(), &list, &secret_review()).expect_err("a stale entry fails");
     assert!(format!("{error:#}").contains("Gone.field"), "{error:#}");
 }
 
@@ -274,7 +278,7 @@ fn a_stale_allowlist_entry_fails() {
 fn emit_small(definitions: Value) -> syn::File {
     let schema = json!({ "definitions": definitions });
     let list = WeakAllowlist::parse("[allow]\n").expect("parses");
-    emit_types::emit_types(&schema, &list).expect("types emit")
+    emit_types::emit_types(&schema, &list, &SecretReview::default()).expect("types emit")
 }
 
 #[test]
@@ -303,4 +307,29 @@ fn enums_inside_earlier_untagged_variants_get_no_fallback() {
         .variants
         .iter()
         .all(|variant| variant.ident != "Unknown"));
+}
+
+#[test]
+fn an_unreviewed_secret_looking_field_fails() {
+    let text = std::fs::read_to_string(root().join("templates/secret_fields.toml")).expect("reads");
+    let without = text
+        .lines()
+        .filter(|line| !line.starts_with("\"*.apiKey\""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let review = SecretReview::parse(&without).expect("parses");
+    let error = emit_types::emit_types(wire_schema(), &allowlist(), &review).expect_err("an unreviewed field fails");
+    let message = format!("{error:#}");
+    assert!(message.contains("LoginAccountParams::ApiKey.apiKey"), "{message}");
+    assert!(message.contains("templates/secret_fields.toml"), "{message}");
+}
+
+#[test]
+fn secret_fields_print_redacted_in_debug() {
+    let text = generated_text();
+    assert!(text.contains(".field(\"api_key\", &RedactedSecret)"), "the API key login is redacted");
+    // Every type with a reviewed secret field has a hand-shaped Debug.
+    for name in ["LoginAccountParams", "ChatgptAuthTokensRefreshResponse", "AttestationGenerateResponse"] {
+        assert!(text.contains(&format!("impl ::std::fmt::Debug for {name} {{")), "{name}");
+    }
 }

@@ -1274,7 +1274,7 @@ pub struct AsyncUserInputQuestion {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AttestationGenerateParams {}
 ///`AttestationGenerateResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct AttestationGenerateResponse {
     ///Opaque client attestation token.
     pub token: ::std::string::String,
@@ -1939,7 +1939,7 @@ impl ::std::str::FromStr for ChatgptAuthTokensRefreshReason {
     }
 }
 ///`ChatgptAuthTokensRefreshResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct ChatgptAuthTokensRefreshResponse {
     #[serde(rename = "accessToken")]
     pub access_token: ::std::string::String,
@@ -4607,7 +4607,7 @@ pub enum DynamicToolSpec {
     Unknown(::serde_json::Value),
 }
 ///`EnvironmentAddParams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct EnvironmentAddParams {
     ///Optional raw bearer token for executor authentication, including reconnects. Requires a secure transport or a loopback destination.
     #[serde(
@@ -6149,7 +6149,7 @@ impl ::std::str::FromStr for GatewayOAuthStatus {
     }
 }
 ///`GetAccountParams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
 pub struct GetAccountParams {
     /**When `true`, requests a proactive token refresh before returning.
 
@@ -7967,7 +7967,7 @@ impl ::std::str::FromStr for LocalShellStatus {
     }
 }
 ///`LoginAccountParams`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 #[serde(tag = "type")]
 pub enum LoginAccountParams {
     #[serde(rename = "apiKey")]
@@ -32705,5 +32705,157 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchAction {
             }
         }
         deserializer.deserialize_map(TagFirst)
+    }
+}
+/// What `Debug` prints in place of a secret (an API key, a token, ...).
+struct RedactedSecret;
+impl ::std::fmt::Debug for RedactedSecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+impl ::std::fmt::Debug for AttestationGenerateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self { token } = self;
+        f.debug_struct("AttestationGenerateResponse")
+            .field("token", &RedactedSecret)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for ChatgptAuthTokensRefreshResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self { access_token, chatgpt_account_id, chatgpt_plan_type } = self;
+        f.debug_struct("ChatgptAuthTokensRefreshResponse")
+            .field("access_token", &RedactedSecret)
+            .field("chatgpt_account_id", chatgpt_account_id)
+            .field("chatgpt_plan_type", chatgpt_plan_type)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for EnvironmentAddParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self {
+            auth_bearer_token,
+            connect_timeout_ms,
+            environment_id,
+            exec_server_url,
+            skills,
+            websocket_request_id,
+        } = self;
+        f.debug_struct("EnvironmentAddParams")
+            .field(
+                "auth_bearer_token",
+                &auth_bearer_token.as_ref().map(|_| RedactedSecret),
+            )
+            .field("connect_timeout_ms", connect_timeout_ms)
+            .field("environment_id", environment_id)
+            .field("exec_server_url", exec_server_url)
+            .field("skills", skills)
+            .field("websocket_request_id", websocket_request_id)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for GetAccountParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self { refresh_token } = self;
+        f.debug_struct("GetAccountParams")
+            .field("refresh_token", &refresh_token.as_ref().map(|_| RedactedSecret))
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for LoginAccountParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ApiKey { api_key } => {
+                f.debug_struct("ApiKey").field("api_key", &RedactedSecret).finish()
+            }
+            Self::Chatgpt {
+                app_brand,
+                codex_streamlined_login,
+                use_hosted_login_success_page,
+            } => {
+                f.debug_struct("Chatgpt")
+                    .field("app_brand", app_brand)
+                    .field("codex_streamlined_login", codex_streamlined_login)
+                    .field(
+                        "use_hosted_login_success_page",
+                        use_hosted_login_success_page,
+                    )
+                    .finish()
+            }
+            Self::ChatgptDeviceCode => f.write_str("ChatgptDeviceCode"),
+            Self::ChatgptAuthTokens {
+                access_token,
+                chatgpt_account_id,
+                chatgpt_plan_type,
+            } => {
+                f.debug_struct("ChatgptAuthTokens")
+                    .field("access_token", &RedactedSecret)
+                    .field("chatgpt_account_id", chatgpt_account_id)
+                    .field("chatgpt_plan_type", chatgpt_plan_type)
+                    .finish()
+            }
+            Self::AmazonBedrock { api_key, region } => {
+                f.debug_struct("AmazonBedrock")
+                    .field("api_key", &RedactedSecret)
+                    .field("region", region)
+                    .finish()
+            }
+            Self::AmazonBedrockAccessKeys {
+                access_key_id,
+                region,
+                secret_access_key,
+                session_token,
+            } => {
+                f.debug_struct("AmazonBedrockAccessKeys")
+                    .field("access_key_id", access_key_id)
+                    .field("region", region)
+                    .field("secret_access_key", &RedactedSecret)
+                    .field(
+                        "session_token",
+                        &session_token.as_ref().map(|_| RedactedSecret),
+                    )
+                    .finish()
+            }
+            Self::Unknown(field0) => f.debug_tuple("Unknown").field(field0).finish(),
+        }
+    }
+}
+impl ::std::fmt::Debug for LoginAccountParamsApiKeyFields {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self { api_key } = self;
+        f.debug_struct("LoginAccountParamsApiKeyFields")
+            .field("api_key", &RedactedSecret)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for LoginAccountParamsChatgptAuthTokensFields {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self { access_token, chatgpt_account_id, chatgpt_plan_type } = self;
+        f.debug_struct("LoginAccountParamsChatgptAuthTokensFields")
+            .field("access_token", &RedactedSecret)
+            .field("chatgpt_account_id", chatgpt_account_id)
+            .field("chatgpt_plan_type", chatgpt_plan_type)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for LoginAccountParamsAmazonBedrockFields {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self { api_key, region } = self;
+        f.debug_struct("LoginAccountParamsAmazonBedrockFields")
+            .field("api_key", &RedactedSecret)
+            .field("region", region)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for LoginAccountParamsAmazonBedrockAccessKeysFields {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self { access_key_id, region, secret_access_key, session_token } = self;
+        f.debug_struct("LoginAccountParamsAmazonBedrockAccessKeysFields")
+            .field("access_key_id", access_key_id)
+            .field("region", region)
+            .field("secret_access_key", &RedactedSecret)
+            .field("session_token", &session_token.as_ref().map(|_| RedactedSecret))
+            .finish()
     }
 }

@@ -333,3 +333,22 @@ async fn the_runtime_gets_no_rust_log_unless_asked_and_requests_are_logged_in_sp
     let logs = logs.text();
     assert!(logs.contains("codex_request{method=\"fault/env\" id="), "each request has its span: {logs}");
 }
+
+#[test]
+fn wire_types_with_secrets_print_them_redacted() {
+    use openai_codex::types::{ChatgptAuthTokensRefreshResponse, LoginAccountParams};
+    let login = LoginAccountParams::ApiKey { api_key: "sk-live-abcdefghijkl".into() };
+    let shown = format!("{login:?} {login:#?}");
+    assert!(shown.contains("ApiKey { api_key: <redacted> }"), "{shown}");
+    assert!(!shown.contains("sk-live"), "{shown}");
+
+    let tokens: ChatgptAuthTokensRefreshResponse = serde_json::from_value(json!({
+        "accessToken": "eyJ-secret-access", "chatgptAccountId": "acct-1", "chatgptPlanType": null,
+    }))
+    .unwrap();
+    let shown = format!("{tokens:?}");
+    assert!(!shown.contains("eyJ-secret-access"), "{shown}");
+    assert!(shown.contains("acct-1"), "what is not secret still shows: {shown}");
+    // Serialization is untouched: the secret still reaches the runtime.
+    assert_eq!(serde_json::to_value(&tokens).unwrap()["accessToken"], "eyJ-secret-access");
+}

@@ -17,13 +17,17 @@
 //!    runtime still decode.
 //! 6. [`tag_first`]: internally tagged enums decode without serde's
 //!    buffering when the tag comes first (it does, from the runtime).
-//! 7. Crate-level lint allowances the generated code needs.
+//! 7. [`secrets`]: every secret-looking field must be reviewed
+//!    (`templates/secret_fields.toml`); types with a secret get a `Debug`
+//!    that prints `<redacted>` for it.
+//! 8. Crate-level lint allowances the generated code needs.
 
 mod docs;
 mod empty;
 mod fallback;
 mod open_objects;
 mod optional;
+mod secrets;
 mod tag_first;
 mod weak;
 
@@ -37,6 +41,7 @@ use syn::{parse_quote, Item};
 use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
 pub(crate) use weak::serde_rename;
+pub use secrets::{secret_spots, SecretReview};
 pub use weak::{weak_spots, WeakAllowlist};
 
 /// Definitions left out of the types: the SDK emits its own JSON-RPC
@@ -81,7 +86,7 @@ const VARIANT_RENAMES: &[(&str, &str, &str)] = &[
 /// the result; returns the contents of `sdk/src/types.rs` as a syn::File (no
 /// header comment; the caller adds the "@generated" header and formats with
 /// prettyplease::unparse).
-pub fn emit_types(schema: &Value, weak: &WeakAllowlist) -> Result<syn::File> {
+pub fn emit_types(schema: &Value, weak: &WeakAllowlist, secrets: &SecretReview) -> Result<syn::File> {
     let schema = without_skipped(schema)?;
     let empty_messages = empty::empty_message_names(&schema);
     let open_objects = open_objects::open_object_names(&schema);
@@ -96,6 +101,8 @@ pub fn emit_types(schema: &Value, weak: &WeakAllowlist) -> Result<syn::File> {
     weak.check(&weak_spots(&file))?;
     fallback::add_unknown_variants(&mut file);
     tag_first::decode_tag_first(&mut file);
+    secrets.check(&secret_spots(&file))?;
+    secrets::redact_debug(&mut file, secrets);
     add_lint_allowances(&mut file);
     Ok(file)
 }

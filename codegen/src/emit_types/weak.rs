@@ -170,7 +170,7 @@ impl VisitMut for RawJsonFinder {
 
 /// A field's name on the wire: its `#[serde(rename = "..")]`, else its Rust
 /// name.
-fn wire_name(field: &Field) -> String {
+pub(crate) fn wire_name(field: &Field) -> String {
     serde_rename(&field.attrs).unwrap_or_else(|| {
         field
             .ident
