@@ -13,14 +13,18 @@
 #   memory  - tests/benches/memory.rs  (peak RSS over 100k deltas)
 #   build   - with --with-build-cost: clean `cargo build -p openai-codex` vs
 #             a crate of only the wire types (sdk/src/types.rs)
+#   soak    - with --with-soak: tests/tests/soak.rs (1,000 turns on one
+#             client: RSS after warm-up vs at the end, fds, leftovers)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 with_build=0
+with_soak=0
 python=1
 for arg in "$@"; do
   case "$arg" in
     --with-build-cost) with_build=1 ;;
+    --with-soak) with_soak=1 ;;
     --no-python) python=0 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
@@ -69,6 +73,15 @@ fi
 
 run_bench turns
 run_bench memory
+
+if [[ $with_soak == 1 ]]; then
+  echo "== soak" >&2
+  cargo test --locked --release -p openai-codex-tests --test soak -- --ignored --nocapture \
+    | tee "$out/soak.out" | grep '^BENCH ' >> "$rows" \
+    || echo 'BENCH {"note": "Soak: the run failed; see target/bench/soak.out."}' >> "$rows"
+else
+  echo 'BENCH {"note": "Soak: not run in this run (pass `--with-soak`)."}' >> "$rows"
+fi
 
 if [[ $with_build == 1 ]]; then
   echo "== build cost" >&2

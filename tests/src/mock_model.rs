@@ -114,6 +114,14 @@ impl MockModel {
         self.shared.lock().requests.clone()
     }
 
+    /// Forgets the requests recorded so far (a long soak would otherwise
+    /// keep every one of them).
+    pub fn clear_requests(&self) {
+        let mut shared = self.shared.lock();
+        shared.requests.clear();
+        shared.others.clear();
+    }
+
     /// Requests to any other method or path (they were answered 404).
     pub fn other_requests(&self) -> Vec<Request> {
         self.shared.lock().others.clone()
