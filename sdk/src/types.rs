@@ -32716,7 +32716,7 @@ impl ::std::fmt::Debug for RedactedSecret {
 }
 impl ::std::fmt::Debug for AttestationGenerateResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let Self { token } = self;
+        let Self { token: _ } = self;
         f.debug_struct("AttestationGenerateResponse")
             .field("token", &RedactedSecret)
             .finish()
@@ -32724,7 +32724,7 @@ impl ::std::fmt::Debug for AttestationGenerateResponse {
 }
 impl ::std::fmt::Debug for ChatgptAuthTokensRefreshResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let Self { access_token, chatgpt_account_id, chatgpt_plan_type } = self;
+        let Self { access_token: _, chatgpt_account_id, chatgpt_plan_type } = self;
         f.debug_struct("ChatgptAuthTokensRefreshResponse")
             .field("access_token", &RedactedSecret)
             .field("chatgpt_account_id", chatgpt_account_id)
@@ -32766,7 +32766,7 @@ impl ::std::fmt::Debug for GetAccountParams {
 impl ::std::fmt::Debug for LoginAccountParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::ApiKey { api_key } => {
+            Self::ApiKey { api_key: _ } => {
                 f.debug_struct("ApiKey").field("api_key", &RedactedSecret).finish()
             }
             Self::Chatgpt {
@@ -32785,7 +32785,7 @@ impl ::std::fmt::Debug for LoginAccountParams {
             }
             Self::ChatgptDeviceCode => f.write_str("ChatgptDeviceCode"),
             Self::ChatgptAuthTokens {
-                access_token,
+                access_token: _,
                 chatgpt_account_id,
                 chatgpt_plan_type,
             } => {
@@ -32795,7 +32795,7 @@ impl ::std::fmt::Debug for LoginAccountParams {
                     .field("chatgpt_plan_type", chatgpt_plan_type)
                     .finish()
             }
-            Self::AmazonBedrock { api_key, region } => {
+            Self::AmazonBedrock { api_key: _, region } => {
                 f.debug_struct("AmazonBedrock")
                     .field("api_key", &RedactedSecret)
                     .field("region", region)
@@ -32804,7 +32804,7 @@ impl ::std::fmt::Debug for LoginAccountParams {
             Self::AmazonBedrockAccessKeys {
                 access_key_id,
                 region,
-                secret_access_key,
+                secret_access_key: _,
                 session_token,
             } => {
                 f.debug_struct("AmazonBedrockAccessKeys")
@@ -32823,7 +32823,7 @@ impl ::std::fmt::Debug for LoginAccountParams {
 }
 impl ::std::fmt::Debug for LoginAccountParamsApiKeyFields {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let Self { api_key } = self;
+        let Self { api_key: _ } = self;
         f.debug_struct("LoginAccountParamsApiKeyFields")
             .field("api_key", &RedactedSecret)
             .finish()
@@ -32831,7 +32831,7 @@ impl ::std::fmt::Debug for LoginAccountParamsApiKeyFields {
 }
 impl ::std::fmt::Debug for LoginAccountParamsChatgptAuthTokensFields {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let Self { access_token, chatgpt_account_id, chatgpt_plan_type } = self;
+        let Self { access_token: _, chatgpt_account_id, chatgpt_plan_type } = self;
         f.debug_struct("LoginAccountParamsChatgptAuthTokensFields")
             .field("access_token", &RedactedSecret)
             .field("chatgpt_account_id", chatgpt_account_id)
@@ -32841,7 +32841,7 @@ impl ::std::fmt::Debug for LoginAccountParamsChatgptAuthTokensFields {
 }
 impl ::std::fmt::Debug for LoginAccountParamsAmazonBedrockFields {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let Self { api_key, region } = self;
+        let Self { api_key: _, region } = self;
         f.debug_struct("LoginAccountParamsAmazonBedrockFields")
             .field("api_key", &RedactedSecret)
             .field("region", region)
@@ -32850,7 +32850,7 @@ impl ::std::fmt::Debug for LoginAccountParamsAmazonBedrockFields {
 }
 impl ::std::fmt::Debug for LoginAccountParamsAmazonBedrockAccessKeysFields {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let Self { access_key_id, region, secret_access_key, session_token } = self;
+        let Self { access_key_id, region, secret_access_key: _, session_token } = self;
         f.debug_struct("LoginAccountParamsAmazonBedrockAccessKeysFields")
             .field("access_key_id", access_key_id)
             .field("region", region)

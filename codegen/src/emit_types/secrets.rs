@@ -296,8 +296,14 @@ fn field_entries<'a>(owner: &'a str, fields: &'a syn::FieldsNamed, review: &'a S
     })
 }
 
-fn field_bindings(fields: &syn::FieldsNamed) -> impl Iterator<Item = &syn::Ident> {
-    fields.named.iter().filter_map(|field| field.ident.as_ref())
+/// The pattern that binds each named field by reference; a secret that
+/// `Debug` never reads is matched as `_`.
+fn field_bindings<'a>(owner: &'a str, fields: &'a syn::FieldsNamed, review: &'a SecretReview) -> impl Iterator<Item = TokenStream> + 'a {
+    fields.named.iter().filter_map(move |field| {
+        let name = field.ident.as_ref()?;
+        let unread = review.is_secret(&format!("{owner}.{}", wire_name(field))) && !is_option(&field.ty);
+        Some(if unread { quote!(#name: _) } else { quote!(#name) })
+    })
 }
 
 fn is_option(ty: &Type) -> bool {
@@ -307,7 +313,7 @@ fn is_option(ty: &Type) -> bool {
 fn struct_debug(ident: &syn::Ident, fields: &Fields, review: &SecretReview) -> TokenStream {
     let owner = ident.to_string();
     let (bindings, entries): (Vec<_>, Vec<_>) = match fields {
-        Fields::Named(named) => (field_bindings(named).collect(), field_entries(&owner, named, review).collect()),
+        Fields::Named(named) => (field_bindings(&owner, named, review).collect(), field_entries(&owner, named, review).collect()),
         _ => (Vec::new(), Vec::new()),
     };
     quote! {
@@ -328,7 +334,7 @@ fn enum_debug(item: &syn::ItemEnum, review: &SecretReview) -> TokenStream {
         let owner = format!("{ident}::{name}");
         match &variant.fields {
             Fields::Named(named) => {
-                let bindings = field_bindings(named);
+                let bindings = field_bindings(&owner, named, review);
                 let entries: Vec<_> = field_entries(&owner, named, review).collect();
                 quote!(Self::#name { #(#bindings),* } => f.debug_struct(#label) #(#entries)* .finish())
             }
