@@ -225,7 +225,8 @@ fn ref_name(schema: &Value) -> Option<String> {
 }
 
 /// Gives each request its response type: the reviewed override if there is
-/// one, else `FooResponse` for params `FooParams`.
+/// one, else `FooResponse` for params `FooParams`, else the one response
+/// type named by the method's own words (see [`infer_from_wire`]).
 fn with_responses(
     mut methods: Vec<Method>,
     overrides: &ResponseOverrides,
@@ -234,10 +235,10 @@ fn with_responses(
     let wires: BTreeSet<&str> = methods.iter().map(|m| m.wire.as_str()).collect();
     for (wire, response) in &overrides.responses {
         if !wires.contains(wire.as_str()) {
-            bail!("templates/response_types.toml names `{wire}`, which the schema no longer has");
+            bail!("templates/response_types.toml names `{wire}`, which the schema no longer has; remove its line");
         }
         if !known_types.contains(response) {
-            bail!("templates/response_types.toml maps `{wire}` to `{response}`, which the schema no longer has");
+            bail!("templates/response_types.toml maps `{wire}` to `{response}`, which the schema no longer has; fix or remove its line");
         }
     }
     for method in &mut methods {
@@ -247,15 +248,93 @@ fn with_responses(
             .and_then(|params| params.strip_suffix("Params"))
             .map(|stem| format!("{stem}Response"))
             .filter(|name| known_types.contains(name));
-        let response = overrides.responses.get(&method.wire).cloned().or(inferred);
-        method.response = Some(response.ok_or_else(|| {
-            anyhow!(
-                "cannot tell the response type of `{}`; add it to templates/response_types.toml",
-                method.wire
-            )
-        })?);
+        let response = overrides
+            .responses
+            .get(&method.wire)
+            .cloned()
+            .or(inferred)
+            .or_else(|| infer_from_wire(&method.wire, known_types).ok());
+        method.response = Some(match response {
+            Some(response) => response,
+            None => bail!(unknown_response_message(&method.wire, known_types)),
+        });
     }
     Ok(methods)
+}
+
+/// The words of a name, lowercase: `account/securitySetup/read` and
+/// `GetAccountSecuritySetupResponse` both split at case changes and `/`.
+fn words(name: &str) -> Vec<String> {
+    name.split('/')
+        .flat_map(|part| part.to_snake_case().split('_').map(str::to_owned).collect::<Vec<_>>())
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// Verbs the protocol spells two ways: a `read` method answers a `Get...`
+/// type.
+fn canonical_word(word: &str) -> &str {
+    match word {
+        "get" => "read",
+        other => other,
+    }
+}
+
+/// The one `...Response` type whose words are the method's words (in any
+/// order, `get` read as `read`), or the method's words without its first
+/// segment (`account/gatewayOAuth/read` ↔ `GatewayOAuthReadResponse`).
+/// Anything else (none, or more than one) is an error listing the candidates.
+fn infer_from_wire(wire: &str, known_types: &BTreeSet<String>) -> Result<String, Vec<String>> {
+    let bag = |words: Vec<String>| {
+        let mut words: Vec<String> = words.iter().map(|word| canonical_word(word).to_owned()).collect();
+        words.sort();
+        words
+    };
+    let whole = bag(words(wire));
+    let without_namespace = wire
+        .split_once('/')
+        .map(|(_, rest)| bag(words(rest)))
+        .unwrap_or_default();
+    let matches: Vec<String> = known_types
+        .iter()
+        .filter_map(|name| Some((name, name.strip_suffix("Response")?)))
+        .filter(|(_, stem)| {
+            let type_words = bag(words(stem));
+            type_words == whole || type_words == without_namespace
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(matches),
+    }
+}
+
+/// What to do when a method's response type cannot be told: the exact line
+/// to add, with the types that share words with the method as candidates.
+fn unknown_response_message(wire: &str, known_types: &BTreeSet<String>) -> String {
+    let ambiguous = infer_from_wire(wire, known_types).err().unwrap_or_default();
+    let method_words: BTreeSet<String> = words(wire).iter().map(|w| canonical_word(w).to_owned()).collect();
+    let mut candidates: Vec<&String> = known_types
+        .iter()
+        .filter(|name| name.ends_with("Response"))
+        .filter(|name| {
+            let shared = words(name).iter().filter(|w| method_words.contains(canonical_word(w))).count();
+            shared * 2 >= method_words.len().max(1)
+        })
+        .collect();
+    candidates.truncate(8);
+    let mut message = format!(
+        "cannot tell the response type of `{wire}`: add a line\n  \"{wire}\" = \"<ResponseType>\"\n\
+         under [responses] in templates/response_types.toml"
+    );
+    if !ambiguous.is_empty() {
+        message.push_str(&format!("\nmore than one type matches its name: {}", ambiguous.join(", ")));
+    } else if !candidates.is_empty() {
+        let names: Vec<&str> = candidates.iter().map(|name| name.as_str()).collect();
+        message.push_str(&format!("\ntypes that share words with it: {}", names.join(", ")));
+    }
+    message
 }
 
 /// Finds, in each method's params type, the fields that name its thread and
@@ -293,4 +372,48 @@ fn id_access(definition: &Value, id_property: &str, object_property: &str) -> Op
     (object.get("$ref").is_some() && required(object_property)).then(|| IdAccess::NestedId {
         property: object_property.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod response_inference_tests {
+    use super::*;
+
+    fn types(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
+    #[test]
+    fn response_types_are_told_from_the_methods_words() {
+        let known = types(&[
+            "GetAccountSecuritySetupResponse",
+            "GatewayOAuthReadResponse",
+            "LogoutAccountResponse",
+            "ConfigRequirementsReadResponse",
+            "ExternalAgentConfigImportHistoriesReadResponse",
+            "WindowsSandboxReadinessResponse",
+            "McpServerRefreshResponse",
+        ]);
+        let cases = [
+            ("account/securitySetup/read", "GetAccountSecuritySetupResponse"),
+            ("account/gatewayOAuth/read", "GatewayOAuthReadResponse"),
+            ("account/logout", "LogoutAccountResponse"),
+            ("configRequirements/read", "ConfigRequirementsReadResponse"),
+            ("externalAgentConfig/import/readHistories", "ExternalAgentConfigImportHistoriesReadResponse"),
+            ("windowsSandbox/readiness", "WindowsSandboxReadinessResponse"),
+        ];
+        for (wire, expected) in cases {
+            assert_eq!(infer_from_wire(wire, &known).as_deref(), Ok(expected), "{wire}");
+        }
+        // `reload` is not `refresh`: that stays a reviewed entry.
+        assert!(infer_from_wire("config/mcpServer/reload", &known).is_err());
+    }
+
+    #[test]
+    fn an_ambiguous_or_unknown_response_says_which_line_to_add() {
+        let known = types(&["FooReadResponse", "GetFooResponse", "BarThingResponse"]);
+        let message = unknown_response_message("foo/read", &known);
+        assert!(message.contains("\"foo/read\" = \"<ResponseType>\""), "{message}");
+        assert!(message.contains("templates/response_types.toml"), "{message}");
+        assert!(message.contains("FooReadResponse, GetFooResponse"), "{message}");
+    }
 }
