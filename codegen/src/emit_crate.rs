@@ -85,6 +85,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
 pub fn pin_rs(pin: &Pin) -> syn::File {
     let package = &pin.package;
     let version = &pin.version;
+    let npm_package = &pin.npm_package;
     let wheels = pin.wheels.iter().map(|wheel| {
         let (platform, tag, filename, sha256) =
             (&wheel.platform, &wheel.tag, &wheel.filename, &wheel.sha256);
@@ -92,17 +93,27 @@ pub fn pin_rs(pin: &Pin) -> syn::File {
             WheelPin { platform: #platform, tag: #tag, filename: #filename, sha256: #sha256 }
         }
     });
+    let tarballs = pin.tarballs.iter().map(|tarball| {
+        let (platforms, npm_version, target, integrity) =
+            (&tarball.platforms, &tarball.npm_version, &tarball.target, &tarball.integrity);
+        quote! {
+            TarballPin { platforms: &[#(#platforms),*], npm_version: #npm_version, target: #target, integrity: #integrity }
+        }
+    });
     syn::parse2(quote! {
         //! The pinned runtime, from `schema/runtime.toml`.
 
-        use super::install::{RuntimePin, WheelPin};
+        #[allow(unused_imports)] // one of the two lists may be empty
+        use super::install::{RuntimePin, TarballPin, WheelPin};
 
-        /// The runtime this SDK was generated from: package, version, and the
-        /// sha256 of each platform's wheel.
+        /// The runtime this SDK was generated from: packages, version, and the
+        /// checksum of each platform's wheel (PyPI) and build (npm).
         pub const PIN: RuntimePin<'static> = RuntimePin {
             package: #package,
             version: #version,
             wheels: &[#(#wheels),*],
+            npm_package: #npm_package,
+            tarballs: &[#(#tarballs),*],
         };
     })
     .expect("the pin module is valid Rust")

@@ -70,13 +70,17 @@ enum Format {
 
 #[derive(Debug, Subcommand)]
 enum RuntimeCommand {
-    /// Install the pinned runtime (pip download, sha256 check, unpack) and print
-    /// the path of its `codex` binary. Does nothing if it is already installed.
+    /// Install the pinned runtime (the wheel with pip, or the npm build with
+    /// npm; checksum verified before unpacking) and print the path of its
+    /// `codex` binary. Does nothing if it is already installed.
     Install {
         /// Install here instead of .runtime/ in the project root.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print the newest runtime version on npm and on PyPI beside the pinned
+    /// one; exit 1 when either is newer than the pin (for a scheduled CI job).
+    Latest,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,8 +88,9 @@ enum SchemaCommand {
     /// Print the JSON Schema with the runtime and store it, normalised, in
     /// schema/snapshot/; then regenerate sdk/.
     ///
-    /// With --version, look up that version's wheels with pip, install it, and
-    /// rewrite schema/runtime.toml.
+    /// With --version, look up that version's wheels (pip) and npm builds (npm),
+    /// install it, and rewrite schema/runtime.toml. With --codex-bin too, the
+    /// given binary (which must report that version) prints the schema.
     Update {
         /// Move to this runtime version (default: the pinned one).
         #[arg(long, value_name = "X")]
@@ -143,6 +148,7 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
             }
             println!("{}", installed.codex.display());
         }
+        Command::Runtime(RuntimeCommand::Latest) => return latest_runtime(workspace),
         Command::Diff { old, new, format, surface } => {
             let committed = match &old {
                 Some(_) => None,
@@ -198,4 +204,36 @@ fn report_unreviewed(fields: &[String]) {
     for field in fields {
         eprintln!("  {field}");
     }
+}
+
+/// `runtime latest`: the newest version on each registry against the pin.
+fn latest_runtime(workspace: &Workspace) -> Result<ExitCode> {
+    let pin = Pin::load(&workspace.pin_path())?;
+    println!("pinned: {}", pin.version);
+    let mut newer = false;
+    let registries = [
+        ("npm", &pin.npm_package, runtime::latest_on_npm(&pin.npm_package)),
+        ("PyPI", &pin.package, runtime::latest_on_pypi(&pin.package)),
+    ];
+    let mut answered = 0;
+    for (registry, package, latest) in registries {
+        match latest {
+            Ok(latest) => {
+                answered += 1;
+                let is_newer = runtime::version_cmp(&latest, &pin.version).is_gt();
+                newer |= is_newer;
+                let note = if is_newer { " (newer than the pin)" } else { "" };
+                println!("{registry} {package}: {latest}{note}");
+            }
+            Err(error) => println!("{registry} {package}: could not be asked: {error:#}"),
+        }
+    }
+    if answered == 0 {
+        anyhow::bail!("neither registry answered");
+    }
+    if newer {
+        eprintln!("a newer runtime is published: bump with `cargo codegen schema update --version X`");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }

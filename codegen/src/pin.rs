@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::runtime::install::{RuntimePin, WheelPin};
+use crate::runtime::install::{RuntimePin, TarballPin, WheelPin};
 
 /// The parsed `schema/runtime.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,8 +22,33 @@ pub struct Pin {
     pub experimental_methods: bool,
     /// Whether the wire types include the experimental fields and types.
     pub experimental_fields: bool,
-    /// One pinned wheel per platform.
+    /// One pinned wheel per platform (none when PyPI lacks the version).
+    #[serde(default)]
     pub wheels: Vec<Wheel>,
+    /// The npm package whose per-platform builds ship the runtime.
+    #[serde(default = "default_npm_package")]
+    pub npm_package: String,
+    /// One pinned npm build per platform (none when npm lacks the version).
+    #[serde(default)]
+    pub tarballs: Vec<Tarball>,
+}
+
+fn default_npm_package() -> String {
+    "@openai/codex".to_owned()
+}
+
+/// One pinned npm build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tarball {
+    /// The platforms it runs on, `<os>-<arch>` as for wheels.
+    pub platforms: Vec<String>,
+    /// The npm version of the build (`0.169.0-linux-x64`).
+    pub npm_version: String,
+    /// The Rust target triple it was built for.
+    pub target: String,
+    /// Its npm `integrity` (`sha512-<base64>`).
+    pub integrity: String,
 }
 
 /// One platform's pinned wheel.
@@ -58,8 +83,16 @@ impl Pin {
     }
 
     fn validate(&self) -> Result<()> {
-        if self.wheels.is_empty() {
-            bail!("no wheels are pinned");
+        if self.wheels.is_empty() && self.tarballs.is_empty() {
+            bail!("neither a wheel nor an npm build is pinned");
+        }
+        for tarball in &self.tarballs {
+            if !tarball.integrity.starts_with("sha512-") {
+                bail!("the integrity of {} is not a sha512 integrity", tarball.npm_version);
+            }
+            if !tarball.npm_version.starts_with(&format!("{}-", self.version)) {
+                bail!("{} does not belong to version {}", tarball.npm_version, self.version);
+            }
         }
         for wheel in &self.wheels {
             let is_hex = wheel.sha256.len() == 64
@@ -74,9 +107,14 @@ impl Pin {
         Ok(())
     }
 
-    /// The pin as the installer takes it; `wheels` is storage for the borrowed entries.
-    pub fn to_runtime_pin<'a>(&'a self, wheels: &'a mut Vec<WheelPin<'a>>) -> RuntimePin<'a> {
-        *wheels = self
+    /// The pin as the installer takes it; `storage` holds the borrowed entries.
+    pub fn to_runtime_pin<'a>(&'a self, storage: &'a mut PinStorage<'a>) -> RuntimePin<'a> {
+        storage.platforms = self
+            .tarballs
+            .iter()
+            .map(|tarball| tarball.platforms.iter().map(String::as_str).collect())
+            .collect();
+        storage.wheels = self
             .wheels
             .iter()
             .map(|wheel| WheelPin {
@@ -86,10 +124,23 @@ impl Pin {
                 sha256: &wheel.sha256,
             })
             .collect();
+        storage.tarballs = self
+            .tarballs
+            .iter()
+            .zip(&storage.platforms)
+            .map(|(tarball, platforms)| TarballPin {
+                platforms,
+                npm_version: &tarball.npm_version,
+                target: &tarball.target,
+                integrity: &tarball.integrity,
+            })
+            .collect();
         RuntimePin {
             package: &self.package,
             version: &self.version,
-            wheels,
+            wheels: &storage.wheels,
+            npm_package: &self.npm_package,
+            tarballs: &storage.tarballs,
         }
     }
 
@@ -102,6 +153,8 @@ impl Pin {
         out.push_str(EXPERIMENTAL_COMMENT);
         let _ = writeln!(out, "experimental_methods = {}", self.experimental_methods);
         let _ = writeln!(out, "experimental_fields = {}", self.experimental_fields);
+        out.push_str(NPM_COMMENT);
+        let _ = writeln!(out, "npm_package = {}", quote(&self.npm_package));
         out.push_str(WHEELS_COMMENT);
         for wheel in &self.wheels {
             let _ = writeln!(out, "\n[[wheels]]");
@@ -110,8 +163,25 @@ impl Pin {
             let _ = writeln!(out, "filename = {}", quote(&wheel.filename));
             let _ = writeln!(out, "sha256 = {}", quote(&wheel.sha256));
         }
+        out.push_str(TARBALLS_COMMENT);
+        for tarball in &self.tarballs {
+            let platforms: Vec<String> = tarball.platforms.iter().map(|platform| quote(platform)).collect();
+            let _ = writeln!(out, "\n[[tarballs]]");
+            let _ = writeln!(out, "platforms = [{}]", platforms.join(", "));
+            let _ = writeln!(out, "npm_version = {}", quote(&tarball.npm_version));
+            let _ = writeln!(out, "target = {}", quote(&tarball.target));
+            let _ = writeln!(out, "integrity = {}", quote(&tarball.integrity));
+        }
         out
     }
+}
+
+/// Storage for the borrowed entries of a [`RuntimePin`] made from a [`Pin`].
+#[derive(Debug, Default)]
+pub struct PinStorage<'a> {
+    platforms: Vec<Vec<&'a str>>,
+    wheels: Vec<WheelPin<'a>>,
+    tarballs: Vec<TarballPin<'a>>,
 }
 
 fn quote(value: &str) -> String {
@@ -135,6 +205,18 @@ const EXPERIMENTAL_COMMENT: &str = "\
 # experimental_fields: whether the wire types come from the experimental
 #   bundles (a superset of the stable ones). The runtime sends experimental
 #   fields to every client, so without them decoding would drop data.
+";
+
+const NPM_COMMENT: &str = "
+# The npm package whose per-platform builds (`<package>@<version>-<platform>`)
+# ship the binary; used for the platforms that have no wheel pinned (npm
+# publishes a version before PyPI does).
+";
+
+const TARBALLS_COMMENT: &str = "
+# One npm build per platform, pinned by npm version and `integrity` (as npm
+# lists them). `target` is the triple of its binary,
+# `package/vendor/<target>/bin/codex`.
 ";
 
 const WHEELS_COMMENT: &str = "

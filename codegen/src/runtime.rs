@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use crate::pin::{Pin, Wheel};
+use crate::pin::{Pin, Tarball, Wheel};
 
 #[path = "../../templates/sdk/src/runtime/install.rs"]
 #[allow(dead_code)] // `Installer::platform` is only used by the SDK's copy.
@@ -16,8 +16,8 @@ pub mod install;
 
 /// Installs `pin`'s runtime for this platform into `dir`.
 pub fn install_pinned(pin: &Pin, dir: &Path) -> Result<install::Installed> {
-    let mut wheels = Vec::new();
-    let runtime_pin = pin.to_runtime_pin(&mut wheels);
+    let mut storage = crate::pin::PinStorage::default();
+    let runtime_pin = pin.to_runtime_pin(&mut storage);
     let installed = install::Installer::new(&runtime_pin, dir).install()?;
     Ok(installed)
 }
@@ -82,4 +82,116 @@ fn pip_report(package: &str, version: &str, tag: &str) -> Result<(String, String
         .context("pip's report has no sha256")?;
     let filename = url.rsplit('/').next().unwrap_or(url).to_owned();
     Ok((filename, sha256.to_owned()))
+}
+
+/// npm's platform suffixes (`@openai/codex@<version>-<suffix>`): the
+/// platforms each build runs on, as wheels spell them, and its target triple.
+const NPM_PLATFORMS: &[(&str, &[&str], &str)] = &[
+    ("linux-x64", &["linux-x86_64", "linux-musl-x86_64"], "x86_64-unknown-linux-musl"),
+    ("linux-arm64", &["linux-aarch64", "linux-musl-aarch64"], "aarch64-unknown-linux-musl"),
+    ("darwin-x64", &["macos-x86_64"], "x86_64-apple-darwin"),
+    ("darwin-arm64", &["macos-aarch64"], "aarch64-apple-darwin"),
+    ("win32-x64", &["windows-x86_64"], "x86_64-pc-windows-msvc"),
+    ("win32-arm64", &["windows-aarch64"], "aarch64-pc-windows-msvc"),
+];
+
+/// Looks up, with npm and without downloading, every platform build of
+/// `package@version`: the version's `optionalDependencies` name them
+/// (`npm:@openai/codex@0.169.0-linux-x64`), and each build's metadata gives
+/// its integrity. A suffix this table does not know fails, so a new platform
+/// is reviewed rather than dropped.
+pub fn lookup_tarballs(package: &str, version: &str) -> Result<Vec<Tarball>> {
+    let dependencies = npm_view(&format!("{package}@{version}"), "optionalDependencies")?;
+    let builds: Vec<String> = dependencies
+        .as_object()
+        .map(|map| map.values().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut tarballs = Vec::new();
+    for build in builds {
+        let npm_version = build
+            .rsplit_once('@')
+            .map(|(_, npm_version)| npm_version.to_owned())
+            .with_context(|| format!("unexpected npm dependency `{build}`"))?;
+        let suffix = npm_version
+            .strip_prefix(&format!("{version}-"))
+            .with_context(|| format!("`{build}` is not a build of {version}"))?;
+        let (_, platforms, target) = NPM_PLATFORMS
+            .iter()
+            .find(|(known, _, _)| *known == suffix)
+            .with_context(|| format!("npm publishes a `{suffix}` build that NPM_PLATFORMS in codegen/src/runtime.rs does not map to a platform; add it"))?;
+        let integrity = npm_view(&format!("{package}@{npm_version}"), "dist.integrity")?;
+        tarballs.push(Tarball {
+            platforms: platforms.iter().map(|platform| (*platform).to_owned()).collect(),
+            npm_version,
+            target: (*target).to_owned(),
+            integrity: integrity.as_str().context("npm gave no integrity")?.to_owned(),
+        });
+    }
+    tarballs.sort_by(|a, b| a.npm_version.cmp(&b.npm_version));
+    Ok(tarballs)
+}
+
+/// `npm view <spec> <field> --json`.
+fn npm_view(spec: &str, field: &str) -> Result<Value> {
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    let output = Command::new(npm)
+        .args(["view", spec, field, "--json"])
+        .output()
+        .context("running npm (install Node.js's npm)")?;
+    if !output.status.success() {
+        bail!("npm view {spec} failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    if text.trim().is_empty() {
+        bail!("npm has no {field} for {spec}");
+    }
+    serde_json::from_str(&text).with_context(|| format!("npm view {spec} {field} printed no JSON"))
+}
+
+/// The newest version of the runtime on npm (its `latest` tag).
+pub fn latest_on_npm(package: &str) -> Result<String> {
+    let latest = npm_view(package, "dist-tags.latest")?;
+    latest.as_str().map(str::to_owned).context("npm gave no latest version")
+}
+
+/// The newest version of the runtime on PyPI (`pip index versions`).
+pub fn latest_on_pypi(package: &str) -> Result<String> {
+    let output = Command::new("python3")
+        .args(["-m", "pip", "--disable-pip-version-check", "index", "versions", package])
+        .output()
+        .context("running python3 -m pip (install Python 3 with pip)")?;
+    if !output.status.success() {
+        bail!("pip index versions failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    // `openai-codex-cli-bin (0.163.0)` on the first line.
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .next()
+        .and_then(|line| line.rsplit_once('('))
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .map(str::to_owned)
+        .with_context(|| format!("unexpected `pip index versions` output: {}", text.trim()))
+}
+
+/// Compares dotted versions numerically (`0.169.0` > `0.163.0`); parts that
+/// are not numbers compare as text.
+pub fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |v: &str| -> Vec<(u64, String)> {
+        v.split(['.', '-']).map(|part| (part.parse().unwrap_or(u64::MAX), part.to_owned())).collect()
+    };
+    parts(a).cmp(&parts(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_cmp;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(version_cmp("0.169.0", "0.163.0"), Ordering::Greater);
+        assert_eq!(version_cmp("0.163.0", "0.163.0"), Ordering::Equal);
+        assert_eq!(version_cmp("0.99.0", "0.163.0"), Ordering::Less);
+        assert_eq!(version_cmp("1.0.0", "0.999.9"), Ordering::Greater);
+    }
 }

@@ -67,14 +67,26 @@ pub fn update(workspace: &Workspace, options: &UpdateOptions) -> Result<UpdateRe
 }
 
 /// The pin for `version`: the current one, or one with the new version's
-/// wheels looked up on PyPI for the same platforms.
+/// wheels (PyPI) and builds (npm) looked up. A version on only one registry
+/// is pinned from that one; on neither, it is an error saying what each said.
 fn target_pin(current: &Pin, version: Option<&str>) -> Result<Pin> {
-    match version {
-        None => Ok(current.clone()),
-        Some(version) if version == current.version => Ok(current.clone()),
-        Some(version) => Ok(Pin {
+    let version = match version {
+        None => return Ok(current.clone()),
+        Some(version) if version == current.version => return Ok(current.clone()),
+        Some(version) => version,
+    };
+    let wheels = runtime::lookup_wheels(&current.package, version, &current.wheels);
+    let tarballs = runtime::lookup_tarballs(&current.npm_package, version);
+    match (wheels, tarballs) {
+        (Err(pypi), Err(npm)) => bail!(
+            "codex {version} is published on neither registry:\n  PyPI ({}): {pypi:#}\n  npm ({}): {npm:#}",
+            current.package,
+            current.npm_package
+        ),
+        (wheels, tarballs) => Ok(Pin {
             version: version.to_owned(),
-            wheels: runtime::lookup_wheels(&current.package, version, &current.wheels)?,
+            wheels: wheels.unwrap_or_default(),
+            tarballs: tarballs.unwrap_or_default(),
             ..current.clone()
         }),
     }

@@ -1,5 +1,6 @@
 //! `cargo codegen runtime install`: installs the pinned runtime with pip,
-//! verified by sha256, idempotently; refuses tampered wheels and unpinned
+//! verified by sha256, idempotently; installs an npm-only version from its
+//! build, verified by integrity; refuses tampered downloads and unpinned
 //! platforms with clear errors.
 
 use std::path::PathBuf;
@@ -65,7 +66,7 @@ fn a_tampered_wheel_is_refused_and_removed() {
 #[test]
 fn an_unpinned_platform_is_a_clear_error() {
     let pin = pin();
-    let mut wheels = Vec::new();
+    let mut wheels = openai_codex_codegen::pin::PinStorage::default();
     let runtime_pin = pin.to_runtime_pin(&mut wheels);
     let dir = tempfile::tempdir().unwrap();
     let error = Installer::new(&runtime_pin, dir.path())
@@ -80,7 +81,7 @@ fn an_unpinned_platform_is_a_clear_error() {
 #[test]
 fn missing_pip_says_what_to_install() {
     let pin = pin();
-    let mut wheels = Vec::new();
+    let mut wheels = openai_codex_codegen::pin::PinStorage::default();
     let runtime_pin = pin.to_runtime_pin(&mut wheels);
     let dir = tempfile::tempdir().unwrap();
     let error = Installer::new(&runtime_pin, dir.path())
@@ -89,4 +90,60 @@ fn missing_pip_says_what_to_install() {
         .unwrap_err();
     assert!(matches!(error, InstallError::PipMissing { .. }), "{error:?}");
     assert!(error.to_string().contains("Install them"), "{error}");
+}
+
+/// A pin whose only source for `linux-x86_64` is an npm build, and a fake
+/// `npm` (first on PATH) that "fetches" a small tarball made here: the npm
+/// path of the installer end to end, without the registry.
+#[test]
+fn an_npm_only_version_installs_from_its_verified_build() {
+    use openai_codex_codegen::runtime::install::{RuntimePin, TarballPin};
+    let work = tempfile::tempdir().unwrap();
+    // The build: package/vendor/<target>/bin/codex, as npm ships it.
+    let tree = work.path().join("tree");
+    let bin = tree.join("package/vendor/x86_64-unknown-linux-musl/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("codex"), "#!/bin/sh\necho codex-cli 9.9.9\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("codex"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tarball = work.path().join("openai-codex-9.9.9-linux-x64.tgz");
+    let tar = Command::new("tar").arg("-czf").arg(&tarball).arg("-C").arg(&tree).arg("package").status().unwrap();
+    assert!(tar.success());
+    let integrity = {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("openssl dgst -sha512 -binary {} | base64 -w0", tarball.display()))
+            .output()
+            .unwrap();
+        format!("sha512-{}", String::from_utf8(out.stdout).unwrap().trim())
+    };
+    // `npm pack --silent --pack-destination DIR SPEC` copies it and prints its name.
+    let fake_bin = work.path().join("fake-bin");
+    std::fs::create_dir_all(&fake_bin).unwrap();
+    let npm = fake_bin.join("npm");
+    std::fs::write(&npm, format!("#!/bin/sh\ncp {} \"$4\"/\necho openai-codex-9.9.9-linux-x64.tgz\n", tarball.display())).unwrap();
+    std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", fake_bin.display(), std::env::var("PATH").unwrap_or_default());
+    std::env::set_var("PATH", path);
+
+    let platforms = ["linux-x86_64", "linux-musl-x86_64"];
+    let tarballs = [TarballPin { platforms: &platforms, npm_version: "9.9.9-linux-x64", target: "x86_64-unknown-linux-musl", integrity: &integrity }];
+    let pin = RuntimePin { package: "openai-codex-cli-bin", version: "9.9.9", wheels: &[], npm_package: "@openai/codex", tarballs: &tarballs };
+    let dir = work.path().join("cache");
+    let installed = Installer::new(&pin, &dir).platform("linux-x86_64").install().expect("the npm build installs");
+    assert!(installed.freshly_installed);
+    assert_eq!(installed.codex, dir.join("9.9.9/package/vendor/x86_64-unknown-linux-musl/bin/codex"));
+    assert_eq!(runtime::binary_version(&installed.codex).unwrap(), "9.9.9");
+    assert!(!dir.join("downloads/openai-codex-9.9.9-linux-x64.tgz").exists(), "the download is removed");
+    let again = Installer::new(&pin, &dir).platform("linux-x86_64").install().unwrap();
+    assert!(!again.freshly_installed, "a second install checks and does nothing");
+
+    // A build whose integrity is not the pinned one is refused and removed.
+    let tampered = [TarballPin { integrity: "sha512-AAAA", ..tarballs[0] }];
+    let pin = RuntimePin { version: "9.9.9", tarballs: &tampered, ..pin };
+    let other = work.path().join("other-cache");
+    let error = Installer::new(&pin, &other).platform("linux-x86_64").install().unwrap_err();
+    assert!(matches!(error, InstallError::ChecksumMismatch { .. }), "{error}");
+    assert!(!other.join("downloads/openai-codex-9.9.9-linux-x64.tgz").exists());
+    assert!(!other.join("9.9.9").exists(), "nothing was unpacked");
 }
