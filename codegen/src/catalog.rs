@@ -120,6 +120,7 @@ impl Catalog {
         let server_requests = methods_of(&snapshot.server_request, "ServerRequest.json")?;
         let server_requests = with_responses(server_requests, &ResponseOverrides::default(), known_types)?;
         let notifications = methods_of(&snapshot.server_notification, "ServerNotification.json")?;
+        let notifications = with_experimental_notifications(notifications, snapshot)?;
         let catalog = Catalog {
             client_requests,
             notifications: with_routing(notifications, wire_schema),
@@ -169,6 +170,22 @@ impl Catalog {
         }
         Ok(())
     }
+}
+
+/// Adds the notifications only the experimental schema has (when the
+/// snapshot keeps it). The client asks for the experimental API by default,
+/// and the runtime then may send them: each gets a typed variant rather than
+/// arriving as `Unknown`. Their order follows the experimental bundle.
+fn with_experimental_notifications(mut stable: Vec<Method>, snapshot: &Snapshot) -> Result<Vec<Method>> {
+    let Some(experimental) = &snapshot.experimental else { return Ok(stable) };
+    let union = &experimental.full_bundle["definitions"]["ServerNotification"];
+    if union.is_null() {
+        bail!("the experimental bundle has no `ServerNotification` definition");
+    }
+    let known: BTreeSet<String> = stable.iter().map(|method| method.wire.clone()).collect();
+    let extra = methods_of(union, "the experimental ServerNotification")?;
+    stable.extend(extra.into_iter().filter(|method| !known.contains(&method.wire)));
+    Ok(stable)
 }
 
 /// Reads the `oneOf` variants of a method union file.

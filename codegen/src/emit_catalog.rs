@@ -126,6 +126,15 @@ fn decode_helpers() -> TokenStream {
             }
         }
 
+        /// Reads an id out of raw params: the string at `key`, else the
+        /// string `id` of the object at `object`.
+        fn raw_id<'a>(params: &'a serde_json::Value, key: &str, object: &str) -> Option<&'a str> {
+            params
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .or_else(|| params.get(object)?.get("id")?.as_str())
+        }
+
         /// Serialises `{method, params}`, leaving out absent params.
         fn serialize_message<S: Serializer, P: Serialize + ?Sized>(
             serializer: S,
@@ -318,14 +327,17 @@ fn message_enum(name: &str, doc: &str, methods: &[Method]) -> TokenStream {
         quote!(#wire => Self::#variant(Deserialize::deserialize(params)?))
     });
     let thread_id = id_getter(
-        "thread_id",
-        "The id of the thread this message is about, if it names one.",
+        ("thread_id", "threadId", "thread"),
+        "The id of the thread this message is about, if it names one. For \
+         `Unknown` (a method this SDK does not know, or params that did not \
+         decode) it is read from the raw params: `threadId`, else `thread.id`.",
         methods,
         |method| method.thread_id.as_ref(),
     );
     let turn_id = id_getter(
-        "turn_id",
-        "The id of the turn this message is about, if it names one.",
+        ("turn_id", "turnId", "turn"),
+        "The id of the turn this message is about, if it names one. For \
+         `Unknown` it is read from the raw params: `turnId`, else `turn.id`.",
         methods,
         |method| method.turn_id.as_ref(),
     );
@@ -408,13 +420,16 @@ fn message_enum(name: &str, doc: &str, methods: &[Method]) -> TokenStream {
     }
 }
 
-/// A getter that reads an id out of the variants whose params carry one.
+/// A getter that reads an id out of the variants whose params carry one,
+/// and out of the raw params of `Unknown` (`names`: the getter, the id's
+/// wire key, the wire key of the object whose `id` it may be).
 fn id_getter(
-    name: &str,
+    names: (&str, &str, &str),
     doc: &str,
     methods: &[Method],
     access: impl Fn(&Method) -> Option<&IdAccess>,
 ) -> TokenStream {
+    let (name, key, object) = names;
     let name = ident(name);
     let arms = methods.iter().filter_map(|method| {
         let variant = ident(&method.type_ident);
@@ -439,6 +454,7 @@ fn id_getter(
         pub fn #name(&self) -> Option<&str> {
             match self {
                 #(#arms,)*
+                Self::Unknown { params: Some(params), .. } => raw_id(params, #key, #object),
                 _ => None,
             }
         }

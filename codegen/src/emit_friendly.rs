@@ -84,6 +84,9 @@ fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
         .iter()
         .map(|(wire, setter)| setter_fn(resolved, wire, setter, &fields))
         .collect::<Result<Vec<_>>>()?;
+    let options = SdkOptions::of(resolved)?;
+    let (options_field, options_init, options_arg) = (&options.field, &options.init, &options.arg);
+    let option_setters = &options.setters;
     let send: syn::Path = syn::parse_str(&entry.send).with_context(|| format!("`send` of {}", resolved.wire))?;
     let output: Type = syn::parse_str(&entry.output).with_context(|| format!("`output` of {}", resolved.wire))?;
     let doc = format!(
@@ -106,17 +109,20 @@ fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
         pub struct #name<'a> {
             owner: &'a #owner,
             params: #params_ty,
+            #options_field
         }
 
         impl<'a> #name<'a> {
             pub(crate) fn new(owner: &'a #owner, #(#arg_decls),*) -> Self {
                 #[allow(unused_mut)]
-                let mut builder = Self { owner, params: #init };
+                let mut builder = Self { owner, params: #init, #options_init };
                 #(#defaults)*
                 builder
             }
 
             #(#setters)*
+
+            #(#option_setters)*
 
             /// Sets any wire field of the underlying params, including those
             /// the builder has no setter for.
@@ -132,7 +138,7 @@ fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
 
             /// Sends the request.
             pub async fn send(self) -> crate::Result<#output> {
-                #send(self.owner, self.params).await
+                #send(self.owner, self.params #options_arg).await
             }
         }
 
@@ -170,6 +176,21 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let option_setters = entry
+        .options_setters
+        .iter()
+        .map(|(name, setter)| {
+            let method = format_ident!("{}", name);
+            let ty: Type = syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?;
+            let doc = &setter.doc;
+            Ok(quote! {
+                #[doc = #doc]
+                pub fn #method(self, value: #ty) -> Self {
+                    Self { inner: self.inner.#method(value), runtime: self.runtime }
+                }
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let output: Type = syn::parse_str(&entry.output)?;
     let (blocking_output, convert) = match &entry.blocking_output {
         Some(blocking) => {
@@ -197,6 +218,8 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
         impl<'a> #name<'a> {
             #(#setters)*
 
+            #(#option_setters)*
+
             /// Sets any wire field of the underlying params.
             pub fn with_params(self, edit: impl FnOnce(&mut #params_ty)) -> Self {
                 Self { inner: self.inner.with_params(edit), runtime: self.runtime }
@@ -220,6 +243,53 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
             }
         }
     })
+}
+
+/// The SDK's own settings of a builder (`options` in the table): the
+/// builder's field, its initial value, the extra argument of `send`, and the
+/// setters. All empty for an entry without options.
+struct SdkOptions {
+    field: TokenStream,
+    init: TokenStream,
+    arg: TokenStream,
+    setters: Vec<TokenStream>,
+}
+
+impl SdkOptions {
+    fn of(resolved: &Resolved<'_>) -> Result<Self> {
+        let entry = resolved.entry;
+        let Some(options) = &entry.options else {
+            return Ok(Self { field: quote!(), init: quote!(), arg: quote!(), setters: Vec::new() });
+        };
+        let ty: Type = syn::parse_str(options).with_context(|| format!("`options` of {}", resolved.wire))?;
+        let setters = entry
+            .options_setters
+            .iter()
+            .map(|(name, setter)| {
+                let method = format_ident!("{}", name);
+                let value_ty: Type =
+                    syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?;
+                let apply: syn::Path =
+                    syn::parse_str(&setter.apply).with_context(|| format!("`apply` of option setter `{name}`"))?;
+                let doc = &setter.doc;
+                let footer = "\n\nAn SDK setting: not sent to the runtime.";
+                Ok(quote! {
+                    #[doc = #doc]
+                    #[doc = #footer]
+                    pub fn #method(mut self, value: #value_ty) -> Self {
+                        #apply(&mut self.options, value);
+                        self
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            field: quote!(options: #ty,),
+            init: quote!(options: ::std::default::Default::default()),
+            arg: quote!(, self.options),
+            setters,
+        })
+    }
 }
 
 fn owner_type(owner: Owner) -> TokenStream {

@@ -59,6 +59,27 @@ pub struct Entry {
     /// Wire field → why it is not public API.
     #[serde(default)]
     pub hidden: BTreeMap<String, String>,
+    /// Settings of the SDK itself, not sent to the runtime: a type
+    /// (`Default + Debug`) the builder keeps beside the params and passes to
+    /// `send` as a third argument.
+    #[serde(default)]
+    pub options: Option<String>,
+    /// Setter name → a setter of `options`.
+    #[serde(default)]
+    pub options_setters: BTreeMap<String, OptionSetter>,
+}
+
+/// A builder setter for one of the SDK's own settings (see [`Entry::options`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSetter {
+    /// The type the setter takes.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `fn(&mut Options, value)`: stores the value.
+    pub apply: String,
+    /// The setter's doc.
+    pub doc: String,
 }
 
 /// The blocking API's output and its conversion.
@@ -130,6 +151,15 @@ impl OverrideTable {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let table: Self = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         for (method, entry) in &table.methods {
+            if entry.options.is_none() && !entry.options_setters.is_empty() {
+                bail!("templates/api.toml [methods.\"{method}\"]: `options_setters` need `options`");
+            }
+            for name in entry.options_setters.keys() {
+                let clash = entry.expose.iter().any(|(wire, setter)| &setter.public_name(wire) == name);
+                if clash {
+                    bail!("templates/api.toml [methods.\"{method}\"]: the setter `{name}` is defined twice");
+                }
+            }
             for (wire, setter) in &entry.expose {
                 if setter.apply.is_some() != setter.ty.is_some() {
                     bail!("templates/api.toml [methods.\"{method}\".expose.{wire}]: `type` and `apply` go together");

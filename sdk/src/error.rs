@@ -129,6 +129,37 @@ pub enum Error {
     /// before (`items`).
     #[error("turn {} failed: {}", .0.id, turn_error_message(.0))]
     TurnFailed(Box<crate::api::TurnResult>),
+    /// The SDK stopped a turn that broke its [`TurnPolicy`](crate::TurnPolicy)
+    /// (it ran too long, or the runtime kept reconnecting to the model): it
+    /// sent `turn/interrupt`. `partial` holds what the turn did so far (its
+    /// status is `Interrupted` if the runtime confirmed the end in time,
+    /// `InProgress` if not), including every runtime `error` notification.
+    #[error(
+        "turn {} was stopped by the SDK: {reason}; the runtime's last message: {}",
+        partial.id,
+        last_message.as_deref().unwrap_or("none")
+    )]
+    TurnStalled {
+        /// Which limit the turn broke.
+        reason: crate::api::StallReason,
+        /// The runtime's last `error` message for the turn (with its details), if any.
+        last_message: Option<String>,
+        /// What the turn did before it was stopped.
+        partial: Box<crate::api::TurnResult>,
+    },
+    /// The runtime said a turn ended, but its `turn/completed` did not decode
+    /// (a newer runtime may have changed its shape): the turn is over, how it
+    /// ended is unknown. `partial` holds what the turn did as seen from its events.
+    #[error("turn {} ended, but its `turn/completed` did not decode: {source}; the params were: {raw}", partial.id)]
+    TurnEndUndecodable {
+        /// The params of `turn/completed`, with secrets redacted.
+        raw: Redacted,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+        /// What the turn did, from the events seen before its end.
+        partial: Box<crate::api::TurnResult>,
+    },
     /// A structured answer did not match the requested type.
     #[error("the final answer does not match the requested type: {source}; the answer was: {raw}")]
     StructuredOutput {
@@ -157,6 +188,16 @@ impl Error {
                 .and_then(|error| error.codex_error_info.as_ref())
                 .is_some_and(is_overload_info),
             _ => false,
+        }
+    }
+
+    /// What a turn did, for the errors that end one: [`Error::TurnFailed`],
+    /// [`Error::TurnStalled`] and [`Error::TurnEndUndecodable`].
+    pub fn turn_result(&self) -> Option<&crate::api::TurnResult> {
+        match self {
+            Error::TurnFailed(result) => Some(result),
+            Error::TurnStalled { partial, .. } | Error::TurnEndUndecodable { partial, .. } => Some(partial),
+            _ => None,
         }
     }
 

@@ -2929,7 +2929,7 @@ impl ServerNotification {
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown { .. })
     }
-    ///The id of the thread this message is about, if it names one.
+    ///The id of the thread this message is about, if it names one. For `Unknown` (a method this SDK does not know, or params that did not decode) it is read from the raw params: `threadId`, else `thread.id`.
     pub fn thread_id(&self) -> Option<&str> {
         match self {
             Self::Error(params) => Some(params.thread_id.as_str()),
@@ -3022,10 +3022,13 @@ impl ServerNotification {
             Self::ThreadRealtimeSdp(params) => Some(params.thread_id.as_str()),
             Self::ThreadRealtimeError(params) => Some(params.thread_id.as_str()),
             Self::ThreadRealtimeClosed(params) => Some(params.thread_id.as_str()),
+            Self::Unknown { params: Some(params), .. } => {
+                raw_id(params, "threadId", "thread")
+            }
             _ => None,
         }
     }
-    ///The id of the turn this message is about, if it names one.
+    ///The id of the turn this message is about, if it names one. For `Unknown` it is read from the raw params: `turnId`, else `turn.id`.
     pub fn turn_id(&self) -> Option<&str> {
         match self {
             Self::Error(params) => Some(params.turn_id.as_str()),
@@ -3071,6 +3074,9 @@ impl ServerNotification {
             }
             Self::TurnModerationMetadata(params) => Some(params.turn_id.as_str()),
             Self::ModelSafetyBufferingUpdated(params) => Some(params.turn_id.as_str()),
+            Self::Unknown { params: Some(params), .. } => {
+                raw_id(params, "turnId", "turn")
+            }
             _ => None,
         }
     }
@@ -3739,7 +3745,7 @@ impl ServerRequest {
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown { .. })
     }
-    ///The id of the thread this message is about, if it names one.
+    ///The id of the thread this message is about, if it names one. For `Unknown` (a method this SDK does not know, or params that did not decode) it is read from the raw params: `threadId`, else `thread.id`.
     pub fn thread_id(&self) -> Option<&str> {
         match self {
             Self::ItemCommandExecutionRequestApproval(params) => {
@@ -3753,10 +3759,13 @@ impl ServerRequest {
                 Some(params.thread_id.as_str())
             }
             Self::ItemToolCall(params) => Some(params.thread_id.as_str()),
+            Self::Unknown { params: Some(params), .. } => {
+                raw_id(params, "threadId", "thread")
+            }
             _ => None,
         }
     }
-    ///The id of the turn this message is about, if it names one.
+    ///The id of the turn this message is about, if it names one. For `Unknown` it is read from the raw params: `turnId`, else `turn.id`.
     pub fn turn_id(&self) -> Option<&str> {
         match self {
             Self::ItemCommandExecutionRequestApproval(params) => {
@@ -3766,6 +3775,9 @@ impl ServerRequest {
             Self::ItemToolRequestUserInput(params) => Some(params.turn_id.as_str()),
             Self::ItemPermissionsRequestApproval(params) => Some(params.turn_id.as_str()),
             Self::ItemToolCall(params) => Some(params.turn_id.as_str()),
+            Self::Unknown { params: Some(params), .. } => {
+                raw_id(params, "turnId", "turn")
+            }
             _ => None,
         }
     }
@@ -3927,6 +3939,18 @@ impl<'de, T: DecodeByMethod> serde::de::DeserializeSeed<'de> for ParamsSeed<'_, 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
         T::decode_params_from(self.method, deserializer)
     }
+}
+/// Reads an id out of raw params: the string at `key`, else the
+/// string `id` of the object at `object`.
+fn raw_id<'a>(
+    params: &'a serde_json::Value,
+    key: &str,
+    object: &str,
+) -> Option<&'a str> {
+    params
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .or_else(|| params.get(object)?.get("id")?.as_str())
 }
 /// Serialises `{method, params}`, leaving out absent params.
 fn serialize_message<S: Serializer, P: Serialize + ?Sized>(

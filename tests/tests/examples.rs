@@ -12,6 +12,7 @@ use std::time::Duration;
 use openai_codex_tests::codex_home::{runtime_bin, SCRUBBED_ENV};
 use openai_codex_tests::harness::Harness;
 use openai_codex_tests::mock_model::{Answer, Matcher};
+use openai_codex_tests::scenario::{escalated_write, write_command};
 use serde_json::json;
 
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -145,18 +146,45 @@ async fn sticky_turn_sandbox() {
     assert!(out.contains("workspace-write turn: three"), "{out}");
 }
 
+/// The README's approval handler (example 05) runs end to end: the mock
+/// model asks for an escalated command, the handler is asked, and what it
+/// decides shows on disk.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approval_handler() {
+    // Approved: the command writes outside the read-only sandbox.
     let harness = Harness::start().await;
+    let approved = harness.cwd().join("notes.txt");
+    harness.mock.push(escalated_write("call-1", &approved));
+    harness.mock.push(Answer::text("wrote notes"));
+    let out = run_example("05_approval_handler", &harness).await;
+    assert!(out.contains("approval asked for") && out.contains(": Accept"), "{out}");
+    assert!(out.trim_end().ends_with("wrote notes"), "{out}");
+    assert_eq!(std::fs::read_to_string(&approved).ok().as_deref(), Some("written"), "the approved command ran");
+
+    // Declined: the command also deletes, so nothing is written.
+    let harness = Harness::start().await;
+    let declined = harness.cwd().join("notes.txt");
+    let command = format!("{}; rm -f old-notes.txt", write_command(&declined));
     harness.mock.push(Answer::function_call(
         "call-1",
         "exec_command",
-        json!({"cmd": "ls", "sandbox_permissions": "require_escalated", "justification": "list"}),
+        json!({"cmd": command, "sandbox_permissions": "require_escalated", "justification": "tidy up"}),
     ));
-    harness.mock.push(Answer::text("listed"));
+    harness.mock.push(Answer::text("could not write"));
     let out = run_example("05_approval_handler", &harness).await;
-    assert!(out.contains("approval asked for") && out.contains("Accept"), "{out}");
-    assert!(out.trim_end().ends_with("listed"), "{out}");
+    assert!(out.contains("approval asked for") && out.contains(": Decline"), "{out}");
+    assert!(!declined.exists(), "the declined command ran");
+}
+
+/// The README shows example 05 verbatim, so the README's handler is the one
+/// the test above runs.
+#[test]
+fn the_readme_shows_the_approval_example() {
+    let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk");
+    let readme = std::fs::read_to_string(sdk.join("README.md")).unwrap();
+    let example = std::fs::read_to_string(sdk.join("examples/05_approval_handler.rs")).unwrap();
+    let body = &example[example.find("use openai_codex::handler").expect("the example's code")..];
+    assert!(readme.contains(body), "sdk/README.md no longer shows examples/05_approval_handler.rs");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

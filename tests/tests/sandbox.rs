@@ -243,13 +243,14 @@ async fn escalate_to_the_client(approver: Option<CountingApprover>) -> (bool, Ve
         .thread_start()
         .sandbox(Sandbox::ReadOnly)
         .cwd(harness.cwd())
-        .with_params(|p| {
-            p.approval_policy = Some(AskForApproval::OnRequest);
-            p.approvals_reviewer = Some(ApprovalsReviewer::User);
-        })
+        .approval_mode(ApprovalMode::AskHandler)
         .send()
         .await
         .expect("thread/start");
+    let params = thread.settings().expect("the runtime reported the settings");
+    assert_eq!(params.approval_mode(), Some(ApprovalMode::AskHandler), "{params:?}");
+    assert_eq!(params.approval_policy, AskForApproval::OnRequest);
+    assert_eq!(params.approvals_reviewer, ApprovalsReviewer::User);
     let result = within("the turn", thread.run("Write it, escalating.")).await.expect("the turn completes");
     assert_exec_command_offered(&harness.mock);
     close_and_check(codex.client().clone()).await;
@@ -263,6 +264,31 @@ async fn an_approving_handler_gets_the_escalation_and_the_command_runs() {
     assert_eq!(approver.seen(), 1, "the approval request reached the client's handler");
     assert!(written, "the approved command ran outside the sandbox");
     assert_eq!(statuses, [CommandExecutionStatus::Completed]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declining_handler_gets_the_escalation_and_nothing_is_written() {
+    let approver = CountingApprover::new(false);
+    let (written, statuses) = escalate_to_the_client(Some(approver.clone())).await;
+    assert_eq!(approver.seen(), 1, "the approval request reached the client's handler");
+    assert!(!written, "the declined command wrote");
+    assert_eq!(statuses, [CommandExecutionStatus::Declined]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_review_never_asks_the_handler() {
+    // The default mode routes approvals to a reviewer model (here the mock,
+    // whose default answer is no verdict), never to the client's handler.
+    let harness = Harness::start().await;
+    let target = harness.cwd().join("auto-review.txt");
+    harness.mock.push(escalated_write("call-esc", &target));
+    let approver = CountingApprover::new(true);
+    let codex = codex_with(&harness, approver.clone()).await;
+    let thread = codex.thread_start().sandbox(Sandbox::ReadOnly).cwd(harness.cwd()).send().await.expect("thread/start");
+    assert_eq!(thread.settings().and_then(|s| s.approval_mode()), Some(ApprovalMode::AutoReview), "the default");
+    let _ = within("the turn", thread.run("Write it, escalating.")).await;
+    assert_eq!(approver.seen(), 0, "AutoReview asked the client's handler");
+    close_and_check(codex.client().clone()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -396,7 +396,7 @@ impl<'a> ThreadResumeBuilder<'a> {
         };
         builder
     }
-    ///Who approves actions outside the sandbox from now on (default: unchanged).
+    ///Who approves actions outside the sandbox from now on (default: unchanged). Like `sandbox`, sent with the next turn if the runtime keeps the old one (see [`Thread::settings`](crate::Thread::settings)).
     /**
 
 Wire: `approvalPolicy`, `approvalsReviewer`.*/
@@ -478,7 +478,7 @@ Wire: `personality`.*/
         self.params.personality = Some(value.into());
         self
     }
-    ///How much the thread's commands may touch from now on (default: unchanged).
+    ///How much the thread's commands may touch from now on (default: unchanged). The runtime keeps the old setting of a thread it still has loaded; the SDK then sends this one with the thread's next turn (see [`Thread::settings`](crate::Thread::settings)).
     /**
 
 Wire: `sandbox`.*/
@@ -568,7 +568,7 @@ impl<'a> ThreadStartBuilder<'a> {
         builder = builder.approval_mode(crate::ApprovalMode::AutoReview);
         builder
     }
-    ///Who approves actions outside the sandbox (default: [`ApprovalMode::AutoReview`](crate::ApprovalMode::AutoReview)).
+    ///Who approves actions outside the sandbox (default: [`ApprovalMode::AutoReview`](crate::ApprovalMode::AutoReview), a reviewer model; [`ApprovalMode::AskHandler`](crate::ApprovalMode::AskHandler) asks the client's approval handler).
     /**
 
 Wire: `approvalPolicy`, `approvalsReviewer`.*/
@@ -745,6 +745,7 @@ Created by [`Thread::turn`](crate::Thread::turn); the wire params are [`TurnStar
 pub struct TurnBuilder<'a> {
     owner: &'a crate::Thread,
     params: crate::types::TurnStartParams,
+    options: crate::api::turn::TurnOptions,
 }
 impl<'a> TurnBuilder<'a> {
     pub(crate) fn new(
@@ -783,6 +784,7 @@ impl<'a> TurnBuilder<'a> {
                 tool_output: None,
                 turn_trigger: None,
             },
+            options: ::std::default::Default::default(),
         };
         builder
     }
@@ -870,6 +872,25 @@ Wire: `toolOutput`.*/
         self.params.tool_output = Some(value.into());
         self
     }
+    ///The longest the runtime may keep reconnecting to the model during this turn before the SDK interrupts it and returns [`Error::TurnStalled`](crate::Error::TurnStalled) (`None`: no limit; default: the client's [`TurnPolicy`](crate::TurnPolicy), two minutes unless set).
+    /**
+
+An SDK setting: not sent to the runtime.*/
+    pub fn reconnect_limit(
+        mut self,
+        value: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        crate::api::turn::TurnOptions::reconnect_limit(&mut self.options, value);
+        self
+    }
+    ///The longest this turn may run before the SDK interrupts it and returns [`Error::TurnStalled`](crate::Error::TurnStalled) (`None`: no limit; default: the client's [`TurnPolicy`](crate::TurnPolicy), one hour unless set).
+    /**
+
+An SDK setting: not sent to the runtime.*/
+    pub fn timeout(mut self, value: impl Into<Option<std::time::Duration>>) -> Self {
+        crate::api::turn::TurnOptions::timeout(&mut self.options, value);
+        self
+    }
     /// Sets any wire field of the underlying params, including those
     /// the builder has no setter for.
     pub fn with_params(
@@ -885,7 +906,7 @@ Wire: `toolOutput`.*/
     }
     /// Sends the request.
     pub async fn send(self) -> crate::Result<crate::TurnHandle> {
-        crate::api::turn::start(self.owner, self.params).await
+        crate::api::turn::start(self.owner, self.params, self.options).await
     }
 }
 impl crate::Thread {

@@ -3,27 +3,258 @@
 //! [`Thread`]: one conversation, and the `send` functions of the thread
 //! builders (named in `templates/api.toml`).
 
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
-use crate::api::{Codex, TurnInput, TurnResult};
+use crate::api::{ApprovalMode, Codex, Sandbox, TurnInput, TurnResult};
 use crate::error::{Error, Result};
+use crate::methods::ServerNotification;
 use crate::types::{
-    ThreadArchiveParams, ThreadCompactStartParams, ThreadForkParams, ThreadListParams,
-    ThreadListResponse, ThreadReadParams, ThreadResumeParams, ThreadSetNameParams,
-    ThreadStartParams, ThreadUnarchiveParams,
+    ApprovalsReviewer, AskForApproval, SandboxMode, SandboxPolicy, ThreadArchiveParams,
+    ThreadCompactStartParams, ThreadForkParams, ThreadListParams, ThreadListResponse, ThreadReadParams,
+    ThreadResumeParams, ThreadSetNameParams, ThreadStartParams, ThreadUnarchiveParams, TurnStartParams,
 };
 
-/// A conversation with the agent. Cheap to clone.
+/// A conversation with the agent. Cheap to clone; clones share what the SDK
+/// knows about the thread's settings.
 #[derive(Clone, Debug)]
 pub struct Thread {
     codex: Codex,
     info: crate::types::Thread,
+    state: Arc<Mutex<ThreadState>>,
+}
+
+/// The settings a thread's next turn runs with (see [`Thread::settings`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct EffectiveSettings {
+    /// How much the thread's commands may touch.
+    pub sandbox: SandboxPolicy,
+    /// When the runtime asks for approval.
+    pub approval_policy: AskForApproval,
+    /// Who decides approval requests.
+    pub approvals_reviewer: ApprovalsReviewer,
+    /// The working folder.
+    pub cwd: String,
+    /// The model.
+    pub model: String,
+}
+
+impl EffectiveSettings {
+    /// The access level of [`EffectiveSettings::sandbox`] (`None` for a policy
+    /// outside the three levels, such as an external sandbox).
+    pub fn sandbox_level(&self) -> Option<Sandbox> {
+        Sandbox::from_policy(&self.sandbox)
+    }
+
+    /// The approval mode the policy and reviewer stand for, if one does.
+    pub fn approval_mode(&self) -> Option<ApprovalMode> {
+        ApprovalMode::from_wire(&self.approval_policy, &self.approvals_reviewer)
+    }
+
+    fn from_wire(settings: &crate::types::ThreadSettings) -> Self {
+        Self {
+            sandbox: settings.sandbox_policy.clone(),
+            approval_policy: settings.approval_policy.clone(),
+            approvals_reviewer: settings.approvals_reviewer.clone(),
+            cwd: settings.cwd.to_string(),
+            model: settings.model.clone(),
+        }
+    }
+}
+
+/// Settings the caller asked for that the runtime did not take: the SDK
+/// sends them with the thread's next turn (turn-level settings stick).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Owed {
+    sandbox: Option<SandboxPolicy>,
+    approval: Option<(AskForApproval, Option<ApprovalsReviewer>)>,
+    cwd: Option<String>,
+}
+
+impl Owed {
+    fn is_empty(&self) -> bool {
+        self == &Owed::default()
+    }
+
+    fn overlay(&self, settings: &mut EffectiveSettings) {
+        if let Some(sandbox) = &self.sandbox {
+            settings.sandbox = sandbox.clone();
+        }
+        if let Some((policy, reviewer)) = &self.approval {
+            settings.approval_policy = policy.clone();
+            if let Some(reviewer) = reviewer {
+                settings.approvals_reviewer = reviewer.clone();
+            }
+        }
+        if let Some(cwd) = &self.cwd {
+            settings.cwd = cwd.clone();
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct ThreadState {
+    /// What the runtime last reported, `None` if it never did to this handle.
+    reported: Option<EffectiveSettings>,
+    owed: Owed,
+}
+
+/// What a thread lifecycle call asked for.
+pub(crate) struct Asked {
+    sandbox: Option<SandboxMode>,
+    approval_policy: Option<AskForApproval>,
+    approvals_reviewer: Option<ApprovalsReviewer>,
+    cwd: Option<String>,
+}
+
+/// Whether two paths name the same folder (after resolving links, when they exist).
+fn same_path(a: &str, b: &str) -> bool {
+    let (a, b) = (Path::new(a), Path::new(b));
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+impl Asked {
+    /// What the runtime did not take of what was asked.
+    fn unmet(&self, reported: &EffectiveSettings) -> Owed {
+        let mut owed = Owed::default();
+        if let Some(asked) = self.sandbox.as_ref().and_then(Sandbox::from_mode) {
+            if reported.sandbox_level() != Some(asked) {
+                owed.sandbox = Some(asked.policy());
+            }
+        }
+        if let Some(policy) = &self.approval_policy {
+            let reviewer_differs = self
+                .approvals_reviewer
+                .as_ref()
+                .is_some_and(|reviewer| reviewer != &reported.approvals_reviewer);
+            if policy != &reported.approval_policy || reviewer_differs {
+                owed.approval = Some((policy.clone(), self.approvals_reviewer.clone()));
+            }
+        }
+        if let Some(cwd) = &self.cwd {
+            if !same_path(cwd, &reported.cwd) {
+                owed.cwd = Some(cwd.clone());
+            }
+        }
+        owed
+    }
 }
 
 impl Thread {
     pub(crate) fn new(codex: &Codex, info: crate::types::Thread) -> Self {
-        Self { codex: codex.clone(), info }
+        Self { codex: codex.clone(), info, state: Arc::default() }
+    }
+
+    /// A thread from a lifecycle answer: compares what the runtime reports
+    /// with what was asked, and owes the runtime the difference.
+    fn from_session(codex: &Codex, info: crate::types::Thread, reported: EffectiveSettings, asked: &Asked) -> Self {
+        let owed = asked.unmet(&reported);
+        if !owed.is_empty() {
+            tracing::warn!(
+                thread = %info.id,
+                asked = ?owed,
+                reported_sandbox = ?reported.sandbox,
+                reported_approval = ?reported.approval_policy,
+                "the runtime kept other settings than asked; the SDK sends the asked ones with the next turn"
+            );
+        }
+        let thread = Self {
+            codex: codex.clone(),
+            info,
+            state: Arc::new(Mutex::new(ThreadState { reported: Some(reported), owed })),
+        };
+        thread.check_handler_reachable();
+        thread
+    }
+
+    fn state(&self) -> MutexGuard<'_, ThreadState> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The settings the thread's next turn runs with: what the runtime last
+    /// reported (on `thread/start`, `resume`, `fork`, and in
+    /// `thread/settings/updated` notifications), with what this handle still
+    /// owes the runtime applied.
+    ///
+    /// The SDK never lets a thread run with other settings than asked without
+    /// saying so. The runtime ignores the settings of a `thread/resume` of a
+    /// thread it still has loaded (it reports the old ones back); the SDK
+    /// then sends the asked sandbox, approval mode and working folder with
+    /// the thread's next turn (turn-level settings stick for later turns),
+    /// logs a warning, and reports the asked settings here.
+    ///
+    /// `None` if the runtime never reported them to this handle (e.g. a
+    /// thread from `thread_unarchive` before its first turn).
+    pub fn settings(&self) -> Option<EffectiveSettings> {
+        let state = self.state();
+        let mut settings = state.reported.clone()?;
+        state.owed.overlay(&mut settings);
+        Some(settings)
+    }
+
+    /// Fills the settings this handle owes the runtime into a turn's params,
+    /// where the caller set none.
+    pub(crate) fn owe_to(&self, params: &mut TurnStartParams) {
+        let owed = self.state().owed.clone();
+        if params.sandbox_policy.is_none() {
+            params.sandbox_policy = owed.sandbox;
+        }
+        if params.approval_policy.is_none() {
+            if let Some((policy, reviewer)) = owed.approval {
+                params.approval_policy = Some(policy);
+                params.approvals_reviewer = reviewer;
+            }
+        }
+        if params.cwd.is_none() {
+            params.cwd = owed.cwd;
+        }
+    }
+
+    /// A turn started with `params`: what it set now sticks, and nothing
+    /// is owed for what it set.
+    pub(crate) fn turn_started(&self, params: &TurnStartParams) {
+        {
+            let mut state = self.state();
+            if params.sandbox_policy.is_some() {
+                state.owed.sandbox = None;
+            }
+            if params.approval_policy.is_some() {
+                state.owed.approval = None;
+            }
+            if params.cwd.is_some() {
+                state.owed.cwd = None;
+            }
+            if let Some(reported) = &mut state.reported {
+                let set = Owed {
+                    sandbox: params.sandbox_policy.clone(),
+                    approval: params.approval_policy.clone().map(|policy| (policy, params.approvals_reviewer.clone())),
+                    cwd: params.cwd.clone(),
+                };
+                set.overlay(reported);
+            }
+        }
+        self.check_handler_reachable();
+    }
+
+    /// Keeps the settings current from the thread's notifications.
+    pub(crate) fn observe(&self, event: &ServerNotification) {
+        if let ServerNotification::ThreadSettingsUpdated(update) = event {
+            if update.thread_id == self.id() {
+                self.state().reported = Some(EffectiveSettings::from_wire(&update.thread_settings));
+            }
+        }
+    }
+
+    /// Warns (once per client) when the client has an approval handler that
+    /// this thread's approval mode never asks.
+    fn check_handler_reachable(&self) {
+        if let Some(settings) = self.settings() {
+            self.codex.check_handler_reachable(self.id(), &settings);
+        }
     }
 
     /// The thread's id.
@@ -89,22 +320,51 @@ impl Thread {
     }
 }
 
-/// `thread/start`.
-pub(crate) async fn start(codex: &Codex, params: ThreadStartParams) -> Result<Thread> {
-    let response = codex.client().thread_start(params).await?;
-    Ok(Thread::new(codex, response.thread))
+/// What a lifecycle answer reports, as settings.
+macro_rules! reported {
+    ($response:expr) => {
+        EffectiveSettings {
+            sandbox: $response.sandbox.clone(),
+            approval_policy: $response.approval_policy.clone(),
+            approvals_reviewer: $response.approvals_reviewer.clone(),
+            cwd: $response.cwd.to_string(),
+            model: $response.model.clone(),
+        }
+    };
 }
 
-/// `thread/resume`.
+/// What a lifecycle call's params ask for.
+macro_rules! asked {
+    ($params:expr) => {
+        Asked {
+            sandbox: $params.sandbox.clone(),
+            approval_policy: $params.approval_policy.clone(),
+            approvals_reviewer: $params.approvals_reviewer.clone(),
+            cwd: $params.cwd.clone(),
+        }
+    };
+}
+
+/// `thread/start`.
+pub(crate) async fn start(codex: &Codex, params: ThreadStartParams) -> Result<Thread> {
+    let asked = asked!(params);
+    let response = codex.client().thread_start(params).await?;
+    Ok(Thread::from_session(codex, response.thread.clone(), reported!(response), &asked))
+}
+
+/// `thread/resume`: the runtime ignores new settings for a thread it still
+/// has loaded; see [`Thread::settings`] for how the SDK makes them apply.
 pub(crate) async fn resume(codex: &Codex, params: ThreadResumeParams) -> Result<Thread> {
+    let asked = asked!(params);
     let response = codex.client().thread_resume(params).await?;
-    Ok(Thread::new(codex, response.thread))
+    Ok(Thread::from_session(codex, response.thread.clone(), reported!(response), &asked))
 }
 
 /// `thread/fork`.
 pub(crate) async fn fork(codex: &Codex, params: ThreadForkParams) -> Result<Thread> {
+    let asked = asked!(params);
     let response = codex.client().thread_fork(params).await?;
-    Ok(Thread::new(codex, response.thread))
+    Ok(Thread::from_session(codex, response.thread.clone(), reported!(response), &asked))
 }
 
 /// `thread/list`.

@@ -348,7 +348,7 @@ pub struct ThreadResumeBuilder<'a> {
     runtime: &'a std::sync::Arc<crate::blocking::Runtime>,
 }
 impl<'a> ThreadResumeBuilder<'a> {
-    ///Who approves actions outside the sandbox from now on (default: unchanged).
+    ///Who approves actions outside the sandbox from now on (default: unchanged). Like `sandbox`, sent with the next turn if the runtime keeps the old one (see [`Thread::settings`](crate::Thread::settings)).
     /**
 
 Wire: `approvalPolicy`, `approvalsReviewer`.*/
@@ -444,7 +444,7 @@ Wire: `personality`.*/
             runtime: self.runtime,
         }
     }
-    ///How much the thread's commands may touch from now on (default: unchanged).
+    ///How much the thread's commands may touch from now on (default: unchanged). The runtime keeps the old setting of a thread it still has loaded; the SDK then sends this one with the thread's next turn (see [`Thread::settings`](crate::Thread::settings)).
     /**
 
 Wire: `sandbox`.*/
@@ -505,7 +505,7 @@ pub struct ThreadStartBuilder<'a> {
     runtime: &'a std::sync::Arc<crate::blocking::Runtime>,
 }
 impl<'a> ThreadStartBuilder<'a> {
-    ///Who approves actions outside the sandbox (default: [`ApprovalMode::AutoReview`](crate::ApprovalMode::AutoReview)).
+    ///Who approves actions outside the sandbox (default: [`ApprovalMode::AutoReview`](crate::ApprovalMode::AutoReview), a reviewer model; [`ApprovalMode::AskHandler`](crate::ApprovalMode::AskHandler) asks the client's approval handler).
     /**
 
 Wire: `approvalPolicy`, `approvalsReviewer`.*/
@@ -797,6 +797,20 @@ Wire: `toolOutput`.*/
     pub fn tool_output(self, value: impl Into<TurnToolOutput>) -> Self {
         Self {
             inner: self.inner.tool_output(value),
+            runtime: self.runtime,
+        }
+    }
+    ///The longest the runtime may keep reconnecting to the model during this turn before the SDK interrupts it and returns [`Error::TurnStalled`](crate::Error::TurnStalled) (`None`: no limit; default: the client's [`TurnPolicy`](crate::TurnPolicy), two minutes unless set).
+    pub fn reconnect_limit(self, value: impl Into<Option<std::time::Duration>>) -> Self {
+        Self {
+            inner: self.inner.reconnect_limit(value),
+            runtime: self.runtime,
+        }
+    }
+    ///The longest this turn may run before the SDK interrupts it and returns [`Error::TurnStalled`](crate::Error::TurnStalled) (`None`: no limit; default: the client's [`TurnPolicy`](crate::TurnPolicy), one hour unless set).
+    pub fn timeout(self, value: impl Into<Option<std::time::Duration>>) -> Self {
+        Self {
+            inner: self.inner.timeout(value),
             runtime: self.runtime,
         }
     }

@@ -190,7 +190,24 @@ impl CodexBuilder {
         self.map(|inner| inner.approval_handler(handler))
     }
 
-    /// Opts in to the runtime's experimental API.
+    /// The [`crate::TurnPolicy`] of every turn; see [`crate::CodexBuilder::turn_policy`].
+    pub fn turn_policy(self, policy: crate::TurnPolicy) -> Self {
+        self.map(|inner| inner.turn_policy(policy))
+    }
+
+    /// The longest a turn may run; see [`crate::CodexBuilder::turn_timeout`].
+    pub fn turn_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.map(|inner| inner.turn_timeout(timeout))
+    }
+
+    /// The longest the runtime may keep reconnecting to the model; see
+    /// [`crate::CodexBuilder::reconnect_limit`].
+    pub fn reconnect_limit(self, limit: impl Into<Option<Duration>>) -> Self {
+        self.map(|inner| inner.reconnect_limit(limit))
+    }
+
+    /// Whether to use the runtime's experimental API (default `true`); see
+    /// [`crate::CodexBuilder::experimental_api`].
     pub fn experimental_api(self, enabled: bool) -> Self {
         self.map(|inner| inner.experimental_api(enabled))
     }
@@ -289,6 +306,11 @@ impl Thread {
         &self.codex
     }
 
+    /// The settings the thread's next turn runs with; see [`crate::Thread::settings`].
+    pub fn settings(&self) -> Option<crate::EffectiveSettings> {
+        self.inner.settings()
+    }
+
     /// The async [`crate::Thread`] underneath.
     pub fn as_async(&self) -> &crate::Thread {
         &self.inner
@@ -360,6 +382,16 @@ impl TurnHandle {
     /// The async [`crate::TurnHandle`] underneath.
     pub fn as_async(&self) -> &crate::TurnHandle {
         &self.inner
+    }
+
+    /// The policy this turn runs under; see [`crate::TurnHandle::policy`].
+    pub fn policy(&self) -> crate::TurnPolicy {
+        self.inner.policy()
+    }
+
+    /// The runtime's `error` notifications seen so far; see [`crate::TurnHandle::errors`].
+    pub fn errors(&self) -> &[crate::types::ErrorNotification] {
+        self.inner.errors()
     }
 
     /// Adds input to the running turn; see [`crate::TurnHandle::steer`].

@@ -1,26 +1,30 @@
-//! An approval handler: approve commands that only list files, decline the rest.
-//! Without a handler, every request is declined (fail closed).
+//! An approval handler: with `ApprovalMode::AskHandler` the runtime asks this
+//! program before a command runs outside the sandbox; it approves unless the
+//! command deletes something. (The crate README shows this same program.)
+//! In the other approval modes the handler is never asked for approvals, and
+//! without a handler every request is declined (fail closed).
 
 use openai_codex::handler::{HandlerFuture, ServerRequestHandler};
 use openai_codex::types::{
-    ApprovalsReviewer, AskForApproval, CommandExecutionApprovalDecision,
-    CommandExecutionRequestApprovalParams, CommandExecutionRequestApprovalResponse,
+    CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams,
+    CommandExecutionRequestApprovalResponse,
 };
-use openai_codex::{Codex, Sandbox};
+use openai_codex::{ApprovalMode, Codex, Sandbox};
 
-struct ListingOnly;
+struct NoDeletes;
 
-impl ServerRequestHandler for ListingOnly {
+impl ServerRequestHandler for NoDeletes {
     fn item_command_execution_request_approval(
         &self,
         params: CommandExecutionRequestApprovalParams,
     ) -> HandlerFuture<'_, CommandExecutionRequestApprovalResponse> {
         Box::pin(async move {
             let command = params.command.unwrap_or_default();
-            let decision = if command.contains(" ls") || command.starts_with("ls") {
-                CommandExecutionApprovalDecision::Accept
-            } else {
+            let deletes = command.split_whitespace().any(|word| word == "rm");
+            let decision = if deletes {
                 CommandExecutionApprovalDecision::Decline
+            } else {
+                CommandExecutionApprovalDecision::Accept
             };
             println!("approval asked for `{command}`: {decision:?}");
             Ok(CommandExecutionRequestApprovalResponse { decision })
@@ -30,18 +34,14 @@ impl ServerRequestHandler for ListingOnly {
 
 #[tokio::main]
 async fn main() -> openai_codex::Result<()> {
-    let codex = Codex::builder().approval_handler(ListingOnly).spawn().await?;
+    let codex = Codex::builder().approval_handler(NoDeletes).spawn().await?;
     let thread = codex
         .thread_start()
         .sandbox(Sandbox::ReadOnly)
-        // Ask the user (this handler) instead of a reviewer model.
-        .with_params(|params| {
-            params.approval_policy = Some(AskForApproval::OnRequest);
-            params.approvals_reviewer = Some(ApprovalsReviewer::User);
-        })
+        .approval_mode(ApprovalMode::AskHandler)
         .send()
         .await?;
-    let result = thread.run("Write a file outside the sandbox.").await?;
+    let result = thread.run("Write notes.txt, asking to leave the sandbox.").await?;
     println!("{}", result.final_response.unwrap_or_default());
     codex.close().await;
     Ok(())

@@ -117,7 +117,7 @@ impl Default for ClientBuilder {
             handler: Arc::new(DeclineAll),
             allow_version_mismatch: false,
             install_if_missing: false,
-            experimental_api: false,
+            experimental_api: true,
             request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
             handler_timeout: Some(DEFAULT_HANDLER_TIMEOUT),
             outgoing_queue: DEFAULT_OUTGOING_QUEUE,
@@ -199,7 +199,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Asks the app-server for its experimental API (`capabilities.experimentalApi`).
+    /// Whether to ask the app-server for its experimental API
+    /// (`capabilities.experimentalApi`). Default `true`, as the official SDKs
+    /// do: only then does the runtime send notifications such as
+    /// `thread/settings/updated` and accept experimental methods and fields.
+    /// Pass `false` to opt out.
     pub fn experimental_api(mut self, enabled: bool) -> Self {
         self.experimental_api = enabled;
         self

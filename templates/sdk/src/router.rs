@@ -8,8 +8,16 @@
 //! that it gets new events again. So a stream's order is always: what was
 //! buffered, the gap, what came after. When the connection ends, every stream
 //! ends with the error that ended it.
+//!
+//! One kind of event is never dropped: the end of a turn (`turn/completed`,
+//! also when its params did not decode and it arrived as `Unknown`). Whoever
+//! waits for a turn must learn that it ended, so when such an event finds the
+//! buffer full (or a gap unreported) it is kept aside and delivered right
+//! after the gap's [`Error::Lagged`]; the gap's count may then include events
+//! that came after it. At most [`MAX_KEPT`] such events wait per subscriber
+//! (one per turn; a subscriber that never reads cannot grow it without bound).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -44,11 +52,50 @@ impl Filter {
 
 type Event = Result<ServerNotification, Error>;
 
+/// How many never-dropped events (turn ends) wait aside per subscriber.
+pub(crate) const MAX_KEPT: usize = 1024;
+
+/// Whether a notification ends a turn: it must reach the turn's waiters
+/// even when their buffer is full.
+pub(crate) fn ends_a_turn(notification: &ServerNotification) -> bool {
+    match notification {
+        ServerNotification::TurnCompleted(_) => true,
+        ServerNotification::Unknown { method, .. } => method == "turn/completed",
+        _ => false,
+    }
+}
+
+/// What a subscriber shares with its stream: the count of dropped events and
+/// the turn ends kept aside while the buffer was full.
+#[derive(Default)]
+struct Overflow {
+    /// Events dropped since the stream last reported a lag.
+    missed: AtomicU64,
+    /// Turn ends that found no room, delivered after the gap is reported.
+    kept: Mutex<VecDeque<ServerNotification>>,
+}
+
+impl Overflow {
+    fn kept(&self) -> MutexGuard<'_, VecDeque<ServerNotification>> {
+        self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Drops `notification` for the stream: counts it, but keeps a turn's end.
+    fn drop_event(&self, notification: &ServerNotification) {
+        self.missed.fetch_add(1, Ordering::AcqRel);
+        if ends_a_turn(notification) {
+            let mut kept = self.kept();
+            if kept.len() < MAX_KEPT {
+                kept.push_back(notification.clone());
+            }
+        }
+    }
+}
+
 struct Subscriber {
     filter: Filter,
     sender: mpsc::Sender<Event>,
-    /// Events dropped since the stream last reported a lag; shared with the stream.
-    missed: Arc<AtomicU64>,
+    overflow: Arc<Overflow>,
 }
 
 impl Subscriber {
@@ -56,14 +103,14 @@ impl Subscriber {
     fn offer(&self, notification: &ServerNotification) -> bool {
         // While a gap is unreported, newer events would land after it out of
         // order: drop and count them too.
-        if self.missed.load(Ordering::Acquire) > 0 {
-            self.missed.fetch_add(1, Ordering::AcqRel);
+        if self.overflow.missed.load(Ordering::Acquire) > 0 {
+            self.overflow.drop_event(notification);
             return !self.sender.is_closed();
         }
         match self.sender.try_send(Ok(notification.clone())) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                self.missed.fetch_add(1, Ordering::AcqRel);
+                self.overflow.drop_event(notification);
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
@@ -119,7 +166,7 @@ impl Router {
     /// closing error and ends.
     pub fn subscribe(&self, filter: Filter) -> NotificationStream {
         let (sender, receiver) = mpsc::channel(self.capacity);
-        let missed = Arc::new(AtomicU64::new(0));
+        let overflow = Arc::new(Overflow::default());
         let mut state = self.lock();
         let id = state.next_id;
         state.next_id += 1;
@@ -129,13 +176,14 @@ impl Router {
                 Subscriber {
                     filter,
                     sender,
-                    missed: Arc::clone(&missed),
+                    overflow: Arc::clone(&overflow),
                 },
             );
         }
         NotificationStream {
             receiver,
-            missed,
+            overflow,
+            after_gap: VecDeque::new(),
             router: self.clone(),
             id,
             finished: false,
@@ -168,12 +216,15 @@ impl Router {
 }
 
 /// A stream of notifications (see the module docs for buffering). Yields
-/// `Err(Error::Lagged)` when events were dropped for it, and ends with
+/// `Err(Error::Lagged)` when events were dropped for it (a turn's end is
+/// never among them: it comes right after the lag), and ends with
 /// `Err(Error::ProcessExited)` when the app-server goes away. Dropping it
 /// unsubscribes.
 pub struct NotificationStream {
     receiver: mpsc::Receiver<Event>,
-    missed: Arc<AtomicU64>,
+    overflow: Arc<Overflow>,
+    /// Turn ends kept from the gap last reported, not yielded yet.
+    after_gap: VecDeque<ServerNotification>,
     router: Router,
     id: u64,
     finished: bool,
@@ -192,11 +243,21 @@ impl Stream for NotificationStream {
         if self.finished {
             return Poll::Ready(None);
         }
+        // The turn ends kept from the last gap come right after its report.
+        if let Some(kept) = self.after_gap.pop_front() {
+            return Poll::Ready(Some(Ok(kept)));
+        }
         match self.receiver.poll_recv(cx) {
             Poll::Ready(Some(event)) => Poll::Ready(Some(event)),
             // The buffer is drained: report a gap before waiting or ending.
-            _ if self.missed.load(Ordering::Acquire) > 0 => {
-                let missed = self.missed.swap(0, Ordering::AcqRel);
+            // The publisher holds the router's lock while it drops events, so
+            // with the same lock the count and the kept turn ends agree.
+            _ if self.overflow.missed.load(Ordering::Acquire) > 0 => {
+                let router = self.router.clone();
+                let _publishing = router.lock();
+                let missed = self.overflow.missed.swap(0, Ordering::AcqRel);
+                let kept = std::mem::take(&mut *self.overflow.kept());
+                self.after_gap = kept;
                 Poll::Ready(Some(Err(Error::Lagged { missed })))
             }
             Poll::Ready(None) => {

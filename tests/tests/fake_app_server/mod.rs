@@ -1,13 +1,14 @@
 //! A scripted fake app-server over an in-memory pipe, shared by the API
 //! tests: it answers every method the friendly API sends with a minimal
 //! valid answer, plays a short turn (started, one agent message, completed)
-//! after `turn/start`, and records every frame it receives.
+//! after `turn/start`, and records every frame it receives. A [`Script`]
+//! replaces its answer to the frames it chooses (see [`connect_scripted`]).
 
 #![allow(dead_code)] // each test file uses its own part
 
 use std::sync::{Arc, Mutex};
 
-use openai_codex::{blocking, Client, Codex};
+use openai_codex::{blocking, Client, ClientBuilder, Codex};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 
@@ -67,7 +68,8 @@ pub fn thread() -> Value {
     })
 }
 
-fn turn(status: &str, items: Value) -> Value {
+/// A `Turn` with the fake's turn id, as the runtime sends it.
+pub fn turn(status: &str, items: Value) -> Value {
     json!({
         "completedAt": null, "durationMs": null, "error": null, "id": TURN_ID, "items": items,
         "itemsView": "summary", "rootTurnId": TURN_ID, "startedAt": null, "status": status
@@ -84,6 +86,18 @@ fn thread_session() -> Value {
         "serviceTier": null, "thread": thread()
     })
 }
+
+/// An agent message item in the final-answer phase.
+pub fn agent_message(id: &str, text: &str) -> Value {
+    json!({
+        "delivery": null, "id": id, "memoryCitation": null, "phase": "final_answer",
+        "questions": null, "text": text, "type": "agentMessage"
+    })
+}
+
+/// Replaces the fake's answer to a frame: `Some(lines)` to write instead,
+/// `None` to answer as usual.
+pub type Script = Arc<dyn Fn(&Value) -> Option<Vec<Value>> + Send + Sync>;
 
 /// The lines the fake writes back for one received frame.
 fn answer(frame: &Value) -> Vec<Value> {
@@ -117,13 +131,14 @@ fn answer(frame: &Value) -> Vec<Value> {
 }
 
 /// Serves one connection until the client closes it.
-async fn serve(server_side: DuplexStream, recorder: Recorder) {
+async fn serve(server_side: DuplexStream, recorder: Recorder, script: Option<Script>) {
     let (read, mut write) = tokio::io::split(server_side);
     let mut lines = BufReader::new(read).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         let frame: Value = serde_json::from_str(&line).expect("the client sends JSON");
         recorder.0.lock().unwrap().push(frame.clone());
-        for reply in answer(&frame) {
+        let replies = script.as_ref().and_then(|script| script(&frame)).unwrap_or_else(|| answer(&frame));
+        for reply in replies {
             let mut text = reply.to_string();
             text.push('\n');
             if write.write_all(text.as_bytes()).await.is_err() {
@@ -135,11 +150,20 @@ async fn serve(server_side: DuplexStream, recorder: Recorder) {
 
 /// An async [`Codex`] connected to a fresh fake (call inside a tokio runtime).
 pub async fn connect() -> (Codex, Recorder) {
+    connect_scripted(None, |builder| builder).await
+}
+
+/// An async [`Codex`] connected to a fresh fake whose answers `script`
+/// overrides, with the client configured by `configure`.
+pub async fn connect_scripted(
+    script: Option<Script>,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> (Codex, Recorder) {
     let recorder = Recorder::default();
     let (client_side, server_side) = tokio::io::duplex(1 << 20);
-    tokio::spawn(serve(server_side, recorder.clone()));
+    tokio::spawn(serve(server_side, recorder.clone(), script));
     let (read, write) = tokio::io::split(client_side);
-    let client = Client::builder().connect(read, write).await.expect("initialize works");
+    let client = configure(Client::builder()).connect(read, write).await.expect("initialize works");
     (Codex::from_client(client), recorder)
 }
 

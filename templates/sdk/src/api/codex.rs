@@ -2,11 +2,15 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::api::{EffectiveSettings, TurnPolicy};
 use crate::client::{Client, ClientBuilder};
 use crate::error::Result;
 use crate::handler::ServerRequestHandler;
+use crate::types::{ApprovalsReviewer, AskForApproval};
 
 /// A running Codex runtime. Cheap to clone; every clone talks to the same
 /// app-server. Dropping the last clone shuts the runtime down;
@@ -27,6 +31,16 @@ use crate::handler::ServerRequestHandler;
 #[derive(Clone, Debug)]
 pub struct Codex {
     client: Client,
+    turn_policy: TurnPolicy,
+    handler: HandlerNotice,
+}
+
+/// Whether an approval handler was installed, and whether the warning that
+/// a thread's mode never asks it was given.
+#[derive(Clone, Debug, Default)]
+struct HandlerNotice {
+    installed: bool,
+    warned: Arc<AtomicBool>,
 }
 
 impl Codex {
@@ -41,9 +55,40 @@ impl Codex {
         CodexBuilder::default()
     }
 
-    /// Wraps an already connected low-level client.
+    /// Wraps an already connected low-level client (with the default
+    /// [`TurnPolicy`]; see [`Codex::with_turn_policy`]).
     pub fn from_client(client: Client) -> Self {
-        Self { client }
+        Self { client, turn_policy: TurnPolicy::default(), handler: HandlerNotice::default() }
+    }
+
+    /// This `Codex` with another [`TurnPolicy`] for its turns (clones made
+    /// before keep theirs; the connection is shared).
+    #[must_use]
+    pub fn with_turn_policy(mut self, policy: TurnPolicy) -> Self {
+        self.turn_policy = policy;
+        self
+    }
+
+    /// The [`TurnPolicy`] of this client's turns (a turn builder may
+    /// override it for one turn).
+    pub fn turn_policy(&self) -> TurnPolicy {
+        self.turn_policy
+    }
+
+    /// Warns once when an approval handler is installed but `settings` never
+    /// send approvals to it.
+    pub(crate) fn check_handler_reachable(&self, thread_id: &str, settings: &EffectiveSettings) {
+        let asks_handler = settings.approval_policy != AskForApproval::Never
+            && settings.approvals_reviewer == ApprovalsReviewer::User;
+        if self.handler.installed && !asks_handler && !self.handler.warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                thread = thread_id,
+                approval_policy = ?settings.approval_policy,
+                approvals_reviewer = ?settings.approvals_reviewer,
+                "an approval handler is installed, but this thread's approval mode never asks it; \
+                 use ApprovalMode::AskHandler to have it decide approvals"
+            );
+        }
     }
 
     /// The low-level client: every protocol method, typed.
@@ -95,85 +140,115 @@ pub struct Metadata {
 #[must_use = "a builder does nothing until `.spawn()`"]
 pub struct CodexBuilder {
     client: ClientBuilder,
+    turn_policy: TurnPolicy,
+    handler_installed: bool,
 }
 
 impl CodexBuilder {
     /// Uses this `codex` binary.
     pub fn codex_bin(self, path: impl Into<PathBuf>) -> Self {
-        Self { client: self.client.codex_bin(path) }
+        Self { client: self.client.codex_bin(path), ..self }
     }
 
     /// Sets an environment variable of the runtime (e.g. `CODEX_HOME`).
     pub fn env(self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
-        Self { client: self.client.env(key, value) }
+        Self { client: self.client.env(key, value), ..self }
     }
 
     /// Removes an environment variable of the runtime.
     pub fn env_remove(self, key: impl Into<OsString>) -> Self {
-        Self { client: self.client.env_remove(key) }
+        Self { client: self.client.env_remove(key), ..self }
     }
 
     /// The runtime's working folder.
     pub fn cwd(self, cwd: impl Into<PathBuf>) -> Self {
-        Self { client: self.client.cwd(cwd) }
+        Self { client: self.client.cwd(cwd), ..self }
     }
 
     /// Overrides a runtime config value (`-c key=value`, value in TOML).
     pub fn config(self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        Self { client: self.client.config(key, value) }
+        Self { client: self.client.config(key, value), ..self }
     }
 
     /// How this program introduces itself to the runtime.
     pub fn client_info(self, name: impl Into<String>, version: impl Into<String>) -> Self {
-        Self { client: self.client.client_info(name, version) }
+        Self { client: self.client.client_info(name, version), ..self }
     }
 
     /// Who answers the runtime's approval and input requests (default: decline all).
+    ///
+    /// Approval requests reach it only on threads and turns in
+    /// [`ApprovalMode::AskHandler`](crate::ApprovalMode::AskHandler); in the
+    /// other modes (including the default, `AutoReview`) it is never asked
+    /// for approvals, and the SDK logs a warning once.
     pub fn approval_handler(self, handler: impl ServerRequestHandler) -> Self {
-        Self { client: self.client.handler(handler) }
+        Self { client: self.client.handler(handler), handler_installed: true, ..self }
     }
 
-    /// Opts in to the runtime's experimental API.
+    /// The [`TurnPolicy`] of every turn (default: [`TurnPolicy::default`]).
+    pub fn turn_policy(self, policy: TurnPolicy) -> Self {
+        Self { turn_policy: policy, ..self }
+    }
+
+    /// The longest a turn may run before the SDK interrupts it (`None`: no
+    /// limit; default one hour); see [`TurnPolicy::timeout`].
+    pub fn turn_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        Self { turn_policy: self.turn_policy.with_timeout(timeout), ..self }
+    }
+
+    /// The longest the runtime may keep reconnecting to the model before the
+    /// SDK interrupts the turn (`None`: no limit; default two minutes); see
+    /// [`TurnPolicy::reconnect_limit`].
+    pub fn reconnect_limit(self, limit: impl Into<Option<Duration>>) -> Self {
+        Self { turn_policy: self.turn_policy.with_reconnect_limit(limit), ..self }
+    }
+
+    /// Whether to use the runtime's experimental API (default `true`, as the
+    /// official SDKs; see [`ClientBuilder::experimental_api`]).
     pub fn experimental_api(self, enabled: bool) -> Self {
-        Self { client: self.client.experimental_api(enabled) }
+        Self { client: self.client.experimental_api(enabled), ..self }
     }
 
     /// Installs the pinned runtime (with pip) if no binary is found.
     pub fn install_if_missing(self, install: bool) -> Self {
-        Self { client: self.client.install_if_missing(install) }
+        Self { client: self.client.install_if_missing(install), ..self }
     }
 
     /// Accepts a runtime of another version than [`crate::runtime::VERSION`].
     pub fn allow_version_mismatch(self, allow: bool) -> Self {
-        Self { client: self.client.allow_version_mismatch(allow) }
+        Self { client: self.client.allow_version_mismatch(allow), ..self }
     }
 
     /// Fails requests that get no answer within `timeout` (default 120 s;
     /// `None` for no limit). See [`ClientBuilder::request_timeout`].
     pub fn request_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-        Self { client: self.client.request_timeout(timeout) }
+        Self { client: self.client.request_timeout(timeout), ..self }
     }
 
     /// How long the approval handler may take before a request is answered
     /// fail-closed (default 5 minutes; `None` for no limit). See
     /// [`ClientBuilder::handler_timeout`].
     pub fn handler_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-        Self { client: self.client.handler_timeout(timeout) }
+        Self { client: self.client.handler_timeout(timeout), ..self }
     }
 
     /// The runtime's own log filter (its `RUST_LOG`); by default it gets none.
     /// See [`ClientBuilder::runtime_log`].
     pub fn runtime_log(self, filter: impl Into<String>) -> Self {
-        Self { client: self.client.runtime_log(filter) }
+        Self { client: self.client.runtime_log(filter), ..self }
     }
 
     /// Any other low-level setting.
     pub fn with_client(self, edit: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
-        Self { client: edit(self.client) }
+        Self { client: edit(self.client), ..self }
     }
 
     /// Starts the runtime and initializes it.
     pub async fn spawn(self) -> Result<Codex> {
-        Ok(Codex { client: self.client.spawn().await? })
+        Ok(Codex {
+            client: self.client.spawn().await?,
+            turn_policy: self.turn_policy,
+            handler: HandlerNotice { installed: self.handler_installed, warned: Arc::default() },
+        })
     }
 }

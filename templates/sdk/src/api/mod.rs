@@ -18,5 +18,8 @@ pub use codex::{Codex, CodexBuilder, Metadata};
 pub use input::{Input, TurnInput};
 pub use retry::*;
 pub use sandbox::{ApprovalMode, Sandbox};
-pub use thread::Thread;
-pub use turn::{TurnHandle, TurnResult, TurnTiming};
+pub use thread::{EffectiveSettings, Thread};
+pub use turn::{
+    StallReason, TurnHandle, TurnPolicy, TurnResult, TurnTiming, DEFAULT_INTERRUPT_GRACE, DEFAULT_RECONNECT_LIMIT,
+    DEFAULT_TURN_TIMEOUT,
+};

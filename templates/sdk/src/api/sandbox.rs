@@ -32,6 +32,27 @@ impl Sandbox {
         }
     }
 
+    /// The access level a runtime-reported policy stands for (`None` for a
+    /// policy outside these three, such as an external sandbox).
+    pub fn from_policy(policy: &SandboxPolicy) -> Option<Self> {
+        match policy {
+            SandboxPolicy::ReadOnly { .. } => Some(Sandbox::ReadOnly),
+            SandboxPolicy::WorkspaceWrite { .. } => Some(Sandbox::WorkspaceWrite),
+            SandboxPolicy::DangerFullAccess => Some(Sandbox::FullAccess),
+            _ => None,
+        }
+    }
+
+    /// The access level a thread-level wire value stands for.
+    pub fn from_mode(mode: &SandboxMode) -> Option<Self> {
+        match mode {
+            SandboxMode::ReadOnly => Some(Sandbox::ReadOnly),
+            SandboxMode::WorkspaceWrite => Some(Sandbox::WorkspaceWrite),
+            SandboxMode::DangerFullAccess => Some(Sandbox::FullAccess),
+            _ => None,
+        }
+    }
+
     /// The turn-level wire value (`sandboxPolicy` on `turn/start`), with the
     /// runtime's defaults for the policy's details.
     pub fn policy(self) -> SandboxPolicy {
@@ -50,12 +71,25 @@ impl Sandbox {
 
 /// Who approves an action the sandbox does not allow (a command that asks
 /// to run outside it, a file change outside the writable roots, ...).
+///
+/// Only [`ApprovalMode::AskHandler`] sends approval requests to the client's
+/// approval handler ([`CodexBuilder::approval_handler`](crate::CodexBuilder::approval_handler)).
+/// In the other modes a handler is never asked for approvals (it still
+/// answers the runtime's other requests, such as user input); the SDK logs a
+/// warning (`tracing`) when a thread runs in such a mode on a client with a
+/// handler installed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApprovalMode {
     /// The runtime may ask; a reviewer model decides (wire: `approvalPolicy:
     /// "on-request"`, `approvalsReviewer: "auto_review"`). The default of
-    /// [`Codex::thread_start`](crate::Codex::thread_start).
+    /// [`Codex::thread_start`](crate::Codex::thread_start). The client's
+    /// approval handler is not asked.
     AutoReview,
+    /// The runtime may ask; the client's approval handler decides (wire:
+    /// `approvalPolicy: "on-request"`, `approvalsReviewer: "user"`). Without
+    /// a handler the default one declines everything.
+    AskHandler,
     /// Never ask: anything outside the sandbox is refused at once (wire:
     /// `approvalPolicy: "never"`).
     DenyAll,
@@ -66,7 +100,18 @@ impl ApprovalMode {
     pub fn wire(self) -> (AskForApproval, Option<ApprovalsReviewer>) {
         match self {
             ApprovalMode::AutoReview => (AskForApproval::OnRequest, Some(ApprovalsReviewer::AutoReview)),
+            ApprovalMode::AskHandler => (AskForApproval::OnRequest, Some(ApprovalsReviewer::User)),
             ApprovalMode::DenyAll => (AskForApproval::Never, None),
+        }
+    }
+
+    /// The mode the wire values stand for, if they stand for one of these.
+    pub fn from_wire(policy: &AskForApproval, reviewer: &ApprovalsReviewer) -> Option<Self> {
+        match (policy, reviewer) {
+            (AskForApproval::Never, _) => Some(ApprovalMode::DenyAll),
+            (AskForApproval::OnRequest, ApprovalsReviewer::AutoReview) => Some(ApprovalMode::AutoReview),
+            (AskForApproval::OnRequest, ApprovalsReviewer::User) => Some(ApprovalMode::AskHandler),
+            _ => None,
         }
     }
 }
