@@ -32859,3 +32859,2606 @@ impl ::std::fmt::Debug for LoginAccountParamsAmazonBedrockAccessKeysFields {
             .finish()
     }
 }
+impl ApplyPatchApprovalParams {
+    /// A `ApplyPatchApprovalParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        call_id: ::std::string::String,
+        conversation_id: ThreadId,
+        file_changes: ::std::collections::HashMap<::std::string::String, FileChange>,
+    ) -> Self {
+        Self {
+            call_id,
+            conversation_id,
+            file_changes,
+            grant_root: ::std::default::Default::default(),
+            reason: ::std::default::Default::default(),
+        }
+    }
+}
+impl ApplyPatchApprovalResponse {
+    /// A `ApplyPatchApprovalResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(decision: ReviewDecision) -> Self {
+        Self { decision }
+    }
+}
+impl AppsInstalledResponse {
+    /// A `AppsInstalledResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(apps: ::std::vec::Vec<InstalledApp>) -> Self {
+        Self { apps }
+    }
+}
+impl AppsListResponse {
+    /// A `AppsListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<AppInfo>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl AppsReadParams {
+    /// A `AppsReadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(app_ids: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            app_ids,
+            include_tools: ::std::default::Default::default(),
+            thread_id: ::std::default::Default::default(),
+        }
+    }
+}
+impl AppsReadResponse {
+    /// A `AppsReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        apps: ::std::vec::Vec<ConnectorMetadata>,
+        missing_app_ids: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self { apps, missing_app_ids }
+    }
+}
+impl AttestationGenerateResponse {
+    /// A `AttestationGenerateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(token: ::std::string::String) -> Self {
+        Self { token }
+    }
+}
+impl BedrockCheckGovCloudRequirementsResponse {
+    /// A `BedrockCheckGovCloudRequirementsResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(is_gov_cloud: bool, should_warn: bool) -> Self {
+        Self { is_gov_cloud, should_warn }
+    }
+}
+impl BedrockDiscoverResponse {
+    /// A `BedrockDiscoverResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        environment_credentials: ::std::vec::Vec<BedrockEnvironmentCredential>,
+        profiles: ::std::vec::Vec<BedrockAwsProfile>,
+    ) -> Self {
+        Self {
+            environment_credentials,
+            profiles,
+        }
+    }
+}
+impl CancelLoginAccountParams {
+    /// A `CancelLoginAccountParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(login_id: ::std::string::String) -> Self {
+        Self { login_id }
+    }
+}
+impl CancelLoginAccountResponse {
+    /// A `CancelLoginAccountResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(status: CancelLoginAccountStatus) -> Self {
+        Self { status }
+    }
+}
+impl ChatgptAuthTokensRefreshParams {
+    /// A `ChatgptAuthTokensRefreshParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(reason: ChatgptAuthTokensRefreshReason) -> Self {
+        Self {
+            previous_account_id: ::std::default::Default::default(),
+            reason,
+        }
+    }
+}
+impl ChatgptAuthTokensRefreshResponse {
+    /// A `ChatgptAuthTokensRefreshResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        access_token: ::std::string::String,
+        chatgpt_account_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            access_token,
+            chatgpt_account_id,
+            chatgpt_plan_type: ::std::default::Default::default(),
+        }
+    }
+}
+impl CollaborationModeListResponse {
+    /// A `CollaborationModeListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<CollaborationModeMask>) -> Self {
+        Self { data }
+    }
+}
+impl CommandExecParams {
+    /// A `CommandExecParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(command: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            command,
+            cwd: ::std::default::Default::default(),
+            disable_output_cap: ::std::default::Default::default(),
+            disable_timeout: ::std::default::Default::default(),
+            env: ::std::default::Default::default(),
+            output_bytes_cap: ::std::default::Default::default(),
+            permission_profile: ::std::default::Default::default(),
+            process_id: ::std::default::Default::default(),
+            sandbox_policy: ::std::default::Default::default(),
+            size: ::std::default::Default::default(),
+            stream_stdin: ::std::default::Default::default(),
+            stream_stdout_stderr: ::std::default::Default::default(),
+            timeout_ms: ::std::default::Default::default(),
+            tty: ::std::default::Default::default(),
+        }
+    }
+}
+impl CommandExecResizeParams {
+    /// A `CommandExecResizeParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        process_id: ::std::string::String,
+        size: CommandExecTerminalSize,
+    ) -> Self {
+        Self { process_id, size }
+    }
+}
+impl CommandExecResponse {
+    /// A `CommandExecResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        exit_code: i32,
+        stderr: ::std::string::String,
+        stdout: ::std::string::String,
+    ) -> Self {
+        Self { exit_code, stderr, stdout }
+    }
+}
+impl CommandExecTerminateParams {
+    /// A `CommandExecTerminateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(process_id: ::std::string::String) -> Self {
+        Self { process_id }
+    }
+}
+impl CommandExecWriteParams {
+    /// A `CommandExecWriteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(process_id: ::std::string::String) -> Self {
+        Self {
+            close_stdin: ::std::default::Default::default(),
+            delta_base64: ::std::default::Default::default(),
+            process_id,
+        }
+    }
+}
+impl CommandExecutionRequestApprovalParams {
+    /// A `CommandExecutionRequestApprovalParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        item_id: ::std::string::String,
+        started_at_ms: i64,
+        thread_id: ::std::string::String,
+        turn_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            additional_permissions: ::std::default::Default::default(),
+            approval_id: ::std::default::Default::default(),
+            available_decisions: ::std::default::Default::default(),
+            command: ::std::default::Default::default(),
+            command_actions: ::std::default::Default::default(),
+            cwd: ::std::default::Default::default(),
+            environment_id: ::std::default::Default::default(),
+            item_id,
+            kind: ::std::default::Default::default(),
+            network_approval_context: ::std::default::Default::default(),
+            proposed_execpolicy_amendment: ::std::default::Default::default(),
+            proposed_network_policy_amendments: ::std::default::Default::default(),
+            reason: ::std::default::Default::default(),
+            started_at_ms,
+            thread_id,
+            turn_id,
+        }
+    }
+}
+impl CommandExecutionRequestApprovalResponse {
+    /// A `CommandExecutionRequestApprovalResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(decision: CommandExecutionApprovalDecision) -> Self {
+        Self { decision }
+    }
+}
+impl ConfigBatchWriteParams {
+    /// A `ConfigBatchWriteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(edits: ::std::vec::Vec<ConfigEdit>) -> Self {
+        Self {
+            edits,
+            expected_version: ::std::default::Default::default(),
+            file_path: ::std::default::Default::default(),
+            reload_user_config: ::std::default::Default::default(),
+        }
+    }
+}
+impl ConfigReadResponse {
+    /// A `ConfigReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        config: Config,
+        origins: ::std::collections::HashMap<::std::string::String, ConfigLayerMetadata>,
+    ) -> Self {
+        Self {
+            config,
+            layers: ::std::default::Default::default(),
+            origins,
+        }
+    }
+}
+impl ConfigValueWriteParams {
+    /// A `ConfigValueWriteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        key_path: ::std::string::String,
+        merge_strategy: MergeStrategy,
+        value: ::serde_json::Value,
+    ) -> Self {
+        Self {
+            expected_version: ::std::default::Default::default(),
+            file_path: ::std::default::Default::default(),
+            key_path,
+            merge_strategy,
+            value,
+        }
+    }
+}
+impl ConfigWriteResponse {
+    /// A `ConfigWriteResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        file_path: AbsolutePathBuf,
+        status: WriteStatus,
+        version: ::std::string::String,
+    ) -> Self {
+        Self {
+            file_path,
+            overridden_metadata: ::std::default::Default::default(),
+            status,
+            version,
+        }
+    }
+}
+impl ConsumeAccountRateLimitResetCreditParams {
+    /// A `ConsumeAccountRateLimitResetCreditParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(idempotency_key: ::std::string::String) -> Self {
+        Self {
+            credit_id: ::std::default::Default::default(),
+            idempotency_key,
+        }
+    }
+}
+impl ConsumeAccountRateLimitResetCreditResponse {
+    /// A `ConsumeAccountRateLimitResetCreditResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(outcome: ConsumeAccountRateLimitResetCreditOutcome) -> Self {
+        Self { outcome }
+    }
+}
+impl CurrentTimeReadParams {
+    /// A `CurrentTimeReadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl CurrentTimeReadResponse {
+    /// A `CurrentTimeReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(current_time_at: i64) -> Self {
+        Self { current_time_at }
+    }
+}
+impl DynamicToolCallParams {
+    /// A `DynamicToolCallParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        arguments: ::serde_json::Value,
+        call_id: ::std::string::String,
+        thread_id: ::std::string::String,
+        tool: ::std::string::String,
+        turn_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            arguments,
+            call_id,
+            namespace: ::std::default::Default::default(),
+            thread_id,
+            tool,
+            turn_id,
+        }
+    }
+}
+impl DynamicToolCallResponse {
+    /// A `DynamicToolCallResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        content_items: ::std::vec::Vec<DynamicToolCallOutputContentItem>,
+        success: bool,
+    ) -> Self {
+        Self { content_items, success }
+    }
+}
+impl EnvironmentAddParams {
+    /// A `EnvironmentAddParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        environment_id: ::std::string::String,
+        exec_server_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            auth_bearer_token: ::std::default::Default::default(),
+            connect_timeout_ms: ::std::default::Default::default(),
+            environment_id,
+            exec_server_url,
+            skills: ::std::default::Default::default(),
+            websocket_request_id: ::std::default::Default::default(),
+        }
+    }
+}
+impl EnvironmentInfoParams {
+    /// A `EnvironmentInfoParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(environment_id: ::std::string::String) -> Self {
+        Self { environment_id }
+    }
+}
+impl EnvironmentInfoResponse {
+    /// A `EnvironmentInfoResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(shell: EnvironmentShellInfo) -> Self {
+        Self {
+            cwd: ::std::default::Default::default(),
+            shell,
+        }
+    }
+}
+impl EnvironmentStatusParams {
+    /// A `EnvironmentStatusParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(environment_id: ::std::string::String) -> Self {
+        Self { environment_id }
+    }
+}
+impl EnvironmentStatusResponse {
+    /// A `EnvironmentStatusResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(status: EnvironmentStatusKind) -> Self {
+        Self {
+            error: ::std::default::Default::default(),
+            status,
+        }
+    }
+}
+impl ExecCommandApprovalParams {
+    /// A `ExecCommandApprovalParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        call_id: ::std::string::String,
+        command: ::std::vec::Vec<::std::string::String>,
+        conversation_id: ThreadId,
+        cwd: ::std::string::String,
+        parsed_cmd: ::std::vec::Vec<ParsedCommand>,
+    ) -> Self {
+        Self {
+            approval_id: ::std::default::Default::default(),
+            call_id,
+            command,
+            conversation_id,
+            cwd,
+            parsed_cmd,
+            reason: ::std::default::Default::default(),
+        }
+    }
+}
+impl ExecCommandApprovalResponse {
+    /// A `ExecCommandApprovalResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(decision: ReviewDecision) -> Self {
+        Self { decision }
+    }
+}
+impl ExperimentalFeatureEnablementSetParams {
+    /// A `ExperimentalFeatureEnablementSetParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        enablement: ::std::collections::HashMap<::std::string::String, bool>,
+    ) -> Self {
+        Self { enablement }
+    }
+}
+impl ExperimentalFeatureEnablementSetResponse {
+    /// A `ExperimentalFeatureEnablementSetResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        enablement: ::std::collections::HashMap<::std::string::String, bool>,
+    ) -> Self {
+        Self { enablement }
+    }
+}
+impl ExperimentalFeatureListResponse {
+    /// A `ExperimentalFeatureListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ExperimentalFeature>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ExternalAgentConfigDetectResponse {
+    /// A `ExternalAgentConfigDetectResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(items: ::std::vec::Vec<ExternalAgentConfigMigrationItem>) -> Self {
+        Self {
+            connectors: ::std::default::Default::default(),
+            items,
+        }
+    }
+}
+impl ExternalAgentConfigImportHistoriesReadResponse {
+    /// A `ExternalAgentConfigImportHistoriesReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        connectors: ::std::vec::Vec<ExternalAgentImportedConnectorCandidate>,
+        data: ::std::vec::Vec<ExternalAgentConfigImportHistory>,
+    ) -> Self {
+        Self { connectors, data }
+    }
+}
+impl ExternalAgentConfigImportHistoryRecordParams {
+    /// A `ExternalAgentConfigImportHistoryRecordParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        item_type_results: ::std::vec::Vec<
+            ExternalAgentConfigImportHistoryRecordTypeResultParams,
+        >,
+        provider_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            item_type_results,
+            provider_id,
+        }
+    }
+}
+impl ExternalAgentConfigImportHistoryRecordResponse {
+    /// A `ExternalAgentConfigImportHistoryRecordResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(import_id: ::std::string::String) -> Self {
+        Self { import_id }
+    }
+}
+impl ExternalAgentConfigImportHistoryRecordSuccessParams {
+    /// A `ExternalAgentConfigImportHistoryRecordSuccessParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(item_type: ExternalAgentConfigMigrationItemType) -> Self {
+        Self {
+            cwd: ::std::default::Default::default(),
+            item_type,
+            source: ::std::default::Default::default(),
+            target: ::std::default::Default::default(),
+            title: ::std::default::Default::default(),
+        }
+    }
+}
+impl ExternalAgentConfigImportHistoryRecordTypeResultParams {
+    /// A `ExternalAgentConfigImportHistoryRecordTypeResultParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        failures: ::std::vec::Vec<ExternalAgentConfigImportItemTypeFailure>,
+        item_type: ExternalAgentConfigMigrationItemType,
+        successes: ::std::vec::Vec<ExternalAgentConfigImportHistoryRecordSuccessParams>,
+    ) -> Self {
+        Self {
+            failures,
+            item_type,
+            successes,
+        }
+    }
+}
+impl ExternalAgentConfigImportParams {
+    /// A `ExternalAgentConfigImportParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        migration_items: ::std::vec::Vec<ExternalAgentConfigMigrationItem>,
+    ) -> Self {
+        Self {
+            migration_items,
+            migration_source: ::std::default::Default::default(),
+            provider_id: ::std::default::Default::default(),
+            source: ::std::default::Default::default(),
+        }
+    }
+}
+impl ExternalAgentConfigImportResponse {
+    /// A `ExternalAgentConfigImportResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(import_id: ::std::string::String) -> Self {
+        Self { import_id }
+    }
+}
+impl FeedbackUploadParams {
+    /// A `FeedbackUploadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(classification: ::std::string::String) -> Self {
+        Self {
+            classification,
+            extra_log_files: ::std::default::Default::default(),
+            include_logs: ::std::default::Default::default(),
+            reason: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+            thread_id: ::std::default::Default::default(),
+        }
+    }
+}
+impl FeedbackUploadResponse {
+    /// A `FeedbackUploadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            prompt_hash: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl FileChangeRequestApprovalParams {
+    /// A `FileChangeRequestApprovalParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        item_id: ::std::string::String,
+        started_at_ms: i64,
+        thread_id: ::std::string::String,
+        turn_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            grant_root: ::std::default::Default::default(),
+            item_id,
+            reason: ::std::default::Default::default(),
+            started_at_ms,
+            thread_id,
+            turn_id,
+        }
+    }
+}
+impl FileChangeRequestApprovalResponse {
+    /// A `FileChangeRequestApprovalResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(decision: FileChangeApprovalDecision) -> Self {
+        Self { decision }
+    }
+}
+impl FsCopyParams {
+    /// A `FsCopyParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(destination_path: AbsolutePathBuf, source_path: AbsolutePathBuf) -> Self {
+        Self {
+            destination_path,
+            recursive: ::std::default::Default::default(),
+            source_path,
+        }
+    }
+}
+impl FsCreateDirectoryParams {
+    /// A `FsCreateDirectoryParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(path: AbsolutePathBuf) -> Self {
+        Self {
+            path,
+            recursive: ::std::default::Default::default(),
+        }
+    }
+}
+impl FsGetMetadataParams {
+    /// A `FsGetMetadataParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(path: AbsolutePathBuf) -> Self {
+        Self { path }
+    }
+}
+impl FsGetMetadataResponse {
+    /// A `FsGetMetadataResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        created_at_ms: i64,
+        is_directory: bool,
+        is_file: bool,
+        is_symlink: bool,
+        modified_at_ms: i64,
+    ) -> Self {
+        Self {
+            created_at_ms,
+            is_directory,
+            is_file,
+            is_symlink,
+            modified_at_ms,
+        }
+    }
+}
+impl FsReadDirectoryParams {
+    /// A `FsReadDirectoryParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(path: AbsolutePathBuf) -> Self {
+        Self { path }
+    }
+}
+impl FsReadDirectoryResponse {
+    /// A `FsReadDirectoryResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(entries: ::std::vec::Vec<FsReadDirectoryEntry>) -> Self {
+        Self { entries }
+    }
+}
+impl FsReadFileParams {
+    /// A `FsReadFileParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(path: AbsolutePathBuf) -> Self {
+        Self { path }
+    }
+}
+impl FsReadFileResponse {
+    /// A `FsReadFileResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data_base64: ::std::string::String) -> Self {
+        Self { data_base64 }
+    }
+}
+impl FsRemoveParams {
+    /// A `FsRemoveParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(path: AbsolutePathBuf) -> Self {
+        Self {
+            force: ::std::default::Default::default(),
+            path,
+            recursive: ::std::default::Default::default(),
+        }
+    }
+}
+impl FsUnwatchParams {
+    /// A `FsUnwatchParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(watch_id: ::std::string::String) -> Self {
+        Self { watch_id }
+    }
+}
+impl FsWatchParams {
+    /// A `FsWatchParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(path: AbsolutePathBuf, watch_id: ::std::string::String) -> Self {
+        Self { path, watch_id }
+    }
+}
+impl FsWatchResponse {
+    /// A `FsWatchResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(path: AbsolutePathBuf) -> Self {
+        Self { path }
+    }
+}
+impl FsWriteFileParams {
+    /// A `FsWriteFileParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data_base64: ::std::string::String, path: AbsolutePathBuf) -> Self {
+        Self { data_base64, path }
+    }
+}
+impl FuzzyFileSearchParams {
+    /// A `FuzzyFileSearchParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        query: ::std::string::String,
+        roots: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            cancellation_token: ::std::default::Default::default(),
+            query,
+            roots,
+        }
+    }
+}
+impl FuzzyFileSearchResponse {
+    /// A `FuzzyFileSearchResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(files: ::std::vec::Vec<FuzzyFileSearchResult>) -> Self {
+        Self { files }
+    }
+}
+impl FuzzyFileSearchSessionStartParams {
+    /// A `FuzzyFileSearchSessionStartParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        roots: ::std::vec::Vec<::std::string::String>,
+        session_id: ::std::string::String,
+    ) -> Self {
+        Self { roots, session_id }
+    }
+}
+impl FuzzyFileSearchSessionStopParams {
+    /// A `FuzzyFileSearchSessionStopParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(session_id: ::std::string::String) -> Self {
+        Self { session_id }
+    }
+}
+impl FuzzyFileSearchSessionUpdateParams {
+    /// A `FuzzyFileSearchSessionUpdateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(query: ::std::string::String, session_id: ::std::string::String) -> Self {
+        Self { query, session_id }
+    }
+}
+impl GatewayOAuthReadResponse {
+    /// A `GatewayOAuthReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        provider_id: ::std::string::String,
+        provider_name: ::std::string::String,
+        required: bool,
+    ) -> Self {
+        Self {
+            error: ::std::default::Default::default(),
+            provider_id,
+            provider_name,
+            required,
+            status: ::std::default::Default::default(),
+        }
+    }
+}
+impl GetAccountRateLimitsResponse {
+    /// A `GetAccountRateLimitsResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(rate_limits: RateLimitSnapshot) -> Self {
+        Self {
+            account_id: ::std::default::Default::default(),
+            ordinary_usage_allowed: ::std::default::Default::default(),
+            rate_limit_reset_credits: ::std::default::Default::default(),
+            rate_limit_upsell: ::std::default::Default::default(),
+            rate_limits,
+            rate_limits_by_limit_id: ::std::default::Default::default(),
+        }
+    }
+}
+impl GetAccountResponse {
+    /// A `GetAccountResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(requires_openai_auth: bool) -> Self {
+        Self {
+            account: ::std::default::Default::default(),
+            requires_openai_auth,
+            workspace_routing: ::std::default::Default::default(),
+        }
+    }
+}
+impl GetAccountTokenUsageResponse {
+    /// A `GetAccountTokenUsageResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(summary: AccountTokenUsageSummary) -> Self {
+        Self {
+            daily_usage_buckets: ::std::default::Default::default(),
+            summary,
+            thread_usage: ::std::default::Default::default(),
+        }
+    }
+}
+impl GetWorkspaceMessagesResponse {
+    /// A `GetWorkspaceMessagesResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        feature_enabled: bool,
+        messages: ::std::vec::Vec<WorkspaceMessage>,
+    ) -> Self {
+        Self { feature_enabled, messages }
+    }
+}
+impl HooksListResponse {
+    /// A `HooksListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<HooksListEntry>) -> Self {
+        Self { data }
+    }
+}
+impl InitializeParams {
+    /// A `InitializeParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(client_info: ClientInfo) -> Self {
+        Self {
+            capabilities: ::std::default::Default::default(),
+            client_info,
+        }
+    }
+}
+impl InitializeResponse {
+    /// A `InitializeResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        codex_home: AbsolutePathBuf,
+        platform_family: ::std::string::String,
+        platform_os: ::std::string::String,
+        user_agent: ::std::string::String,
+    ) -> Self {
+        Self {
+            codex_home,
+            platform_family,
+            platform_os,
+            user_agent,
+        }
+    }
+}
+impl ListMcpServerStatusResponse {
+    /// A `ListMcpServerStatusResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<McpServerStatus>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl MarketplaceAddParams {
+    /// A `MarketplaceAddParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(source: ::std::string::String) -> Self {
+        Self {
+            ref_name: ::std::default::Default::default(),
+            source,
+            sparse_paths: ::std::default::Default::default(),
+        }
+    }
+}
+impl MarketplaceAddResponse {
+    /// A `MarketplaceAddResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        already_added: bool,
+        installed_root: AbsolutePathBuf,
+        marketplace_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            already_added,
+            installed_root,
+            marketplace_name,
+        }
+    }
+}
+impl MarketplaceRemoveParams {
+    /// A `MarketplaceRemoveParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(marketplace_name: ::std::string::String) -> Self {
+        Self { marketplace_name }
+    }
+}
+impl MarketplaceRemoveResponse {
+    /// A `MarketplaceRemoveResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(marketplace_name: ::std::string::String) -> Self {
+        Self {
+            installed_root: ::std::default::Default::default(),
+            marketplace_name,
+        }
+    }
+}
+impl MarketplaceUpgradeResponse {
+    /// A `MarketplaceUpgradeResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        errors: ::std::vec::Vec<MarketplaceUpgradeErrorInfo>,
+        selected_marketplaces: ::std::vec::Vec<::std::string::String>,
+        upgraded_roots: ::std::vec::Vec<AbsolutePathBuf>,
+    ) -> Self {
+        Self {
+            errors,
+            selected_marketplaces,
+            upgraded_roots,
+        }
+    }
+}
+impl McpResourceReadParams {
+    /// A `McpResourceReadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(server: ::std::string::String, uri: ::std::string::String) -> Self {
+        Self {
+            connector_id: ::std::default::Default::default(),
+            origin_call_id: ::std::default::Default::default(),
+            server,
+            target: ::std::default::Default::default(),
+            thread_id: ::std::default::Default::default(),
+            uri,
+        }
+    }
+}
+impl McpResourceReadResponse {
+    /// A `McpResourceReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(contents: ::std::vec::Vec<ResourceContent>) -> Self {
+        Self {
+            contents,
+            origin_call_id: ::std::default::Default::default(),
+        }
+    }
+}
+impl McpServerElicitationRequestResponse {
+    /// A `McpServerElicitationRequestResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(action: McpServerElicitationAction) -> Self {
+        Self {
+            action,
+            content: ::std::default::Default::default(),
+            meta: ::std::default::Default::default(),
+        }
+    }
+}
+impl McpServerEventStreamStartParams {
+    /// A `McpServerEventStreamStartParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        arguments: ::serde_json::Value,
+        name: ::std::string::String,
+        server: ::std::string::String,
+        subscription_id: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            arguments,
+            meta: ::std::default::Default::default(),
+            name,
+            server,
+            subscription_id,
+            thread_id,
+        }
+    }
+}
+impl McpServerEventStreamStopParams {
+    /// A `McpServerEventStreamStopParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(subscription_id: ::std::string::String) -> Self {
+        Self { subscription_id }
+    }
+}
+impl McpServerOauthLoginParams {
+    /// A `McpServerOauthLoginParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            client_registration: ::std::default::Default::default(),
+            name,
+            scopes: ::std::default::Default::default(),
+            thread_id: ::std::default::Default::default(),
+            timeout_secs: ::std::default::Default::default(),
+        }
+    }
+}
+impl McpServerOauthLoginResponse {
+    /// A `McpServerOauthLoginResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(authorization_url: ::std::string::String) -> Self {
+        Self {
+            authorization_url,
+            login_id: ::std::default::Default::default(),
+        }
+    }
+}
+impl McpServerToolCallParams {
+    /// A `McpServerToolCallParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        server: ::std::string::String,
+        thread_id: ::std::string::String,
+        tool: ::std::string::String,
+    ) -> Self {
+        Self {
+            arguments: ::std::default::Default::default(),
+            meta: ::std::default::Default::default(),
+            server,
+            thread_id,
+            tool,
+        }
+    }
+}
+impl McpServerToolCallResponse {
+    /// A `McpServerToolCallResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(content: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        Self {
+            content,
+            is_error: ::std::default::Default::default(),
+            meta: ::std::default::Default::default(),
+            structured_content: ::std::default::Default::default(),
+        }
+    }
+}
+impl MemoryStatusResponse {
+    /// A `MemoryStatusResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(v2_consolidated_threads: u32, v2_ready: bool) -> Self {
+        Self {
+            v2_consolidated_threads,
+            v2_ready,
+        }
+    }
+}
+impl ModelListResponse {
+    /// A `ModelListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<Model>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ModelProviderCapabilitiesReadResponse {
+    /// A `ModelProviderCapabilitiesReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(image_generation: bool, web_search: bool) -> Self {
+        Self {
+            image_generation,
+            web_search,
+        }
+    }
+}
+impl PermissionProfileListResponse {
+    /// A `PermissionProfileListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<PermissionProfileSummary>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl PermissionsRequestApprovalParams {
+    /// A `PermissionsRequestApprovalParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        cwd: LegacyAppPathString,
+        item_id: ::std::string::String,
+        permissions: RequestPermissionProfile,
+        started_at_ms: i64,
+        thread_id: ::std::string::String,
+        turn_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            cwd,
+            environment_id: ::std::default::Default::default(),
+            item_id,
+            permissions,
+            reason: ::std::default::Default::default(),
+            started_at_ms,
+            thread_id,
+            turn_id,
+        }
+    }
+}
+impl PermissionsRequestApprovalResponse {
+    /// A `PermissionsRequestApprovalResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(permissions: GrantedPermissionProfile) -> Self {
+        Self {
+            permissions,
+            scope: ::std::default::Default::default(),
+            strict_auto_review: ::std::default::Default::default(),
+        }
+    }
+}
+impl PluginInstallParams {
+    /// A `PluginInstallParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(plugin_name: ::std::string::String) -> Self {
+        Self {
+            install_attempt_id: ::std::default::Default::default(),
+            marketplace_path: ::std::default::Default::default(),
+            plugin_name,
+            remote_marketplace_name: ::std::default::Default::default(),
+        }
+    }
+}
+impl PluginInstallResponse {
+    /// A `PluginInstallResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        apps_needing_auth: ::std::vec::Vec<AppSummary>,
+        auth_policy: PluginAuthPolicy,
+    ) -> Self {
+        Self {
+            apps_needing_auth,
+            auth_policy,
+        }
+    }
+}
+impl PluginInstalledResponse {
+    /// A `PluginInstalledResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(marketplaces: ::std::vec::Vec<PluginMarketplaceEntry>) -> Self {
+        Self {
+            marketplace_load_errors: ::std::default::Default::default(),
+            marketplaces,
+        }
+    }
+}
+impl PluginListResponse {
+    /// A `PluginListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(marketplaces: ::std::vec::Vec<PluginMarketplaceEntry>) -> Self {
+        Self {
+            featured_plugin_ids: ::std::default::Default::default(),
+            marketplace_load_errors: ::std::default::Default::default(),
+            marketplaces,
+        }
+    }
+}
+impl PluginReadParams {
+    /// A `PluginReadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(plugin_name: ::std::string::String) -> Self {
+        Self {
+            marketplace_path: ::std::default::Default::default(),
+            plugin_name,
+            remote_marketplace_name: ::std::default::Default::default(),
+        }
+    }
+}
+impl PluginReadResponse {
+    /// A `PluginReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(plugin: PluginDetail) -> Self {
+        Self { plugin }
+    }
+}
+impl PluginReconcileResponse {
+    /// A `PluginReconcileResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        changed_plugins: ::std::vec::Vec<PluginReconcileChangedPlugin>,
+        failed_materialization_remote_plugin_ids: ::std::vec::Vec<::std::string::String>,
+        failed_remote_plugin_ids: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            changed_plugins,
+            failed_materialization_remote_plugin_ids,
+            failed_remote_plugin_ids,
+        }
+    }
+}
+impl PluginSearchParams {
+    /// A `PluginSearchParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(search_term: ::std::string::String) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            cwds: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            scope: ::std::default::Default::default(),
+            search_term,
+        }
+    }
+}
+impl PluginSearchResponse {
+    /// A `PluginSearchResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<PluginSearchResult>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl PluginShareCheckoutParams {
+    /// A `PluginShareCheckoutParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(remote_plugin_id: ::std::string::String) -> Self {
+        Self { remote_plugin_id }
+    }
+}
+impl PluginShareCheckoutResponse {
+    /// A `PluginShareCheckoutResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        marketplace_name: ::std::string::String,
+        marketplace_path: AbsolutePathBuf,
+        plugin_id: ::std::string::String,
+        plugin_name: ::std::string::String,
+        plugin_path: AbsolutePathBuf,
+        remote_plugin_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            marketplace_name,
+            marketplace_path,
+            plugin_id,
+            plugin_name,
+            plugin_path,
+            remote_plugin_id,
+            remote_version: ::std::default::Default::default(),
+        }
+    }
+}
+impl PluginShareDeleteParams {
+    /// A `PluginShareDeleteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(remote_plugin_id: ::std::string::String) -> Self {
+        Self { remote_plugin_id }
+    }
+}
+impl PluginShareListResponse {
+    /// A `PluginShareListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<PluginShareListItem>) -> Self {
+        Self { data }
+    }
+}
+impl PluginShareSaveParams {
+    /// A `PluginShareSaveParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(plugin_path: AbsolutePathBuf) -> Self {
+        Self {
+            discoverability: ::std::default::Default::default(),
+            plugin_path,
+            remote_plugin_id: ::std::default::Default::default(),
+            share_targets: ::std::default::Default::default(),
+        }
+    }
+}
+impl PluginShareSaveResponse {
+    /// A `PluginShareSaveResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        remote_plugin_id: ::std::string::String,
+        share_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            can_publish_to_workspace: ::std::default::Default::default(),
+            remote_plugin_id,
+            share_url,
+        }
+    }
+}
+impl PluginShareUpdateTargetsParams {
+    /// A `PluginShareUpdateTargetsParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        discoverability: PluginShareUpdateDiscoverability,
+        remote_plugin_id: ::std::string::String,
+        share_targets: ::std::vec::Vec<PluginShareTarget>,
+    ) -> Self {
+        Self {
+            discoverability,
+            remote_plugin_id,
+            share_targets,
+        }
+    }
+}
+impl PluginShareUpdateTargetsResponse {
+    /// A `PluginShareUpdateTargetsResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        discoverability: PluginShareDiscoverability,
+        principals: ::std::vec::Vec<PluginSharePrincipal>,
+    ) -> Self {
+        Self {
+            discoverability,
+            principals,
+        }
+    }
+}
+impl PluginSkillReadParams {
+    /// A `PluginSkillReadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        remote_marketplace_name: ::std::string::String,
+        remote_plugin_id: ::std::string::String,
+        skill_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            remote_marketplace_name,
+            remote_plugin_id,
+            skill_name,
+        }
+    }
+}
+impl PluginUninstallParams {
+    /// A `PluginUninstallParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(plugin_id: ::std::string::String) -> Self {
+        Self { plugin_id }
+    }
+}
+impl ProcessKillParams {
+    /// A `ProcessKillParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(process_handle: ::std::string::String) -> Self {
+        Self { process_handle }
+    }
+}
+impl ProcessResizePtyParams {
+    /// A `ProcessResizePtyParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        process_handle: ::std::string::String,
+        size: ProcessTerminalSize,
+    ) -> Self {
+        Self { process_handle, size }
+    }
+}
+impl ProcessSpawnParams {
+    /// A `ProcessSpawnParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        command: ::std::vec::Vec<::std::string::String>,
+        cwd: AbsolutePathBuf,
+        process_handle: ::std::string::String,
+    ) -> Self {
+        Self {
+            command,
+            cwd,
+            env: ::std::default::Default::default(),
+            output_bytes_cap: ::std::default::Default::default(),
+            process_handle,
+            size: ::std::default::Default::default(),
+            stream_stdin: ::std::default::Default::default(),
+            stream_stdout_stderr: ::std::default::Default::default(),
+            timeout_ms: ::std::default::Default::default(),
+            tty: ::std::default::Default::default(),
+        }
+    }
+}
+impl ProcessWriteStdinParams {
+    /// A `ProcessWriteStdinParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(process_handle: ::std::string::String) -> Self {
+        Self {
+            close_stdin: ::std::default::Default::default(),
+            delta_base64: ::std::default::Default::default(),
+            process_handle,
+        }
+    }
+}
+impl ProjectCreateParams {
+    /// A `ProjectCreateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        idempotency_key: ::std::string::String,
+        name: ::std::string::String,
+        roots: ::std::vec::Vec<ProjectRoot>,
+    ) -> Self {
+        Self {
+            idempotency_key,
+            metadata: ::std::default::Default::default(),
+            name,
+            roots,
+        }
+    }
+}
+impl ProjectCreateResponse {
+    /// A `ProjectCreateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(project: Project) -> Self {
+        Self { project }
+    }
+}
+impl ProjectDeleteParams {
+    /// A `ProjectDeleteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(project_id: ::std::string::String) -> Self {
+        Self { project_id }
+    }
+}
+impl ProjectImportParams {
+    /// A `ProjectImportParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        idempotency_key: ::std::string::String,
+        name: ::std::string::String,
+        roots: ::std::vec::Vec<ProjectRoot>,
+    ) -> Self {
+        Self {
+            idempotency_key,
+            metadata: ::std::default::Default::default(),
+            name,
+            roots,
+            threads: ::std::default::Default::default(),
+        }
+    }
+}
+impl ProjectImportResponse {
+    /// A `ProjectImportResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(project: Project) -> Self {
+        Self { project }
+    }
+}
+impl ProjectListResponse {
+    /// A `ProjectListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<Project>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ProjectMoveParams {
+    /// A `ProjectMoveParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(project_id: ::std::string::String) -> Self {
+        Self {
+            before_project_id: ::std::default::Default::default(),
+            project_id,
+        }
+    }
+}
+impl ProjectReadParams {
+    /// A `ProjectReadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(project_id: ::std::string::String) -> Self {
+        Self { project_id }
+    }
+}
+impl ProjectReadResponse {
+    /// A `ProjectReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(project: Project) -> Self {
+        Self { project }
+    }
+}
+impl ProjectUpdateParams {
+    /// A `ProjectUpdateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(project_id: ::std::string::String) -> Self {
+        Self {
+            metadata: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            project_id,
+            roots: ::std::default::Default::default(),
+        }
+    }
+}
+impl ProjectUpdateResponse {
+    /// A `ProjectUpdateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(project: Project) -> Self {
+        Self { project }
+    }
+}
+impl RemoteControlClientsListParams {
+    /// A `RemoteControlClientsListParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(environment_id: ::std::string::String) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            environment_id,
+            limit: ::std::default::Default::default(),
+            order: ::std::default::Default::default(),
+        }
+    }
+}
+impl RemoteControlClientsListResponse {
+    /// A `RemoteControlClientsListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<RemoteControlClient>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl RemoteControlClientsRevokeParams {
+    /// A `RemoteControlClientsRevokeParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        client_id: ::std::string::String,
+        environment_id: ::std::string::String,
+    ) -> Self {
+        Self { client_id, environment_id }
+    }
+}
+impl RemoteControlDisableResponse {
+    /// A `RemoteControlDisableResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        installation_id: ::std::string::String,
+        server_name: ::std::string::String,
+        status: RemoteControlConnectionStatus,
+    ) -> Self {
+        Self {
+            environment_id: ::std::default::Default::default(),
+            installation_id,
+            server_name,
+            status,
+        }
+    }
+}
+impl RemoteControlEnableResponse {
+    /// A `RemoteControlEnableResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        installation_id: ::std::string::String,
+        server_name: ::std::string::String,
+        status: RemoteControlConnectionStatus,
+    ) -> Self {
+        Self {
+            environment_id: ::std::default::Default::default(),
+            installation_id,
+            server_name,
+            status,
+        }
+    }
+}
+impl RemoteControlPairingStartResponse {
+    /// A `RemoteControlPairingStartResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        environment_id: ::std::string::String,
+        expires_at: i64,
+        pairing_code: ::std::string::String,
+    ) -> Self {
+        Self {
+            environment_id,
+            expires_at,
+            manual_pairing_code: ::std::default::Default::default(),
+            pairing_code,
+        }
+    }
+}
+impl RemoteControlPairingStatusResponse {
+    /// A `RemoteControlPairingStatusResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(claimed: bool) -> Self {
+        Self { claimed }
+    }
+}
+impl RemoteControlStatusReadResponse {
+    /// A `RemoteControlStatusReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        installation_id: ::std::string::String,
+        server_name: ::std::string::String,
+        status: RemoteControlConnectionStatus,
+    ) -> Self {
+        Self {
+            environment_id: ::std::default::Default::default(),
+            installation_id,
+            server_name,
+            status,
+        }
+    }
+}
+impl ReviewStartParams {
+    /// A `ReviewStartParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(target: ReviewTarget, thread_id: ::std::string::String) -> Self {
+        Self {
+            delivery: ::std::default::Default::default(),
+            target,
+            thread_id,
+        }
+    }
+}
+impl ReviewStartResponse {
+    /// A `ReviewStartResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(review_thread_id: ::std::string::String, turn: Turn) -> Self {
+        Self { review_thread_id, turn }
+    }
+}
+impl SendAddCreditsNudgeEmailParams {
+    /// A `SendAddCreditsNudgeEmailParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(credit_type: AddCreditsNudgeCreditType) -> Self {
+        Self { credit_type }
+    }
+}
+impl SendAddCreditsNudgeEmailResponse {
+    /// A `SendAddCreditsNudgeEmailResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(status: AddCreditsNudgeEmailStatus) -> Self {
+        Self { status }
+    }
+}
+impl ServerDiagnosticsResponse {
+    /// A `ServerDiagnosticsResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        gauges: ::std::vec::Vec<ServerDiagnosticsGauge>,
+        process: ServerDiagnosticsProcess,
+    ) -> Self {
+        Self { gauges, process }
+    }
+}
+impl SkillsConfigWriteParams {
+    /// A `SkillsConfigWriteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            name: ::std::default::Default::default(),
+            path: ::std::default::Default::default(),
+        }
+    }
+}
+impl SkillsConfigWriteResponse {
+    /// A `SkillsConfigWriteResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(effective_enabled: bool) -> Self {
+        Self { effective_enabled }
+    }
+}
+impl SkillsExtraRootsSetParams {
+    /// A `SkillsExtraRootsSetParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(extra_roots: ::std::vec::Vec<AbsolutePathBuf>) -> Self {
+        Self { extra_roots }
+    }
+}
+impl SkillsListResponse {
+    /// A `SkillsListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<SkillsListEntry>) -> Self {
+        Self { data }
+    }
+}
+impl ThreadApproveGuardianDeniedActionParams {
+    /// A `ThreadApproveGuardianDeniedActionParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(event: ::serde_json::Value, thread_id: ::std::string::String) -> Self {
+        Self { event, thread_id }
+    }
+}
+impl ThreadArchiveParams {
+    /// A `ThreadArchiveParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadAttachmentAddParams {
+    /// A `ThreadAttachmentAddParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        attachment_type: ::std::string::String,
+        identity_key: ::std::string::String,
+        payload: ::serde_json::Value,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            attachment_type,
+            identity_key,
+            payload,
+            thread_id,
+        }
+    }
+}
+impl ThreadAttachmentAddResponse {
+    /// A `ThreadAttachmentAddResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        attachment: ThreadAttachment,
+        outcome: ThreadAttachmentAddOutcome,
+    ) -> Self {
+        Self { attachment, outcome }
+    }
+}
+impl ThreadAttachmentListParams {
+    /// A `ThreadAttachmentListParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadAttachmentListResponse {
+    /// A `ThreadAttachmentListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadAttachment>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadAttachmentOwnerListParams {
+    /// A `ThreadAttachmentOwnerListParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        attachment_type: ::std::string::String,
+        identity_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            archived: ::std::default::Default::default(),
+            attachment_type,
+            cursor: ::std::default::Default::default(),
+            identity_key,
+            limit: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadAttachmentOwnerListResponse {
+    /// A `ThreadAttachmentOwnerListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadAttachmentOwner>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadAttachmentRemoveParams {
+    /// A `ThreadAttachmentRemoveParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        attachment_type: ::std::string::String,
+        identity_key: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            attachment_type,
+            identity_key,
+            thread_id,
+        }
+    }
+}
+impl ThreadBackgroundTerminalsCleanParams {
+    /// A `ThreadBackgroundTerminalsCleanParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadBackgroundTerminalsListParams {
+    /// A `ThreadBackgroundTerminalsListParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadBackgroundTerminalsListResponse {
+    /// A `ThreadBackgroundTerminalsListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadBackgroundTerminal>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadBackgroundTerminalsTerminateParams {
+    /// A `ThreadBackgroundTerminalsTerminateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        process_id: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self { process_id, thread_id }
+    }
+}
+impl ThreadBackgroundTerminalsTerminateResponse {
+    /// A `ThreadBackgroundTerminalsTerminateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(terminated: bool) -> Self {
+        Self { terminated }
+    }
+}
+impl ThreadCompactStartParams {
+    /// A `ThreadCompactStartParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadDecrementElicitationParams {
+    /// A `ThreadDecrementElicitationParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadDecrementElicitationResponse {
+    /// A `ThreadDecrementElicitationResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(count: i64, paused: bool) -> Self {
+        Self { count, paused }
+    }
+}
+impl ThreadDeleteParams {
+    /// A `ThreadDeleteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadForkParams {
+    /// A `ThreadForkParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            approval_policy: ::std::default::Default::default(),
+            approvals_reviewer: ::std::default::Default::default(),
+            base_instructions: ::std::default::Default::default(),
+            before_turn_id: ::std::default::Default::default(),
+            config: ::std::default::Default::default(),
+            cwd: ::std::default::Default::default(),
+            defer_goal_continuation: ::std::default::Default::default(),
+            developer_instructions: ::std::default::Default::default(),
+            ephemeral: ::std::default::Default::default(),
+            exclude_turns: ::std::default::Default::default(),
+            experimental_prediction_mode: ::std::default::Default::default(),
+            last_turn_id: ::std::default::Default::default(),
+            model: ::std::default::Default::default(),
+            model_provider: ::std::default::Default::default(),
+            path: ::std::default::Default::default(),
+            permissions: ::std::default::Default::default(),
+            runtime_workspace_roots: ::std::default::Default::default(),
+            sandbox: ::std::default::Default::default(),
+            service_tier: ::std::default::Default::default(),
+            thread_id,
+            thread_source: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadForkResponse {
+    /// A `ThreadForkResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        approval_policy: AskForApproval,
+        approvals_reviewer: ApprovalsReviewer,
+        cwd: AbsolutePathBuf,
+        model: ::std::string::String,
+        model_provider: ::std::string::String,
+        sandbox: SandboxPolicy,
+        thread: Thread,
+    ) -> Self {
+        Self {
+            active_permission_profile: ::std::default::Default::default(),
+            approval_policy,
+            approvals_reviewer,
+            cwd,
+            disabled_plugin_ids: ::std::default::Default::default(),
+            instruction_sources: ::std::default::Default::default(),
+            model,
+            model_provider,
+            multi_agent_mode: ::std::default::Default::default(),
+            reasoning_effort: ::std::default::Default::default(),
+            runtime_workspace_roots: ::std::default::Default::default(),
+            sandbox,
+            service_tier: ::std::default::Default::default(),
+            thread,
+        }
+    }
+}
+impl ThreadGoalClearParams {
+    /// A `ThreadGoalClearParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            origin: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadGoalClearResponse {
+    /// A `ThreadGoalClearResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(cleared: bool) -> Self {
+        Self { cleared }
+    }
+}
+impl ThreadGoalGetParams {
+    /// A `ThreadGoalGetParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadGoalSetParams {
+    /// A `ThreadGoalSetParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            objective: ::std::default::Default::default(),
+            origin: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            thread_id,
+            token_budget: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadGoalSetResponse {
+    /// A `ThreadGoalSetResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(goal: ThreadGoal) -> Self {
+        Self { goal }
+    }
+}
+impl ThreadIncrementElicitationParams {
+    /// A `ThreadIncrementElicitationParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadIncrementElicitationResponse {
+    /// A `ThreadIncrementElicitationResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(count: i64, paused: bool) -> Self {
+        Self { count, paused }
+    }
+}
+impl ThreadInjectItemsParams {
+    /// A `ThreadInjectItemsParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        items: ::std::vec::Vec<::serde_json::Value>,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self { items, thread_id }
+    }
+}
+impl ThreadItemsListParams {
+    /// A `ThreadItemsListParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            sort_direction: ::std::default::Default::default(),
+            thread_id,
+            turn_id: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadItemsListResponse {
+    /// A `ThreadItemsListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadItemEntry>) -> Self {
+        Self {
+            backwards_cursor: ::std::default::Default::default(),
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadItemsReadParams {
+    /// A `ThreadItemsReadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        item_ids: ::std::vec::Vec<::std::string::String>,
+        thread_id: ::std::string::String,
+        turn_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            item_ids,
+            thread_id,
+            turn_id,
+        }
+    }
+}
+impl ThreadItemsReadResponse {
+    /// A `ThreadItemsReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadItemEntry>) -> Self {
+        Self { data }
+    }
+}
+impl ThreadListResponse {
+    /// A `ThreadListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<Thread>) -> Self {
+        Self {
+            backwards_cursor: ::std::default::Default::default(),
+            data,
+            next_cursor: ::std::default::Default::default(),
+            read_states: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadLoadedListResponse {
+    /// A `ThreadLoadedListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadMemoryModeSetParams {
+    /// A `ThreadMemoryModeSetParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(mode: ThreadMemoryMode, thread_id: ::std::string::String) -> Self {
+        Self { mode, thread_id }
+    }
+}
+impl ThreadMetadataUpdateParams {
+    /// A `ThreadMetadataUpdateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            daybreak_enabled: ::std::default::Default::default(),
+            git_info: ::std::default::Default::default(),
+            project_id: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadMetadataUpdateResponse {
+    /// A `ThreadMetadataUpdateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread: Thread) -> Self {
+        Self { thread }
+    }
+}
+impl ThreadPredictionRequestParams {
+    /// A `ThreadPredictionRequestParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        source_turn_id: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self { source_turn_id, thread_id }
+    }
+}
+impl ThreadQueueAddParams {
+    /// A `ThreadQueueAddParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        client_user_message_id: ::std::string::String,
+        input: ::std::vec::Vec<UserInput>,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_user_message_id,
+            input,
+            thread_id,
+        }
+    }
+}
+impl ThreadQueueAddResponse {
+    /// A `ThreadQueueAddResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(queued_submission: QueuedSubmission) -> Self {
+        Self { queued_submission }
+    }
+}
+impl ThreadQueueDeleteParams {
+    /// A `ThreadQueueDeleteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        queued_submission_id: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            queued_submission_id,
+            thread_id,
+        }
+    }
+}
+impl ThreadQueueDeleteResponse {
+    /// A `ThreadQueueDeleteResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(deleted: bool) -> Self {
+        Self { deleted }
+    }
+}
+impl ThreadQueueListParams {
+    /// A `ThreadQueueListParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadQueueListResponse {
+    /// A `ThreadQueueListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<QueuedSubmission>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadQueueReorderParams {
+    /// A `ThreadQueueReorderParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        queued_submission_ids: ::std::vec::Vec<::std::string::String>,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            queued_submission_ids,
+            thread_id,
+        }
+    }
+}
+impl ThreadQueueStartParams {
+    /// A `ThreadQueueStartParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            queued_submission_id: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadQueueStartResponse {
+    /// A `ThreadQueueStartResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(turn: Turn) -> Self {
+        Self { turn }
+    }
+}
+impl ThreadQueueUpdateParams {
+    /// A `ThreadQueueUpdateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        input: ::std::vec::Vec<UserInput>,
+        queued_submission_id: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            input,
+            queued_submission_id,
+            thread_id,
+        }
+    }
+}
+impl ThreadQueueUpdateResponse {
+    /// A `ThreadQueueUpdateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(queued_submission: QueuedSubmission) -> Self {
+        Self { queued_submission }
+    }
+}
+impl ThreadReadParams {
+    /// A `ThreadReadParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            include_turns: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadReadResponse {
+    /// A `ThreadReadResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread: Thread) -> Self {
+        Self {
+            read_state: ::std::default::Default::default(),
+            thread,
+        }
+    }
+}
+impl ThreadReadStateUpdateParams {
+    /// A `ThreadReadStateUpdateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        expected_revision: ::std::string::String,
+        operation: ThreadReadStateOperation,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            expected_revision,
+            operation,
+            thread_id,
+        }
+    }
+}
+impl ThreadReadStateUpdateResponse {
+    /// A `ThreadReadStateUpdateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(read_state: ThreadReadState) -> Self {
+        Self { read_state }
+    }
+}
+impl ThreadRealtimeAppendAudioParams {
+    /// A `ThreadRealtimeAppendAudioParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        audio: ThreadRealtimeAudioChunk,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self { audio, thread_id }
+    }
+}
+impl ThreadRealtimeAppendSpeechParams {
+    /// A `ThreadRealtimeAppendSpeechParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(text: ::std::string::String, thread_id: ::std::string::String) -> Self {
+        Self { text, thread_id }
+    }
+}
+impl ThreadRealtimeAppendTextParams {
+    /// A `ThreadRealtimeAppendTextParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(text: ::std::string::String, thread_id: ::std::string::String) -> Self {
+        Self {
+            role: ::std::default::Default::default(),
+            text,
+            thread_id,
+        }
+    }
+}
+impl ThreadRealtimeListVoicesResponse {
+    /// A `ThreadRealtimeListVoicesResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(voices: RealtimeVoicesList) -> Self {
+        Self { voices }
+    }
+}
+impl ThreadRealtimeStartParams {
+    /// A `ThreadRealtimeStartParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        output_modality: RealtimeOutputModality,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            backend_reasoning_status: ::std::default::Default::default(),
+            client_managed_handoffs: ::std::default::Default::default(),
+            codex_response_handoff_channel_prefixes: ::std::default::Default::default(),
+            codex_response_handoff_mode: ::std::default::Default::default(),
+            codex_response_item_prefix: ::std::default::Default::default(),
+            codex_responses_as_items: ::std::default::Default::default(),
+            delegation_ack_filler: ::std::default::Default::default(),
+            flush_transcript_tail_on_session_end: ::std::default::Default::default(),
+            include_startup_context: ::std::default::Default::default(),
+            initial_items: ::std::default::Default::default(),
+            model: ::std::default::Default::default(),
+            output_modality,
+            prompt: ::std::default::Default::default(),
+            realtime_end_instructions: ::std::default::Default::default(),
+            realtime_session_id: ::std::default::Default::default(),
+            realtime_start_instructions: ::std::default::Default::default(),
+            thread_id,
+            transport: ::std::default::Default::default(),
+            version: ::std::default::Default::default(),
+            voice: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadRealtimeStopParams {
+    /// A `ThreadRealtimeStopParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadResumeParams {
+    /// A `ThreadResumeParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            approval_policy: ::std::default::Default::default(),
+            approvals_reviewer: ::std::default::Default::default(),
+            base_instructions: ::std::default::Default::default(),
+            config: ::std::default::Default::default(),
+            cwd: ::std::default::Default::default(),
+            developer_instructions: ::std::default::Default::default(),
+            exclude_turns: ::std::default::Default::default(),
+            history: ::std::default::Default::default(),
+            initial_turns_page: ::std::default::Default::default(),
+            model: ::std::default::Default::default(),
+            model_provider: ::std::default::Default::default(),
+            path: ::std::default::Default::default(),
+            permissions: ::std::default::Default::default(),
+            personality: ::std::default::Default::default(),
+            runtime_workspace_roots: ::std::default::Default::default(),
+            sandbox: ::std::default::Default::default(),
+            service_tier: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadResumeResponse {
+    /// A `ThreadResumeResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        approval_policy: AskForApproval,
+        approvals_reviewer: ApprovalsReviewer,
+        cwd: AbsolutePathBuf,
+        model: ::std::string::String,
+        model_provider: ::std::string::String,
+        sandbox: SandboxPolicy,
+        thread: Thread,
+    ) -> Self {
+        Self {
+            active_permission_profile: ::std::default::Default::default(),
+            approval_policy,
+            approvals_reviewer,
+            collaboration_mode: ::std::default::Default::default(),
+            cwd,
+            disabled_plugin_ids: ::std::default::Default::default(),
+            initial_turns_page: ::std::default::Default::default(),
+            instruction_sources: ::std::default::Default::default(),
+            items_backwards_cursor: ::std::default::Default::default(),
+            model,
+            model_provider,
+            multi_agent_mode: ::std::default::Default::default(),
+            reasoning_effort: ::std::default::Default::default(),
+            runtime_workspace_roots: ::std::default::Default::default(),
+            sandbox,
+            service_tier: ::std::default::Default::default(),
+            thread,
+            turns_backwards_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadRevertParams {
+    /// A `ThreadRevertParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        before_turn_id: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self { before_turn_id, thread_id }
+    }
+}
+impl ThreadRevertResponse {
+    /// A `ThreadRevertResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread: Thread) -> Self {
+        Self {
+            items_backwards_cursor: ::std::default::Default::default(),
+            thread,
+            turns_backwards_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadSearchOccurrencesParams {
+    /// A `ThreadSearchOccurrencesParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        search_term: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            search_term,
+            thread_id,
+        }
+    }
+}
+impl ThreadSearchOccurrencesResponse {
+    /// A `ThreadSearchOccurrencesResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadSearchOccurrence>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadSearchParams {
+    /// A `ThreadSearchParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(search_term: ::std::string::String) -> Self {
+        Self {
+            archived: ::std::default::Default::default(),
+            cursor: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            search_term,
+            sort_direction: ::std::default::Default::default(),
+            sort_key: ::std::default::Default::default(),
+            source_kinds: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadSearchResponse {
+    /// A `ThreadSearchResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadSearchResult>) -> Self {
+        Self {
+            backwards_cursor: ::std::default::Default::default(),
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadSectionCreateParams {
+    /// A `ThreadSectionCreateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            appearance: ::std::default::Default::default(),
+            name,
+        }
+    }
+}
+impl ThreadSectionCreateResponse {
+    /// A `ThreadSectionCreateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(section: ThreadSection) -> Self {
+        Self { section }
+    }
+}
+impl ThreadSectionDeleteParams {
+    /// A `ThreadSectionDeleteParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(section_id: ::std::string::String) -> Self {
+        Self { section_id }
+    }
+}
+impl ThreadSectionListResponse {
+    /// A `ThreadSectionListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadSection>) -> Self {
+        Self {
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadSectionMoveParams {
+    /// A `ThreadSectionMoveParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            before_thread_id: ::std::default::Default::default(),
+            section_id: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadSectionUpdateParams {
+    /// A `ThreadSectionUpdateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(name: ::std::string::String, section_id: ::std::string::String) -> Self {
+        Self {
+            appearance: ::std::default::Default::default(),
+            name,
+            section_id,
+        }
+    }
+}
+impl ThreadSectionUpdateResponse {
+    /// A `ThreadSectionUpdateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(section: ThreadSection) -> Self {
+        Self { section }
+    }
+}
+impl ThreadSetNameParams {
+    /// A `ThreadSetNameParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(name: ::std::string::String, thread_id: ::std::string::String) -> Self {
+        Self { name, thread_id }
+    }
+}
+impl ThreadSettingsUpdateParams {
+    /// A `ThreadSettingsUpdateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            approval_policy: ::std::default::Default::default(),
+            approvals_reviewer: ::std::default::Default::default(),
+            collaboration_mode: ::std::default::Default::default(),
+            cwd: ::std::default::Default::default(),
+            disabled_plugin_ids: ::std::default::Default::default(),
+            effort: ::std::default::Default::default(),
+            model: ::std::default::Default::default(),
+            multi_agent_mode: ::std::default::Default::default(),
+            permissions: ::std::default::Default::default(),
+            personality: ::std::default::Default::default(),
+            sandbox_policy: ::std::default::Default::default(),
+            service_tier: ::std::default::Default::default(),
+            summary: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadShellCommandParams {
+    /// A `ThreadShellCommandParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        command: ::std::string::String,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            command,
+            thread_id,
+            timeout_ms: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadStartResponse {
+    /// A `ThreadStartResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        approval_policy: AskForApproval,
+        approvals_reviewer: ApprovalsReviewer,
+        cwd: AbsolutePathBuf,
+        model: ::std::string::String,
+        model_provider: ::std::string::String,
+        sandbox: SandboxPolicy,
+        thread: Thread,
+    ) -> Self {
+        Self {
+            active_permission_profile: ::std::default::Default::default(),
+            approval_policy,
+            approvals_reviewer,
+            cwd,
+            disabled_plugin_ids: ::std::default::Default::default(),
+            instruction_sources: ::std::default::Default::default(),
+            model,
+            model_provider,
+            multi_agent_mode: ::std::default::Default::default(),
+            reasoning_effort: ::std::default::Default::default(),
+            runtime_workspace_roots: ::std::default::Default::default(),
+            sandbox,
+            service_tier: ::std::default::Default::default(),
+            thread,
+        }
+    }
+}
+impl ThreadTimelineListParams {
+    /// A `ThreadTimelineListParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadTimelineListResponse {
+    /// A `ThreadTimelineListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<ThreadTimelineEntry>) -> Self {
+        Self {
+            active_realtime_session_at_page_start: ::std::default::Default::default(),
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadTurnsListParams {
+    /// A `ThreadTurnsListParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self {
+            cursor: ::std::default::Default::default(),
+            items_view: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            sort_direction: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl ThreadTurnsListResponse {
+    /// A `ThreadTurnsListResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(data: ::std::vec::Vec<Turn>) -> Self {
+        Self {
+            backwards_cursor: ::std::default::Default::default(),
+            data,
+            next_cursor: ::std::default::Default::default(),
+        }
+    }
+}
+impl ThreadUnarchiveParams {
+    /// A `ThreadUnarchiveParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadUnarchiveResponse {
+    /// A `ThreadUnarchiveResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread: Thread) -> Self {
+        Self { thread }
+    }
+}
+impl ThreadUnsubscribeParams {
+    /// A `ThreadUnsubscribeParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(thread_id: ::std::string::String) -> Self {
+        Self { thread_id }
+    }
+}
+impl ThreadUnsubscribeResponse {
+    /// A `ThreadUnsubscribeResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(status: ThreadUnsubscribeStatus) -> Self {
+        Self { status }
+    }
+}
+impl ToolRequestUserInputParams {
+    /// A `ToolRequestUserInputParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        is_blocking: bool,
+        item_id: ::std::string::String,
+        questions: ::std::vec::Vec<ToolRequestUserInputQuestion>,
+        thread_id: ::std::string::String,
+        turn_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            auto_resolution_ms: ::std::default::Default::default(),
+            is_blocking,
+            item_id,
+            questions,
+            thread_id,
+            turn_id,
+        }
+    }
+}
+impl ToolRequestUserInputResponse {
+    /// A `ToolRequestUserInputResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        answers: ::std::collections::HashMap<
+            ::std::string::String,
+            ToolRequestUserInputAnswer,
+        >,
+    ) -> Self {
+        Self { answers }
+    }
+}
+impl TurnEnvironmentParams {
+    /// A `TurnEnvironmentParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(cwd: LegacyAppPathString, environment_id: ::std::string::String) -> Self {
+        Self {
+            cwd,
+            environment_id,
+            runtime_workspace_roots: ::std::default::Default::default(),
+        }
+    }
+}
+impl TurnInterruptParams {
+    /// A `TurnInterruptParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        thread_id: ::std::string::String,
+        turn_id: ::std::string::String,
+    ) -> Self {
+        Self { thread_id, turn_id }
+    }
+}
+impl TurnSettingsUpdateParams {
+    /// A `TurnSettingsUpdateParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        thread_id: ::std::string::String,
+        turn_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            approvals_reviewer: ::std::default::Default::default(),
+            effort: ::std::default::Default::default(),
+            model: ::std::default::Default::default(),
+            service_tier: ::std::default::Default::default(),
+            summary: ::std::default::Default::default(),
+            thread_id,
+            turn_id,
+        }
+    }
+}
+impl TurnSettingsUpdateResponse {
+    /// A `TurnSettingsUpdateResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(status: TurnSettingsUpdateStatus) -> Self {
+        Self { status }
+    }
+}
+impl TurnStartParams {
+    /// A `TurnStartParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        input: ::std::vec::Vec<UserInput>,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            additional_context: ::std::default::Default::default(),
+            approval_policy: ::std::default::Default::default(),
+            approvals_reviewer: ::std::default::Default::default(),
+            client_user_message_id: ::std::default::Default::default(),
+            collaboration_mode: ::std::default::Default::default(),
+            cwd: ::std::default::Default::default(),
+            cyber_access_program: ::std::default::Default::default(),
+            disabled_plugin_ids: ::std::default::Default::default(),
+            effort: ::std::default::Default::default(),
+            environments: ::std::default::Default::default(),
+            input,
+            model: ::std::default::Default::default(),
+            multi_agent_mode: ::std::default::Default::default(),
+            output_schema: ::std::default::Default::default(),
+            parent_turn_id: ::std::default::Default::default(),
+            permissions: ::std::default::Default::default(),
+            personality: ::std::default::Default::default(),
+            responsesapi_client_metadata: ::std::default::Default::default(),
+            root_turn_id: ::std::default::Default::default(),
+            runtime_workspace_roots: ::std::default::Default::default(),
+            sandbox_policy: ::std::default::Default::default(),
+            service_tier: ::std::default::Default::default(),
+            service_tier_for_turn: ::std::default::Default::default(),
+            summary: ::std::default::Default::default(),
+            thread_id,
+            tool_output: ::std::default::Default::default(),
+            turn_trigger: ::std::default::Default::default(),
+        }
+    }
+}
+impl TurnStartResponse {
+    /// A `TurnStartResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(turn: Turn) -> Self {
+        Self { turn }
+    }
+}
+impl TurnSteerParams {
+    /// A `TurnSteerParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        expected_turn_id: ::std::string::String,
+        input: ::std::vec::Vec<UserInput>,
+        thread_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            additional_context: ::std::default::Default::default(),
+            client_user_message_id: ::std::default::Default::default(),
+            expected_turn_id,
+            input,
+            responsesapi_client_metadata: ::std::default::Default::default(),
+            thread_id,
+        }
+    }
+}
+impl TurnSteerResponse {
+    /// A `TurnSteerResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(turn_id: ::std::string::String) -> Self {
+        Self { turn_id }
+    }
+}
+impl UserVerificationCancelParams {
+    /// A `UserVerificationCancelParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(request_id: RequestId) -> Self {
+        Self { request_id }
+    }
+}
+impl UserVerificationEnrollResponse {
+    /// A `UserVerificationEnrollResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(credential_id: ::std::string::String) -> Self {
+        Self {
+            algorithm: ::std::default::Default::default(),
+            credential_id,
+            public_key: ::std::default::Default::default(),
+        }
+    }
+}
+impl UserVerificationVerifyParams {
+    /// A `UserVerificationVerifyParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(
+        challenge: ::std::string::String,
+        description: ::std::string::String,
+        title: ::std::string::String,
+    ) -> Self {
+        Self {
+            challenge,
+            description,
+            title,
+        }
+    }
+}
+impl UserVerificationVerifyResponse {
+    /// A `UserVerificationVerifyResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(proof: UserVerificationProof) -> Self {
+        Self { proof }
+    }
+}
+impl WindowsSandboxReadinessResponse {
+    /// A `WindowsSandboxReadinessResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(status: WindowsSandboxReadiness) -> Self {
+        Self { status }
+    }
+}
+impl WindowsSandboxSetupStartParams {
+    /// A `WindowsSandboxSetupStartParams` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(mode: WindowsSandboxSetupMode) -> Self {
+        Self {
+            cwd: ::std::default::Default::default(),
+            mode,
+        }
+    }
+}
+impl WindowsSandboxSetupStartResponse {
+    /// A `WindowsSandboxSetupStartResponse` with the required fields given and every optional one unset (the runtime's default).
+    pub fn new(started: bool) -> Self {
+        Self { started }
+    }
+}

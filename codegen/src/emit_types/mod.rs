@@ -20,8 +20,11 @@
 //! 7. [`secrets`]: every secret-looking field must be reviewed
 //!    (`templates/secret_fields.toml`); types with a secret get a `Debug`
 //!    that prints `<redacted>` for it.
-//! 8. Crate-level lint allowances the generated code needs.
+//! 8. [`constructors`]: `new` on params types, so code that builds them
+//!    survives a new optional field.
+//! 9. Crate-level lint allowances the generated code needs.
 
+mod constructors;
 mod docs;
 mod empty;
 mod fallback;
@@ -103,6 +106,7 @@ pub fn emit_types(schema: &Value, weak: &WeakAllowlist, secrets: &SecretReview) 
     tag_first::decode_tag_first(&mut file);
     secrets.check(&secret_spots(&file))?;
     secrets::redact_debug(&mut file, secrets);
+    constructors::add_constructors(&mut file);
     add_lint_allowances(&mut file);
     Ok(file)
 }

@@ -300,13 +300,14 @@ impl Thread {
 
     /// Reads the thread as the runtime has it now, optionally with its turns.
     pub async fn read(&self, include_turns: bool) -> Result<crate::types::Thread> {
-        let params = ThreadReadParams { thread_id: self.id().to_owned(), include_turns: Some(include_turns) };
+        let mut params = ThreadReadParams::new(self.id().to_owned());
+        params.include_turns = Some(include_turns);
         Ok(self.codex.client().thread_read(params).await?.thread)
     }
 
     /// Gives the thread a name.
     pub async fn set_name(&self, name: impl Into<String>) -> Result<()> {
-        let params = ThreadSetNameParams { thread_id: self.id().to_owned(), name: name.into() };
+        let params = ThreadSetNameParams::new(name.into(), self.id().to_owned());
         self.codex.client().thread_name_set(params).await?;
         Ok(())
     }
@@ -314,7 +315,7 @@ impl Thread {
     /// Starts compacting the thread's history (the runtime summarises it to
     /// free context); progress arrives as notifications.
     pub async fn compact(&self) -> Result<()> {
-        let params = ThreadCompactStartParams { thread_id: self.id().to_owned() };
+        let params = ThreadCompactStartParams::new(self.id().to_owned());
         self.codex.client().thread_compact_start(params).await?;
         Ok(())
     }

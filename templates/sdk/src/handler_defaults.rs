@@ -30,62 +30,45 @@ use crate::types::{
 pub fn item_command_execution_request_approval(
     _params: &CommandExecutionRequestApprovalParams,
 ) -> Result<CommandExecutionRequestApprovalResponse, HandlerError> {
-    Ok(CommandExecutionRequestApprovalResponse {
-        decision: CommandExecutionApprovalDecision::Decline,
-    })
+    Ok(CommandExecutionRequestApprovalResponse::new(CommandExecutionApprovalDecision::Decline))
 }
 
 /// Declines the file change.
 pub fn item_file_change_request_approval(
     _params: &FileChangeRequestApprovalParams,
 ) -> Result<FileChangeRequestApprovalResponse, HandlerError> {
-    Ok(FileChangeRequestApprovalResponse {
-        decision: FileChangeApprovalDecision::Decline,
-    })
+    Ok(FileChangeRequestApprovalResponse::new(FileChangeApprovalDecision::Decline))
 }
 
 /// Grants none of the requested permissions, for this turn only.
 pub fn item_permissions_request_approval(
     _params: &PermissionsRequestApprovalParams,
 ) -> Result<PermissionsRequestApprovalResponse, HandlerError> {
-    Ok(PermissionsRequestApprovalResponse {
-        permissions: GrantedPermissionProfile {
-            file_system: None,
-            network: None,
-        },
-        scope: Some(PermissionGrantScope::Turn),
-        strict_auto_review: None,
-    })
+    let mut response = PermissionsRequestApprovalResponse::new(GrantedPermissionProfile::default());
+    response.scope = Some(PermissionGrantScope::Turn);
+    Ok(response)
 }
 
 /// Answers none of the questions.
 pub fn item_tool_request_user_input(
     _params: &ToolRequestUserInputParams,
 ) -> Result<ToolRequestUserInputResponse, HandlerError> {
-    Ok(ToolRequestUserInputResponse {
-        answers: Default::default(),
-    })
+    Ok(ToolRequestUserInputResponse::new(Default::default()))
 }
 
 /// Declines the MCP server's elicitation.
 pub fn mcp_server_elicitation_request(
     _params: &McpServerElicitationRequestParams,
 ) -> Result<McpServerElicitationRequestResponse, HandlerError> {
-    Ok(McpServerElicitationRequestResponse {
-        action: McpServerElicitationAction::Decline,
-        content: None,
-        meta: None,
-    })
+    Ok(McpServerElicitationRequestResponse::new(McpServerElicitationAction::Decline))
 }
 
 /// Reports the dynamic tool call as failed: this client registered no tools.
 pub fn item_tool_call(
     _params: &DynamicToolCallParams,
 ) -> Result<DynamicToolCallResponse, HandlerError> {
-    Ok(DynamicToolCallResponse {
-        content_items: Vec::new(),
-        success: false,
-    })
+    // Arguments in field order: content_items, success.
+    Ok(DynamicToolCallResponse::new(Vec::new(), false))
 }
 
 /// A JSON-RPC error: this client holds no ChatGPT tokens to refresh.
@@ -106,20 +89,16 @@ pub fn attestation_generate(
 pub fn apply_patch_approval(
     _params: &ApplyPatchApprovalParams,
 ) -> Result<ApplyPatchApprovalResponse, HandlerError> {
-    Ok(ApplyPatchApprovalResponse {
-        decision: ReviewDecision::Denied {
-            rejection: "declined by the client's default handler".to_owned(),
-        },
-    })
+    Ok(ApplyPatchApprovalResponse::new(ReviewDecision::Denied {
+        rejection: "declined by the client's default handler".to_owned(),
+    }))
 }
 
 /// Denies the command (legacy approval request).
 pub fn exec_command_approval(
     _params: &ExecCommandApprovalParams,
 ) -> Result<ExecCommandApprovalResponse, HandlerError> {
-    Ok(ExecCommandApprovalResponse {
-        decision: ReviewDecision::Denied {
-            rejection: "declined by the client's default handler".to_owned(),
-        },
-    })
+    Ok(ExecCommandApprovalResponse::new(ReviewDecision::Denied {
+        rejection: "declined by the client's default handler".to_owned(),
+    }))
 }

@@ -189,7 +189,7 @@ impl Codex {
     /// The account the runtime is signed in with (`account/read`);
     /// `account` is `None` when signed out.
     pub async fn account(&self) -> Result<GetAccountResponse> {
-        self.client().account_read(GetAccountParams { refresh_token: None }).await
+        self.client().account_read(GetAccountParams::default()).await
     }
 
     /// Every model the runtime offers (`model/list`, following
@@ -200,7 +200,8 @@ impl Codex {
         let mut models = Vec::new();
         let mut cursor = None;
         for _ in 0..MAX_MODEL_PAGES {
-            let params = ModelListParams { cursor: cursor.take(), include_hidden: None, limit: None };
+            let mut params = ModelListParams::default();
+            params.cursor = cursor.take();
             let page = self.client().model_list(params).await?;
             models.extend(page.data);
             match page.next_cursor {
@@ -276,7 +277,7 @@ impl PendingLogin {
     }
 
     async fn cancel(&self) -> Result<CancelLoginAccountStatus> {
-        let params = CancelLoginAccountParams { login_id: self.login_id.clone() };
+        let params = CancelLoginAccountParams::new(self.login_id.clone());
         self.cancelled.store(true, Ordering::Relaxed);
         Ok(self.codex.client().account_login_cancel(params).await?.status)
     }
@@ -290,7 +291,7 @@ impl Drop for PendingLogin {
         // Best effort: stop the runtime's login (and its callback server).
         let Some(runtime) = &self.runtime else { return };
         let client = self.codex.client().clone();
-        let params = CancelLoginAccountParams { login_id: std::mem::take(&mut self.login_id) };
+        let params = CancelLoginAccountParams::new(std::mem::take(&mut self.login_id));
         runtime.spawn(async move {
             let _ = tokio::time::timeout(DROP_CANCEL_TIMEOUT, client.account_login_cancel(params)).await;
         });

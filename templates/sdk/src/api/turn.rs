@@ -339,14 +339,8 @@ impl TurnHandle {
 
     /// Adds input to the running turn (the model sees it in its next request).
     pub async fn steer(&self, input: impl Into<TurnInput>) -> Result<()> {
-        let params = TurnSteerParams {
-            thread_id: self.thread.id().to_owned(),
-            expected_turn_id: self.id.clone(),
-            input: input.into().into_wire(),
-            client_user_message_id: None,
-            additional_context: None,
-            responsesapi_client_metadata: None,
-        };
+        // Arguments in field order: expected_turn_id, input, thread_id.
+        let params = TurnSteerParams::new(self.id.clone(), input.into().into_wire(), self.thread.id().to_owned());
         self.thread.codex().client().turn_steer(params).await?;
         Ok(())
     }
@@ -362,7 +356,7 @@ impl TurnHandle {
     }
 
     fn interrupt_params(&self) -> TurnInterruptParams {
-        TurnInterruptParams { thread_id: self.thread.id().to_owned(), turn_id: self.id.clone() }
+        TurnInterruptParams::new(self.thread.id().to_owned(), self.id.clone())
     }
 
     /// Waits for the turn to end and returns its result. A failed turn is
