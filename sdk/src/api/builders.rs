@@ -822,12 +822,12 @@ Wire: `model`.*/
         self.params.model = Some(value.into());
         self
     }
-    ///A JSON Schema the final answer must follow (see also [`Thread::run_structured`](crate::Thread::run_structured)).
+    ///A JSON Schema the final answer must follow: [`OutputSchema::for_type`](crate::OutputSchema::for_type) converts a Rust type's schema to OpenAI's strict subset, [`OutputSchema::strict`](crate::OutputSchema::strict) a hand-written one, [`OutputSchema::as_given`](crate::OutputSchema::as_given) sends one unchanged (see also [`Thread::run_structured`](crate::Thread::run_structured)).
     /**
 
 Wire: `outputSchema`.*/
-    pub fn output_schema(mut self, value: impl Into<::serde_json::Value>) -> Self {
-        self.params.output_schema = Some(value.into());
+    pub fn output_schema(mut self, value: crate::OutputSchema) -> Self {
+        crate::strict_schema::apply_output_schema(value, &mut self.params.output_schema);
         self
     }
     ///@deprecated `friendly` and `pragmatic` no longer select a style. Changing this does not rewrite the thread's existing instructions.

@@ -20,5 +20,5 @@ pub use codex::{Codex, CodexBuilder, Metadata};
 pub use input::{Input, TurnInput};
 pub use retry::*;
 pub use sandbox::{ApprovalMode, Sandbox};
-pub use thread::Thread;
+pub use thread::{Thread, ThreadInfo};
 pub use turn::{TurnHandle, TurnResult, TurnTiming};

@@ -740,11 +740,11 @@ Wire: `model`.*/
             runtime: self.runtime,
         }
     }
-    ///A JSON Schema the final answer must follow (see also [`Thread::run_structured`](crate::Thread::run_structured)).
+    ///A JSON Schema the final answer must follow: [`OutputSchema::for_type`](crate::OutputSchema::for_type) converts a Rust type's schema to OpenAI's strict subset, [`OutputSchema::strict`](crate::OutputSchema::strict) a hand-written one, [`OutputSchema::as_given`](crate::OutputSchema::as_given) sends one unchanged (see also [`Thread::run_structured`](crate::Thread::run_structured)).
     /**
 
 Wire: `outputSchema`.*/
-    pub fn output_schema(self, value: impl Into<::serde_json::Value>) -> Self {
+    pub fn output_schema(self, value: crate::OutputSchema) -> Self {
         Self {
             inner: self.inner.output_schema(value),
             runtime: self.runtime,
