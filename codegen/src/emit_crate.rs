@@ -50,6 +50,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub mod blocking;
         pub mod client;
         mod client_methods;
+        pub mod docs;
         pub mod error;
         pub mod handler;
         pub mod handler_defaults;

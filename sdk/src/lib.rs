@@ -5,6 +5,7 @@ mod api;
 pub mod blocking;
 pub mod client;
 mod client_methods;
+pub mod docs;
 pub mod error;
 pub mod handler;
 pub mod handler_defaults;

@@ -8,12 +8,12 @@
 //! the `CODEX_BIN` environment variable; the pinned runtime installed in
 //! [`default_install_dir`]; `codex` on `PATH`. A path given in the config or
 //! in a non-empty `CODEX_BIN` that does not exist is an error
-//! ([`Error::RuntimeNotFound`](crate::Error::RuntimeNotFound)), not a reason
+//! ([`Error::RuntimeNotFound`]), not a reason
 //! to try the next place. Then it runs `codex --version`: a binary that does
 //! not print `codex-cli <version>` is
-//! [`Error::NotCodexRuntime`](crate::Error::NotCodexRuntime), and a version
+//! [`Error::NotCodexRuntime`], and a version
 //! other than [`VERSION`] is
-//! [`Error::VersionMismatch`](crate::Error::VersionMismatch) (unless the
+//! [`Error::VersionMismatch`] (unless the
 //! client allows it).
 
 pub mod install;
