@@ -272,7 +272,7 @@ fn convert(schema: Value, optional: Optional) -> Result<Value, StrictSchemaError
         });
     };
     let defs = take_defs(&mut root)?;
-    let converter = Converter { raw_defs: &defs, optional };
+    let converter = Converter { raw_defs: &defs, optional, depth: std::cell::Cell::new(0) };
 
     let mut root = match root.get("$ref").and_then(Value::as_str) {
         // A root that only points at a definition: that definition is the root.
@@ -391,7 +391,13 @@ fn unescape(token: &str) -> String {
 struct Converter<'a> {
     raw_defs: &'a BTreeMap<String, Value>,
     optional: Optional,
+    /// How deep `node` is nested now: a guard against a schema that merges
+    /// itself into itself (`allOf` of its own `$ref`).
+    depth: std::cell::Cell<usize>,
 }
+
+/// Deeper than this, a schema is refused rather than overflow the stack.
+const MAX_DEPTH: usize = 128;
 
 impl Converter<'_> {
     /// The definition a `$ref` names; only `#/$defs/..` and
@@ -412,6 +418,19 @@ impl Converter<'_> {
 
     /// Converts one schema; `at` is its JSON Pointer in the original.
     fn node(&self, schema: Value, at: &str) -> Result<Value, StrictSchemaError> {
+        if self.depth.get() >= MAX_DEPTH {
+            return Err(StrictSchemaError::new(
+                at,
+                format!("the schema nests deeper than {MAX_DEPTH} levels (does a definition merge itself into itself?)"),
+            ));
+        }
+        self.depth.set(self.depth.get() + 1);
+        let converted = self.node_inner(schema, at);
+        self.depth.set(self.depth.get() - 1);
+        converted
+    }
+
+    fn node_inner(&self, schema: Value, at: &str) -> Result<Value, StrictSchemaError> {
         let mut map = match schema {
             Value::Object(map) => map,
             Value::Bool(_) => return Err(StrictSchemaError::new(at, FREE_FORM)),
@@ -422,33 +441,44 @@ impl Converter<'_> {
                 return Err(StrictSchemaError::new(&format!("{at}/{keyword}"), *reason));
             }
         }
-        if let Some(reference) = map.get("$ref") {
-            let Some(reference) = reference.as_str() else {
-                return Err(StrictSchemaError::new(&format!("{at}/$ref"), "`$ref` must be a string"));
-            };
-            let others = map.keys().any(|key| key != "$ref" && !ANNOTATIONS.contains(&key.as_str()));
-            if !others {
-                // `$ref` stands alone in strict mode; annotations beside it go.
-                let target = if reference == "#" {
-                    "#".to_owned()
-                } else {
-                    format!("#/$defs/{}", escape(&self.def_name(reference, &format!("{at}/$ref"))?))
-                };
-                return Ok(Value::Object(Map::from_iter([("$ref".to_owned(), Value::String(target))])));
+        // `$ref` beside other keywords, and `allOf`: merge the parts in,
+        // until none is left (a merged part may bring its own).
+        for round in 0.. {
+            if round == MAX_DEPTH {
+                return Err(StrictSchemaError::new(
+                    at,
+                    "`allOf`/`$ref` merging does not end (does a definition merge itself into itself?)",
+                ));
             }
-            // `$ref` with other keywords: merge the definition in, like `allOf`.
-            let reference = map.remove("$ref").expect("checked above");
-            let part = self.resolve(reference, &format!("{at}/$ref"))?;
-            merge_into(&mut map, part, at)?;
-        }
-        if let Some(parts) = map.remove("allOf") {
-            let Value::Array(parts) = parts else {
-                return Err(StrictSchemaError::new(&format!("{at}/allOf"), "`allOf` must be an array"));
-            };
-            for (index, part) in parts.into_iter().enumerate() {
-                let part_at = format!("{at}/allOf/{index}");
-                let part = self.resolve(part, &part_at)?;
-                merge_into(&mut map, part, &part_at)?;
+            if let Some(reference) = map.get("$ref") {
+                let Some(reference) = reference.as_str() else {
+                    return Err(StrictSchemaError::new(&format!("{at}/$ref"), "`$ref` must be a string"));
+                };
+                let others = map.keys().any(|key| key != "$ref" && !ANNOTATIONS.contains(&key.as_str()));
+                if !others {
+                    // `$ref` stands alone in strict mode; annotations beside it go.
+                    let target = if reference == "#" {
+                        "#".to_owned()
+                    } else {
+                        format!("#/$defs/{}", escape(&self.def_name(reference, &format!("{at}/$ref"))?))
+                    };
+                    return Ok(Value::Object(Map::from_iter([("$ref".to_owned(), Value::String(target))])));
+                }
+                let reference = Value::String(reference.to_owned());
+                map.remove("$ref");
+                let part = self.resolve(reference, &format!("{at}/$ref"))?;
+                merge_into(&mut map, part, at)?;
+            } else if let Some(parts) = map.remove("allOf") {
+                let Value::Array(parts) = parts else {
+                    return Err(StrictSchemaError::new(&format!("{at}/allOf"), "`allOf` must be an array"));
+                };
+                for (index, part) in parts.into_iter().enumerate() {
+                    let part_at = format!("{at}/allOf/{index}");
+                    let part = self.resolve(part, &part_at)?;
+                    merge_into(&mut map, part, &part_at)?;
+                }
+            } else {
+                break;
             }
         }
         // A union beside properties (a flattened enum): each alternative

@@ -627,3 +627,37 @@ async fn a_hand_written_schema_is_sent_as_given_or_converted() {
     assert_eq!(sent["properties"]["answer"]["type"], json!(["string", "null"]));
     codex.close().await;
 }
+
+#[test]
+fn all_of_and_references_beside_keywords_are_merged_and_self_merges_refused() {
+    let schema = to_strict(json!({
+        "type": "object",
+        "properties": {
+            "named": {
+                "$ref": "#/$defs/Named",
+                "properties": {"age": {"type": "integer"}},
+                "required": ["age"]
+            },
+            "both": {"allOf": [{"$ref": "#/$defs/Named"}, {"$ref": "#/$defs/Aliased"}]}
+        },
+        "required": ["named", "both"],
+        "$defs": {
+            "Named": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+            "Aliased": {"$ref": "#/$defs/Extra", "description": "an alias"},
+            "Extra": {"type": "object", "properties": {"extra": {"type": "boolean"}}, "required": ["extra"]}
+        }
+    }))
+    .unwrap();
+    assert!(strict_violations(&schema).is_empty(), "{:?}\n{schema:#}", strict_violations(&schema));
+    assert_eq!(schema["properties"]["named"]["required"], json!(["age", "name"]), "{schema:#}");
+    assert_eq!(schema["properties"]["both"]["required"], json!(["extra", "name"]), "{schema:#}");
+    assert!(schema.get("$defs").is_none(), "merged definitions are not kept: {schema:#}");
+
+    let error = to_strict(json!({
+        "type": "object",
+        "properties": {"loop": {"$ref": "#/$defs/Loop"}},
+        "$defs": {"Loop": {"allOf": [{"$ref": "#/$defs/Loop"}], "type": "object"}}
+    }))
+    .unwrap_err();
+    assert!(error.reason().contains("merge itself"), "{error}");
+}
