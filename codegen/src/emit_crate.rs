@@ -50,6 +50,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub mod blocking;
         pub mod client;
         mod client_methods;
+        pub mod docs;
         pub mod error;
         pub mod handler;
         pub mod handler_defaults;
@@ -60,6 +61,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         mod router;
         mod rpc;
         pub mod runtime;
+        pub mod strict_schema;
         /// Every wire type of the protocol, generated with typify from the
         /// schema; docs come from the schema's descriptions.
         // Many wire fields have no description in the schema, and the
@@ -68,6 +70,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub mod types;
 
         pub use api::*;
+        pub use strict_schema::OutputSchema;
         /// The schemars version [`Thread::run_structured`] takes types from:
         /// derive with `#[derive(openai_codex::schemars::JsonSchema)]` and
         /// `#[schemars(crate = "openai_codex::schemars")]` to need no direct

@@ -442,7 +442,23 @@ fn setter_signature(
     let ident = target.ident;
     let inner = option_inner(target.ty)
         .with_context(|| format!("templates/api.toml [methods.\"{}\"]: `{wire}` is required; make it an arg", resolved.wire))?;
+    if is_primitive(inner) {
+        // `impl Into<u32>` would refuse the literal `10` (an `i32` by default)
+        // and accept `true`; the plain type takes literals and nothing else.
+        return Ok((quote!(value: #inner), quote!(self.params.#ident = Some(value);)));
+    }
     Ok((quote!(value: impl Into<#inner>), quote!(self.params.#ident = Some(value.into());)))
+}
+
+/// Whether `ty` is a number or `bool`: a setter of such a field takes the
+/// type itself.
+fn is_primitive(ty: &Type) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "bool", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64",
+    ];
+    matches!(ty, Type::Path(path) if path.qself.is_none()
+        && path.path.segments.len() == 1
+        && PRIMITIVES.iter().any(|name| path.path.segments[0].ident == name))
 }
 
 fn setter_docs(wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Vec<TokenStream> {

@@ -5,6 +5,7 @@ mod api;
 pub mod blocking;
 pub mod client;
 mod client_methods;
+pub mod docs;
 pub mod error;
 pub mod handler;
 pub mod handler_defaults;
@@ -15,11 +16,13 @@ mod process;
 mod router;
 mod rpc;
 pub mod runtime;
+pub mod strict_schema;
 /// Every wire type of the protocol, generated with typify from the
 /// schema; docs come from the schema's descriptions.
 #[allow(missing_docs)]
 pub mod types;
 pub use api::*;
+pub use strict_schema::OutputSchema;
 /// The schemars version [`Thread::run_structured`] takes types from:
 /// derive with `#[derive(openai_codex::schemars::JsonSchema)]` and
 /// `#[schemars(crate = "openai_codex::schemars")]` to need no direct

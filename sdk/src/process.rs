@@ -253,18 +253,7 @@ pub(crate) async fn probe_version(binary: &Path) -> Result<String> {
             binary: binary.to_owned(),
             source,
         })?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    match text.split_whitespace().last() {
-        Some(version) if output.status.success() => Ok(version.to_owned()),
-        _ => Err(Error::Spawn {
-            binary: binary.to_owned(),
-            source: std::io::Error::other(format!(
-                "`--version` failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            )),
-        }),
-    }
+    crate::runtime::version_from_output(binary, &output)
 }
 
 #[cfg(test)]

@@ -143,7 +143,7 @@ async fn a_rate_limited_turn_is_retried_and_a_server_error_is_not() {
             attempts.fetch_add(1, Ordering::SeqCst);
             let result = thread.run("hello").await;
             if let Err(error) = &result {
-                errors.lock().unwrap().push(format!("{error:?}"));
+                errors.lock().unwrap().push((matches!(error, Error::TurnFailed(_)), format!("{error:?}")));
             }
             result
         })
@@ -151,8 +151,8 @@ async fn a_rate_limited_turn_is_retried_and_a_server_error_is_not() {
         .unwrap_or_else(|error| panic!("the retry succeeds, got {error:?}; errors: {:?}", errors.lock().unwrap()));
     assert_eq!(result.final_response.as_deref(), Some("after the rate limit"));
     assert_eq!(attempts.load(Ordering::SeqCst), 2, "{:?}", errors.lock().unwrap());
-    let first = errors.lock().unwrap().remove(0);
-    assert!(first.starts_with("TurnFailed") && first.contains("429"), "{first}");
+    let (turn_failed, first) = errors.lock().unwrap().remove(0);
+    assert!(turn_failed && first.contains("429"), "{first}");
 
     // 500: the turn fails, not as overloaded, and is not retried.
     harness.mock.push(Answer::server_error());

@@ -6,7 +6,6 @@
 
 mod fake_app_server;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,13 +19,18 @@ use openai_codex::types::{
     ThreadSourceKind, TurnStatus, TurnToolOutput, UserInput,
 };
 use openai_codex::{
-    blocking, ApiKey, ApprovalMode, Codex, CodexBuilder, Input, LoginOutcome, Metadata, RetryPolicy, Sandbox, Thread,
+    blocking, ApiKey, ApprovalMode, Codex, CodexBuilder, Input, LoginOutcome, Metadata, OutputSchema, RetryPolicy, Sandbox, Thread,
     TurnHandle, TurnInput, TurnResult, TurnTiming,
 };
 use serde_json::{json, Value};
 
 /// The structured answer of the fake's turns.
-type Answer = BTreeMap<String, String>;
+/// A structured answer (`{"answer": "..."}`, as the fake app-server gives).
+#[derive(Debug, serde::Deserialize, openai_codex::schemars::JsonSchema)]
+#[schemars(crate = "openai_codex::schemars")]
+struct Answer {
+    answer: String,
+}
 
 fn config() -> serde_json::Map<String, Value> {
     let mut config = serde_json::Map::new();
@@ -245,7 +249,7 @@ async fn every_async_builder_and_setter() {
         .cwd("/work")
         .effort(effort())
         .model("mock-model")
-        .output_schema(json!({"type": "object"}))
+        .output_schema(OutputSchema::as_given(json!({"type": "object"})))
         .personality(Personality::None)
         .sandbox(Sandbox::WorkspaceWrite)
         .service_tier("flex")
@@ -278,7 +282,7 @@ async fn every_async_thread_and_turn_call() {
 
     check_result(&thread.run("hi").await.unwrap());
     let answer: Answer = thread.run_structured("answer in JSON").await.unwrap();
-    assert_eq!(answer["answer"], "hi");
+    assert_eq!(answer.answer, "hi");
     let _: openai_codex::types::Thread = thread.read(true).await.unwrap();
     thread.set_name("surface").await.unwrap();
     thread.compact().await.unwrap();
@@ -497,7 +501,7 @@ fn every_blocking_builder_and_setter() {
         .cwd("/work")
         .effort(effort())
         .model("mock-model")
-        .output_schema(json!({"type": "object"}))
+        .output_schema(OutputSchema::as_given(json!({"type": "object"})))
         .personality(Personality::None)
         .sandbox(Sandbox::WorkspaceWrite)
         .service_tier("flex")
@@ -536,7 +540,7 @@ fn every_blocking_builder_and_setter() {
             .cwd("/work")
             .effort(effort())
             .model("mock-model")
-            .output_schema(json!({"type": "object"}))
+            .output_schema(OutputSchema::as_given(json!({"type": "object"})))
             .personality(Personality::None)
             .sandbox(Sandbox::WorkspaceWrite)
             .service_tier("flex")
@@ -563,7 +567,7 @@ fn every_blocking_thread_and_turn_call() {
 
     check_result(&thread.run("hi").unwrap());
     let answer: Answer = thread.run_structured("answer in JSON").unwrap();
-    assert_eq!(answer["answer"], "hi");
+    assert_eq!(answer.answer, "hi");
     let _: openai_codex::types::Thread = thread.read(true).unwrap();
     thread.set_name("surface").unwrap();
     thread.compact().unwrap();

@@ -2,7 +2,6 @@
 //! `run`, a streamed turn, interrupt, steer, the thread lifecycle (resume,
 //! fork, list, archive, unarchive), structured output, and a failed turn.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -199,6 +198,14 @@ async fn resume_fork_list_archive_and_unarchive_round_trip() {
     close_and_check(codex.client().clone()).await;
 }
 
+/// A structured answer.
+#[derive(Debug, PartialEq, serde::Deserialize, openai_codex::schemars::JsonSchema)]
+#[schemars(crate = "openai_codex::schemars")]
+struct Fruit {
+    apples: u32,
+    pears: u32,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_structured_parses_json_and_reports_raw_text_that_is_not() {
     let harness = Harness::start().await;
@@ -207,17 +214,17 @@ async fn run_structured_parses_json_and_reports_raw_text_that_is_not() {
     let codex = codex(&harness).await;
     let thread = thread(&codex, &harness).await;
 
-    // BTreeMap implements schemars 1.x JsonSchema without this crate naming
-    // schemars (the SDK does not re-export it; see the report).
-    let counts = within("the structured turn", thread.run_structured::<BTreeMap<String, u32>>("Count the fruit."))
+    let counts = within("the structured turn", thread.run_structured::<Fruit>("Count the fruit."))
         .await
         .expect("the answer parses");
-    assert_eq!(counts, BTreeMap::from([("apples".to_owned(), 3), ("pears".to_owned(), 5)]));
+    assert_eq!(counts, Fruit { apples: 3, pears: 5 });
     let format = &harness.mock.requests()[0].body["text"]["format"];
     assert_eq!(format["type"], "json_schema", "the output schema reached the model: {format}");
+    assert_eq!(format["strict"], true, "{format}");
     assert_eq!(format["schema"]["type"], "object", "{format}");
+    assert_eq!(format["schema"]["additionalProperties"], false, "{format}");
 
-    let error = within("the second turn", thread.run_structured::<BTreeMap<String, u32>>("Again."))
+    let error = within("the second turn", thread.run_structured::<Fruit>("Again."))
         .await
         .expect_err("a non-JSON answer is an error");
     match error {

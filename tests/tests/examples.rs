@@ -107,6 +107,26 @@ fn every_example_has_a_test() {
     }
 }
 
+/// `fn main() -> openai_codex::Result<()>` prints `Error: {error:?}`: the
+/// message, not the variant's fields.
+#[tokio::test]
+async fn a_failing_example_prints_a_readable_error() {
+    ensure_built();
+    let output = tokio::process::Command::new(examples_dir().join("01_quickstart"))
+        .env("CODEX_BIN", "/nonexistent/codex-typo")
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("the example runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("Error: no Codex runtime found; looked in: $CODEX_BIN=/nonexistent/codex-typo (no such file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("RuntimeNotFound"), "{stderr}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quickstart() {
     let harness = Harness::start().await;
@@ -227,11 +247,17 @@ async fn threads() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn structured_output() {
     let harness = Harness::start().await;
-    harness.mock.push(Answer::text(r#"{"city":"Paris","celsius":21.5}"#));
+    harness.mock.push(Answer::text(r#"{"city":"Paris","celsius":21.5,"conditions":["sunny","windy"],"warning":null}"#));
     let out = run_example("08_structured_output", &harness).await;
-    assert_eq!(out.trim(), "Paris: 21.5 °C");
-    let schema_sent = harness.mock.requests()[0].body.to_string().contains("celsius");
-    assert!(schema_sent, "the output schema reached the model");
+    assert_eq!(out.trim(), "Paris: 21.5 °C, sunny, windy");
+    // The schema reached the model in the strict subset.
+    let format = &harness.mock.requests()[0].body["text"]["format"];
+    assert_eq!(format["strict"], true, "{format}");
+    let schema = &format["schema"];
+    assert_eq!(schema["additionalProperties"], false, "{schema}");
+    assert_eq!(schema["required"], json!(["celsius", "city", "conditions", "warning"]), "{schema}");
+    assert_eq!(schema["properties"]["warning"]["type"], json!(["string", "null"]), "{schema}");
+    assert!(schema.get("$schema").is_none() && !schema.to_string().contains("format\":\"double"), "{schema}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -102,17 +102,34 @@ impl LoginOutcome {
 
 impl Codex {
     /// Signs in with an OpenAI API key (`account/login/start` with `apiKey`).
-    /// The runtime stores it in its `CODEX_HOME`. The key is never logged.
+    /// The runtime stores it in its `CODEX_HOME`, replacing the stored
+    /// credentials. The key is never logged.
+    ///
+    /// An empty or all-whitespace key is refused with
+    /// [`Error::InvalidArgument`] before anything is sent (the runtime would
+    /// replace the stored key with it).
     ///
     /// ```no_run
     /// # async fn example(codex: openai_codex::Codex) -> openai_codex::Result<()> {
-    /// let key = std::env::var("OPENAI_API_KEY").unwrap_or_default();
-    /// codex.login_api_key(key).await?;
+    /// match std::env::var("OPENAI_API_KEY") {
+    ///     Ok(key) => codex.login_api_key(key).await?,
+    ///     Err(_) => eprintln!("set OPENAI_API_KEY to sign in"),
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub async fn login_api_key(&self, key: impl Into<ApiKey>) -> Result<()> {
         let ApiKey(api_key) = key.into();
+        if api_key.trim().is_empty() {
+            return Err(Error::InvalidArgument {
+                argument: "API key".into(),
+                reason: if api_key.is_empty() {
+                    "it is empty".into()
+                } else {
+                    "it is only whitespace".into()
+                },
+            });
+        }
         match self.client().account_login_start(LoginAccountParams::ApiKey { api_key }).await? {
             LoginAccountResponse::ApiKey => Ok(()),
             other => Err(unexpected_response(&other)),

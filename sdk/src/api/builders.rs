@@ -102,7 +102,7 @@ Wire: `approvalPolicy`, `approvalsReviewer`.*/
         );
         self
     }
-    ///Sets `baseInstructions`.
+    ///Replaces the model's built-in base instructions.
     /**
 
 Wire: `baseInstructions`.*/
@@ -110,7 +110,7 @@ Wire: `baseInstructions`.*/
         self.params.base_instructions = Some(value.into());
         self
     }
-    ///Sets `config`.
+    ///Runtime configuration overrides for the new thread (config keys to values, as in `config.toml`).
     /**
 
 Wire: `config`.*/
@@ -129,7 +129,7 @@ Wire: `cwd`.*/
         crate::api::convert::path(value, &mut self.params.cwd);
         self
     }
-    ///Sets `developerInstructions`.
+    ///Extra instructions sent to the model as a developer message.
     /**
 
 Wire: `developerInstructions`.*/
@@ -140,12 +140,12 @@ Wire: `developerInstructions`.*/
         self.params.developer_instructions = Some(value.into());
         self
     }
-    ///Sets `ephemeral`.
+    ///Whether the new thread is kept in memory only (not stored, so it cannot be resumed or listed later).
     /**
 
 Wire: `ephemeral`.*/
-    pub fn ephemeral(mut self, value: impl Into<bool>) -> Self {
-        self.params.ephemeral = Some(value.into());
+    pub fn ephemeral(mut self, value: bool) -> Self {
+        self.params.ephemeral = Some(value);
         self
     }
     ///Whether the answer carries the new thread's turns (the wire's `excludeTurns`, inverted).
@@ -166,7 +166,7 @@ Wire: `lastTurnId`.*/
         self.params.last_turn_id = Some(value.into());
         self
     }
-    ///Configuration overrides for the forked thread, if any.
+    ///The model the new thread uses (default: the runtime's configured `model`).
     /**
 
 Wire: `model`.*/
@@ -174,7 +174,7 @@ Wire: `model`.*/
         self.params.model = Some(value.into());
         self
     }
-    ///Sets `modelProvider`.
+    ///The new thread's model provider, a key of `model_providers` in the runtime's config.
     /**
 
 Wire: `modelProvider`.*/
@@ -190,7 +190,7 @@ Wire: `sandbox`.*/
         crate::api::convert::sandbox_mode(value, &mut self.params.sandbox);
         self
     }
-    ///Sets `serviceTier`.
+    ///The service tier to request from the model provider.
     /**
 
 Wire: `serviceTier`.*/
@@ -261,8 +261,8 @@ impl<'a> ThreadListBuilder<'a> {
     /**
 
 Wire: `archived`.*/
-    pub fn archived(mut self, value: impl Into<bool>) -> Self {
-        self.params.archived = Some(value.into());
+    pub fn archived(mut self, value: bool) -> Self {
+        self.params.archived = Some(value);
         self
     }
     ///Opaque pagination cursor returned by a previous call.
@@ -285,8 +285,8 @@ Wire: `cwd`.*/
     /**
 
 Wire: `limit`.*/
-    pub fn limit(mut self, value: impl Into<u32>) -> Self {
-        self.params.limit = Some(value.into());
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
         self
     }
     ///Optional provider filter; when set, only sessions recorded under these providers are returned. When present but empty, includes all providers.
@@ -408,7 +408,7 @@ Wire: `approvalPolicy`, `approvalsReviewer`.*/
         );
         self
     }
-    ///Sets `baseInstructions`.
+    ///Replaces the model's built-in base instructions.
     /**
 
 Wire: `baseInstructions`.*/
@@ -416,7 +416,7 @@ Wire: `baseInstructions`.*/
         self.params.base_instructions = Some(value.into());
         self
     }
-    ///Sets `config`.
+    ///Runtime configuration overrides for the resumed thread (config keys to values, as in `config.toml`).
     /**
 
 Wire: `config`.*/
@@ -435,7 +435,7 @@ Wire: `cwd`.*/
         crate::api::convert::path(value, &mut self.params.cwd);
         self
     }
-    ///Sets `developerInstructions`.
+    ///Extra instructions sent to the model as a developer message.
     /**
 
 Wire: `developerInstructions`.*/
@@ -454,7 +454,7 @@ Wire: `excludeTurns`.*/
         crate::api::convert::include_turns(value, &mut self.params.exclude_turns);
         self
     }
-    ///Configuration overrides for the resumed thread, if any.
+    ///The model the thread uses from now on (default: unchanged).
     /**
 
 Wire: `model`.*/
@@ -462,7 +462,7 @@ Wire: `model`.*/
         self.params.model = Some(value.into());
         self
     }
-    ///Sets `modelProvider`.
+    ///The model provider from now on, a key of `model_providers` in the runtime's config (default: unchanged).
     /**
 
 Wire: `modelProvider`.*/
@@ -486,7 +486,7 @@ Wire: `sandbox`.*/
         crate::api::convert::sandbox_mode(value, &mut self.params.sandbox);
         self
     }
-    ///Sets `serviceTier`.
+    ///The service tier to request from the model provider.
     /**
 
 Wire: `serviceTier`.*/
@@ -580,7 +580,7 @@ Wire: `approvalPolicy`, `approvalsReviewer`.*/
         );
         self
     }
-    ///Sets `baseInstructions`.
+    ///Replaces the model's built-in base instructions.
     /**
 
 Wire: `baseInstructions`.*/
@@ -588,7 +588,7 @@ Wire: `baseInstructions`.*/
         self.params.base_instructions = Some(value.into());
         self
     }
-    ///Sets `config`.
+    ///Runtime configuration overrides for this thread (config keys to values, as in `config.toml`).
     /**
 
 Wire: `config`.*/
@@ -607,7 +607,7 @@ Wire: `cwd`.*/
         crate::api::convert::path(value, &mut self.params.cwd);
         self
     }
-    ///Sets `developerInstructions`.
+    ///Extra instructions sent to the model as a developer message.
     /**
 
 Wire: `developerInstructions`.*/
@@ -618,15 +618,15 @@ Wire: `developerInstructions`.*/
         self.params.developer_instructions = Some(value.into());
         self
     }
-    ///Sets `ephemeral`.
+    ///Whether the thread is kept in memory only (not stored, so it cannot be resumed or listed later).
     /**
 
 Wire: `ephemeral`.*/
-    pub fn ephemeral(mut self, value: impl Into<bool>) -> Self {
-        self.params.ephemeral = Some(value.into());
+    pub fn ephemeral(mut self, value: bool) -> Self {
+        self.params.ephemeral = Some(value);
         self
     }
-    ///Sets `model`.
+    ///The model the thread uses (default: the runtime's configured `model`).
     /**
 
 Wire: `model`.*/
@@ -634,7 +634,7 @@ Wire: `model`.*/
         self.params.model = Some(value.into());
         self
     }
-    ///Sets `modelProvider`.
+    ///The model provider, a key of `model_providers` in the runtime's config (default: the configured one).
     /**
 
 Wire: `modelProvider`.*/
@@ -658,7 +658,7 @@ Wire: `sandbox`.*/
         crate::api::convert::sandbox_mode(value, &mut self.params.sandbox);
         self
     }
-    ///Sets `serviceTier`.
+    ///The service tier to request from the model provider.
     /**
 
 Wire: `serviceTier`.*/
@@ -824,12 +824,12 @@ Wire: `model`.*/
         self.params.model = Some(value.into());
         self
     }
-    ///A JSON Schema the final answer must follow (see also [`Thread::run_structured`](crate::Thread::run_structured)).
+    ///A JSON Schema the final answer must follow: [`OutputSchema::for_type`](crate::OutputSchema::for_type) converts a Rust type's schema to OpenAI's strict subset, [`OutputSchema::strict`](crate::OutputSchema::strict) a hand-written one, [`OutputSchema::as_given`](crate::OutputSchema::as_given) sends one unchanged (see also [`Thread::run_structured`](crate::Thread::run_structured)).
     /**
 
 Wire: `outputSchema`.*/
-    pub fn output_schema(mut self, value: impl Into<::serde_json::Value>) -> Self {
-        self.params.output_schema = Some(value.into());
+    pub fn output_schema(mut self, value: crate::OutputSchema) -> Self {
+        crate::strict_schema::apply_output_schema(value, &mut self.params.output_schema);
         self
     }
     ///@deprecated `friendly` and `pragmatic` no longer select a style. Changing this does not rewrite the thread's existing instructions.

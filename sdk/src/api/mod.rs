@@ -20,7 +20,7 @@ pub use codex::{Codex, CodexBuilder, Metadata};
 pub use input::{Input, TurnInput};
 pub use retry::*;
 pub use sandbox::{ApprovalMode, Sandbox};
-pub use thread::{EffectiveSettings, Thread};
+pub use thread::{EffectiveSettings, Thread, ThreadInfo};
 pub use turn::{
     StallReason, TurnHandle, TurnPolicy, TurnResult, TurnTiming, DEFAULT_INTERRUPT_GRACE, DEFAULT_RECONNECT_LIMIT,
     DEFAULT_TURN_TIMEOUT,

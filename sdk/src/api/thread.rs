@@ -12,18 +12,29 @@ use serde::de::DeserializeOwned;
 use crate::api::{ApprovalMode, Codex, Sandbox, TurnInput, TurnResult};
 use crate::error::{Error, Result};
 use crate::methods::ServerNotification;
+use crate::strict_schema::OutputSchema;
 use crate::types::{
     ApprovalsReviewer, AskForApproval, SandboxMode, SandboxPolicy, ThreadArchiveParams,
     ThreadCompactStartParams, ThreadForkParams, ThreadListParams, ThreadListResponse, ThreadReadParams,
     ThreadResumeParams, ThreadSetNameParams, ThreadStartParams, ThreadUnarchiveParams, TurnStartParams,
 };
 
-/// A conversation with the agent. Cheap to clone; clones share what the SDK
-/// knows about the thread's settings.
+/// What the runtime says about a thread: its id, preview, status, turns, ...
+/// The wire record [`types::Thread`](crate::types::Thread), under a name
+/// that does not collide with the friendly [`Thread`] handle.
+pub type ThreadInfo = crate::types::Thread;
+
+/// A conversation with the agent: the handle you run turns on. Cheap to
+/// clone; clones share what the SDK knows about the thread's settings.
+///
+/// Not to be confused with [`types::Thread`](crate::types::Thread), the
+/// protocol's record of a thread (also named [`ThreadInfo`]), which
+/// [`Thread::info`] and [`Thread::read`] return. Import this one as
+/// `openai_codex::Thread`; the wire types stay under `openai_codex::types`.
 #[derive(Clone, Debug)]
 pub struct Thread {
     codex: Codex,
-    info: crate::types::Thread,
+    info: ThreadInfo,
     state: Arc<Mutex<ThreadState>>,
 }
 
@@ -263,7 +274,7 @@ impl Thread {
     }
 
     /// What the runtime said about the thread when this handle was made.
-    pub fn info(&self) -> &crate::types::Thread {
+    pub fn info(&self) -> &ThreadInfo {
         &self.info
     }
 
@@ -287,19 +298,72 @@ impl Thread {
         self.turn(input).send().await?.wait().await
     }
 
-    /// Runs one turn whose final answer must follow `T`'s JSON Schema (derived
-    /// with schemars and sent as `outputSchema`), and parses the answer.
-    /// An answer that does not parse is [`Error::StructuredOutput`], with the raw text.
+    /// Runs one turn whose final answer must follow `T`'s JSON Schema, and
+    /// parses the answer into `T`.
+    ///
+    /// The schema comes from [`schemars`] and is converted to OpenAI's strict
+    /// subset ([`OutputSchema::for_type`]), which is what the runtime asks
+    /// the model for. A type strict mode cannot express (a free-form map,
+    /// `serde_json::Value`, an enum at the root, ...) is
+    /// [`Error::UnsupportedSchema`], before anything is sent. An answer that
+    /// does not parse is [`Error::StructuredOutput`], with the raw text.
+    ///
+    /// ```no_run
+    /// use openai_codex::schemars::JsonSchema;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize, JsonSchema)]
+    /// #[schemars(crate = "openai_codex::schemars")]
+    /// struct Weather {
+    ///     city: String,
+    ///     celsius: f64,
+    /// }
+    ///
+    /// # async fn example(thread: openai_codex::Thread) -> openai_codex::Result<()> {
+    /// let weather: Weather = thread.run_structured("What is the weather in Paris?").await?;
+    /// println!("{}: {} °C", weather.city, weather.celsius);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn run_structured<T: JsonSchema + DeserializeOwned>(&self, input: impl Into<TurnInput>) -> Result<T> {
-        let schema = serde_json::to_value(schemars::schema_for!(T))
-            .map_err(|source| Error::Encode { method: "turn/start".into(), source })?;
+        let schema = OutputSchema::for_type::<T>()?;
+        self.run_structured_with(input, schema).await
+    }
+
+    /// Like [`Thread::run_structured`], with a schema of your own: a
+    /// hand-written one converted with [`OutputSchema::strict`], or sent
+    /// unchanged with [`OutputSchema::as_given`] (strict conversion off).
+    /// The answer is parsed into `T` (use `serde_json::Value` to take it as
+    /// it comes).
+    ///
+    /// ```no_run
+    /// use openai_codex::OutputSchema;
+    /// use serde_json::json;
+    ///
+    /// # async fn example(thread: openai_codex::Thread) -> openai_codex::Result<()> {
+    /// let schema = OutputSchema::as_given(json!({
+    ///     "type": "object",
+    ///     "properties": {"answer": {"type": "string"}},
+    ///     "required": ["answer"],
+    ///     "additionalProperties": false
+    /// }));
+    /// let answer: serde_json::Value = thread.run_structured_with("Say hi", schema).await?;
+    /// println!("{}", answer["answer"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn run_structured_with<T: DeserializeOwned>(
+        &self,
+        input: impl Into<TurnInput>,
+        schema: OutputSchema,
+    ) -> Result<T> {
         let result = self.turn(input).output_schema(schema).send().await?.wait().await?;
         let raw = result.final_response.unwrap_or_default();
         serde_json::from_str(&raw).map_err(|source| Error::StructuredOutput { raw, source })
     }
 
     /// Reads the thread as the runtime has it now, optionally with its turns.
-    pub async fn read(&self, include_turns: bool) -> Result<crate::types::Thread> {
+    pub async fn read(&self, include_turns: bool) -> Result<ThreadInfo> {
         let mut params = ThreadReadParams::new(self.id().to_owned());
         params.include_turns = Some(include_turns);
         Ok(self.codex.client().thread_read(params).await?.thread)

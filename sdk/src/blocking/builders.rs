@@ -60,7 +60,7 @@ Wire: `approvalPolicy`, `approvalsReviewer`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `baseInstructions`.
+    ///Replaces the model's built-in base instructions.
     /**
 
 Wire: `baseInstructions`.*/
@@ -70,7 +70,7 @@ Wire: `baseInstructions`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `config`.
+    ///Runtime configuration overrides for the new thread (config keys to values, as in `config.toml`).
     /**
 
 Wire: `config`.*/
@@ -93,7 +93,7 @@ Wire: `cwd`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `developerInstructions`.
+    ///Extra instructions sent to the model as a developer message.
     /**
 
 Wire: `developerInstructions`.*/
@@ -106,11 +106,11 @@ Wire: `developerInstructions`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `ephemeral`.
+    ///Whether the new thread is kept in memory only (not stored, so it cannot be resumed or listed later).
     /**
 
 Wire: `ephemeral`.*/
-    pub fn ephemeral(self, value: impl Into<bool>) -> Self {
+    pub fn ephemeral(self, value: bool) -> Self {
         Self {
             inner: self.inner.ephemeral(value),
             runtime: self.runtime,
@@ -138,7 +138,7 @@ Wire: `lastTurnId`.*/
             runtime: self.runtime,
         }
     }
-    ///Configuration overrides for the forked thread, if any.
+    ///The model the new thread uses (default: the runtime's configured `model`).
     /**
 
 Wire: `model`.*/
@@ -148,7 +148,7 @@ Wire: `model`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `modelProvider`.
+    ///The new thread's model provider, a key of `model_providers` in the runtime's config.
     /**
 
 Wire: `modelProvider`.*/
@@ -168,7 +168,7 @@ Wire: `sandbox`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `serviceTier`.
+    ///The service tier to request from the model provider.
     /**
 
 Wire: `serviceTier`.*/
@@ -220,7 +220,7 @@ impl<'a> ThreadListBuilder<'a> {
     /**
 
 Wire: `archived`.*/
-    pub fn archived(self, value: impl Into<bool>) -> Self {
+    pub fn archived(self, value: bool) -> Self {
         Self {
             inner: self.inner.archived(value),
             runtime: self.runtime,
@@ -250,7 +250,7 @@ Wire: `cwd`.*/
     /**
 
 Wire: `limit`.*/
-    pub fn limit(self, value: impl Into<u32>) -> Self {
+    pub fn limit(self, value: u32) -> Self {
         Self {
             inner: self.inner.limit(value),
             runtime: self.runtime,
@@ -358,7 +358,7 @@ Wire: `approvalPolicy`, `approvalsReviewer`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `baseInstructions`.
+    ///Replaces the model's built-in base instructions.
     /**
 
 Wire: `baseInstructions`.*/
@@ -368,7 +368,7 @@ Wire: `baseInstructions`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `config`.
+    ///Runtime configuration overrides for the resumed thread (config keys to values, as in `config.toml`).
     /**
 
 Wire: `config`.*/
@@ -391,7 +391,7 @@ Wire: `cwd`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `developerInstructions`.
+    ///Extra instructions sent to the model as a developer message.
     /**
 
 Wire: `developerInstructions`.*/
@@ -414,7 +414,7 @@ Wire: `excludeTurns`.*/
             runtime: self.runtime,
         }
     }
-    ///Configuration overrides for the resumed thread, if any.
+    ///The model the thread uses from now on (default: unchanged).
     /**
 
 Wire: `model`.*/
@@ -424,7 +424,7 @@ Wire: `model`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `modelProvider`.
+    ///The model provider from now on, a key of `model_providers` in the runtime's config (default: unchanged).
     /**
 
 Wire: `modelProvider`.*/
@@ -454,7 +454,7 @@ Wire: `sandbox`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `serviceTier`.
+    ///The service tier to request from the model provider.
     /**
 
 Wire: `serviceTier`.*/
@@ -515,7 +515,7 @@ Wire: `approvalPolicy`, `approvalsReviewer`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `baseInstructions`.
+    ///Replaces the model's built-in base instructions.
     /**
 
 Wire: `baseInstructions`.*/
@@ -525,7 +525,7 @@ Wire: `baseInstructions`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `config`.
+    ///Runtime configuration overrides for this thread (config keys to values, as in `config.toml`).
     /**
 
 Wire: `config`.*/
@@ -548,7 +548,7 @@ Wire: `cwd`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `developerInstructions`.
+    ///Extra instructions sent to the model as a developer message.
     /**
 
 Wire: `developerInstructions`.*/
@@ -561,17 +561,17 @@ Wire: `developerInstructions`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `ephemeral`.
+    ///Whether the thread is kept in memory only (not stored, so it cannot be resumed or listed later).
     /**
 
 Wire: `ephemeral`.*/
-    pub fn ephemeral(self, value: impl Into<bool>) -> Self {
+    pub fn ephemeral(self, value: bool) -> Self {
         Self {
             inner: self.inner.ephemeral(value),
             runtime: self.runtime,
         }
     }
-    ///Sets `model`.
+    ///The model the thread uses (default: the runtime's configured `model`).
     /**
 
 Wire: `model`.*/
@@ -581,7 +581,7 @@ Wire: `model`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `modelProvider`.
+    ///The model provider, a key of `model_providers` in the runtime's config (default: the configured one).
     /**
 
 Wire: `modelProvider`.*/
@@ -611,7 +611,7 @@ Wire: `sandbox`.*/
             runtime: self.runtime,
         }
     }
-    ///Sets `serviceTier`.
+    ///The service tier to request from the model provider.
     /**
 
 Wire: `serviceTier`.*/
@@ -740,11 +740,11 @@ Wire: `model`.*/
             runtime: self.runtime,
         }
     }
-    ///A JSON Schema the final answer must follow (see also [`Thread::run_structured`](crate::Thread::run_structured)).
+    ///A JSON Schema the final answer must follow: [`OutputSchema::for_type`](crate::OutputSchema::for_type) converts a Rust type's schema to OpenAI's strict subset, [`OutputSchema::strict`](crate::OutputSchema::strict) a hand-written one, [`OutputSchema::as_given`](crate::OutputSchema::as_given) sends one unchanged (see also [`Thread::run_structured`](crate::Thread::run_structured)).
     /**
 
 Wire: `outputSchema`.*/
-    pub fn output_schema(self, value: impl Into<::serde_json::Value>) -> Self {
+    pub fn output_schema(self, value: crate::OutputSchema) -> Self {
         Self {
             inner: self.inner.output_schema(value),
             runtime: self.runtime,

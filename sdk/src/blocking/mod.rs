@@ -297,7 +297,7 @@ impl Thread {
     }
 
     /// What the runtime said about the thread when this handle was made.
-    pub fn info(&self) -> &crate::types::Thread {
+    pub fn info(&self) -> &crate::ThreadInfo {
         self.inner.info()
     }
 
@@ -332,9 +332,19 @@ impl Thread {
         self.runtime().block_on(self.inner.run_structured(input))
     }
 
+    /// Like [`Thread::run_structured`], with a schema of your own; see
+    /// [`crate::Thread::run_structured_with`].
+    pub fn run_structured_with<T: serde::de::DeserializeOwned>(
+        &self,
+        input: impl Into<TurnInput>,
+        schema: crate::OutputSchema,
+    ) -> Result<T> {
+        self.runtime().block_on(self.inner.run_structured_with(input, schema))
+    }
+
     /// Reads the thread as the runtime has it now, optionally with its
     /// turns; see [`crate::Thread::read`].
-    pub fn read(&self, include_turns: bool) -> Result<crate::types::Thread> {
+    pub fn read(&self, include_turns: bool) -> Result<crate::ThreadInfo> {
         self.runtime().block_on(self.inner.read(include_turns))
     }
 

@@ -8,8 +8,15 @@
 //!
 //! A client finds its binary in this order: the path given in its config;
 //! the `CODEX_BIN` environment variable; the pinned runtime installed in
-//! [`default_install_dir`]; `codex` on `PATH`. Then it checks the binary's
-//! version against [`VERSION`].
+//! [`default_install_dir`]; `codex` on `PATH`. A path given in the config or
+//! in a non-empty `CODEX_BIN` that does not exist is an error
+//! ([`Error::RuntimeNotFound`]), not a reason
+//! to try the next place. Then it runs `codex --version`: a binary that does
+//! not print `codex-cli <version>` is
+//! [`Error::NotCodexRuntime`], and a version
+//! other than [`VERSION`] is
+//! [`Error::VersionMismatch`] (unless the
+//! client allows it).
 
 pub mod install;
 mod pin;
@@ -75,6 +82,10 @@ pub fn installed_in(dir: &Path) -> Option<PathBuf> {
 
 /// Finds the `codex` binary (see the module docs for the order); with
 /// `install_if_missing`, installs the pinned runtime as the last resort.
+///
+/// An explicit choice that does not exist (the config's path, or a
+/// non-empty `CODEX_BIN`) is an error, never a silent fall back to another
+/// binary.
 pub(crate) fn locate(explicit: Option<&Path>, install_if_missing: bool) -> Result<PathBuf, Error> {
     let mut looked = Vec::new();
     if let Some(path) = explicit {
@@ -85,9 +96,17 @@ pub(crate) fn locate(explicit: Option<&Path>, install_if_missing: bool) -> Resul
             looked: vec![format!("{} (given in the config; no such file)", path.display())],
         });
     }
-    match std::env::var_os(CODEX_BIN_ENV) {
+    match std::env::var_os(CODEX_BIN_ENV).filter(|path| !path.is_empty()) {
         Some(path) if Path::new(&path).is_file() => return Ok(PathBuf::from(path)),
-        Some(path) => looked.push(format!("${CODEX_BIN_ENV}={} (no such file)", Path::new(&path).display())),
+        Some(path) => {
+            return Err(Error::RuntimeNotFound {
+                looked: vec![format!(
+                    "${CODEX_BIN_ENV}={} (no such file; fix it, or unset {CODEX_BIN_ENV} to search the \
+                     installed runtime and PATH)",
+                    Path::new(&path).display()
+                )],
+            })
+        }
         None => looked.push(format!("${CODEX_BIN_ENV} (not set)")),
     }
     let dir = default_install_dir();
@@ -103,6 +122,46 @@ pub(crate) fn locate(explicit: Option<&Path>, install_if_missing: bool) -> Resul
         return Ok(install_into(&dir)?);
     }
     Err(Error::RuntimeNotFound { looked })
+}
+
+/// The version a Codex runtime's `--version` printed (`codex-cli 0.163.0`
+/// gives `0.163.0`), or [`Error::NotCodexRuntime`] saying what it printed.
+pub(crate) fn version_from_output(binary: &Path, output: &std::process::Output) -> Result<String, Error> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let not_codex = |reason: String| Error::NotCodexRuntime { binary: binary.to_owned(), reason };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(not_codex(format!(
+            "failed ({}){}",
+            output.status,
+            printed(" and printed", &[stdout.trim(), stderr.trim()].join("\n"))
+        )));
+    }
+    let mut words = stdout.lines().next().unwrap_or_default().split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some("codex-cli"), Some(version), None) if version.starts_with(|c: char| c.is_ascii_digit()) => {
+            Ok(version.to_owned())
+        }
+        _ => Err(not_codex(printed("printed", &stdout))),
+    }
+}
+
+/// `"<verb> \"<first line>\" (+N more lines)"`, short enough for a message.
+fn printed(verb: &str, text: &str) -> String {
+    const MAX: usize = 200;
+    let text = text.trim();
+    if text.is_empty() {
+        return if verb == "printed" { "printed nothing".to_owned() } else { String::new() };
+    }
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut shown: String = first.chars().take(MAX).collect();
+    if shown.len() < first.len() {
+        shown.push_str("...");
+    }
+    let more = lines.count();
+    let more = if more > 0 { format!(" (and {more} more lines)") } else { String::new() };
+    format!("{verb} {shown:?}{more}")
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {

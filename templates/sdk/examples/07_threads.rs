@@ -9,7 +9,7 @@ async fn main() -> openai_codex::Result<()> {
     thread.run("Remember the number 42.").await?;
     thread.set_name("numbers").await?;
 
-    let page = codex.thread_list().limit(10u32).send().await?;
+    let page = codex.thread_list().limit(10).send().await?;
     println!("threads: {}", page.data.len());
 
     let resumed = codex.thread_resume(thread.id()).send().await?;

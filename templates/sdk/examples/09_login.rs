@@ -7,7 +7,10 @@ use openai_codex::Codex;
 
 #[tokio::main]
 async fn main() -> openai_codex::Result<()> {
-    let key = std::env::var("OPENAI_API_KEY").unwrap_or_default();
+    let Ok(key) = std::env::var("OPENAI_API_KEY") else {
+        eprintln!("set OPENAI_API_KEY to the key to sign in with");
+        std::process::exit(2);
+    };
     let codex = Codex::new().await?;
     codex.login_api_key(key).await?;
     let account = codex.account().await?;

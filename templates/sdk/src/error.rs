@@ -14,7 +14,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const OVERLOADED_CODE: i64 = -32001;
 
 /// Everything that can go wrong talking to the Codex runtime.
-#[derive(Debug, thiserror::Error)]
+///
+/// Match on the variants to handle a case; print it with `{}` for the
+/// message, or with `{:?}` (what `fn main() -> openai_codex::Result<()>`
+/// prints) for the message and its causes, as `anyhow` does:
+///
+/// ```
+/// let error = openai_codex::Error::RuntimeNotFound { looked: vec!["`codex` on PATH (not found)".into()] };
+/// assert!(format!("{error:?}").starts_with("no Codex runtime found; looked in: `codex` on PATH"));
+/// ```
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// No `codex` binary was found.
@@ -43,6 +52,20 @@ pub enum Error {
         expected: String,
         /// The version the binary reported.
         found: String,
+    },
+    /// The binary is not a Codex runtime: its `--version` does not print
+    /// `codex-cli <version>`.
+    #[error(
+        "{} is not a Codex runtime: `--version` {reason}; a Codex runtime prints `codex-cli <version>`. \
+         Point CODEX_BIN (or `codex_bin(..)`) at a codex binary, or install the pinned runtime with \
+         `openai_codex::runtime::install()`",
+        binary.display()
+    )]
+    NotCodexRuntime {
+        /// The binary that was probed.
+        binary: PathBuf,
+        /// What `--version` did (its output, or how it failed).
+        reason: String,
     },
     /// The app-server process could not be started or probed.
     #[error("could not run {binary}: {source}")]
@@ -167,6 +190,18 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// A JSON Schema cannot be expressed in OpenAI's strict structured-output
+    /// subset (see [`crate::strict_schema`]); nothing was sent.
+    #[error(transparent)]
+    UnsupportedSchema(#[from] crate::strict_schema::StrictSchemaError),
+    /// An argument was refused before anything was sent.
+    #[error("invalid {argument}: {reason}")]
+    InvalidArgument {
+        /// What was refused (e.g. "API key").
+        argument: String,
+        /// Why.
+        reason: String,
+    },
     /// An I/O error talking to the app-server.
     #[error("I/O error talking to the Codex app-server: {0}")]
     Io(#[from] std::io::Error),
@@ -210,6 +245,38 @@ impl Error {
     /// Whether the app-server process is gone.
     pub fn is_process_exited(&self) -> bool {
         matches!(self, Error::ProcessExited { .. })
+    }
+}
+
+impl fmt::Debug for Error {
+    /// The message and its chain of causes, as `anyhow` prints an error:
+    /// `fn main() -> openai_codex::Result<()>` shows this. A cause whose text
+    /// the message already contains is not repeated.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = self.to_string();
+        f.write_str(&message)?;
+        let mut shown = message;
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !shown.contains(&text) {
+                shown.push_str(&text);
+                causes.push(text);
+            }
+            source = cause.source();
+        }
+        match causes.as_slice() {
+            [] => Ok(()),
+            [cause] => write!(f, "\n\nCaused by:\n    {cause}"),
+            causes => {
+                f.write_str("\n\nCaused by:")?;
+                for (index, cause) in causes.iter().enumerate() {
+                    write!(f, "\n    {index}: {cause}")?;
+                }
+                Ok(())
+            }
+        }
     }
 }
 

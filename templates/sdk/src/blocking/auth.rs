@@ -10,6 +10,7 @@ use crate::types::{CancelLoginAccountStatus, GetAccountResponse, Model};
 
 impl Codex {
     /// Signs in with an OpenAI API key; see [`crate::Codex::login_api_key`].
+    /// An empty or all-whitespace key is refused before anything is sent.
     pub fn login_api_key(&self, key: impl Into<ApiKey>) -> Result<()> {
         self.runtime().block_on(self.inner().login_api_key(key))
     }
