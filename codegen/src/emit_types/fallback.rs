@@ -84,6 +84,63 @@ struct Fallback {
     unit_values: Option<Vec<(Ident, String)>>,
 }
 
+/// Why an enum has no `Unknown` fallback (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoFallback {
+    /// The enum is untagged: its variants are told apart by their JSON
+    /// shape, not by a name, so there is no unknown name to keep.
+    Untagged,
+    /// The enum is reachable from an earlier variant of the untagged enum
+    /// `by`: a catch-all here would steal values meant for a later variant
+    /// of `by`.
+    Shielded {
+        /// The untagged enum whose variant order forbids the catch-all.
+        by: String,
+    },
+}
+
+impl std::fmt::Display for NoFallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoFallback::Untagged => f.write_str("untagged: its variants are JSON shapes, not names"),
+            NoFallback::Shielded { by } => write!(
+                f,
+                "shielded: reachable from an earlier variant of the untagged `{by}`, where a catch-all would steal values meant for a later variant"
+            ),
+        }
+    }
+}
+
+/// Whether one generated enum has an `Unknown` fallback.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Decision {
+    /// It has one, with this variant name (`Unknown`, or `UnknownValue` when
+    /// the schema has a value named `Unknown`).
+    Fallback(String),
+    /// It has none, for this reason.
+    Without(NoFallback),
+}
+
+/// The decision for every enum of a typify output, by enum name, before the
+/// fallbacks are added: what [`add_unknown_variants`] will do.
+pub fn decisions(file: &syn::File) -> BTreeMap<String, Decision> {
+    let graph = reference_graph(file);
+    let shielded = shielded_types(file, &graph);
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(item) => {
+                let decision = match plan_fallback(item, &shielded) {
+                    Ok(fallback) => Decision::Fallback(fallback.variant.to_string()),
+                    Err(reason) => Decision::Without(reason),
+                };
+                Some((item.ident.to_string(), decision))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Adds the fallback variants and fixes derives and impls (see the module
 /// docs).
 pub(super) fn add_unknown_variants(file: &mut syn::File) {
@@ -92,7 +149,7 @@ pub(super) fn add_unknown_variants(file: &mut syn::File) {
     let mut fallbacks = BTreeMap::new();
     for item in &mut file.items {
         if let Item::Enum(item) = item {
-            if let Some(fallback) = plan_fallback(item, &shielded) {
+            if let Ok(fallback) = plan_fallback(item, &shielded) {
                 add_variant(item, &fallback);
                 fallbacks.insert(item.ident.to_string(), fallback);
             }
@@ -115,18 +172,24 @@ pub(super) fn add_unknown_variants(file: &mut syn::File) {
 // Which enums get a fallback
 // ---------------------------------------------------------------------------
 
-/// The fallback an enum gets, if any.
-fn plan_fallback(item: &ItemEnum, shielded: &BTreeSet<String>) -> Option<Fallback> {
+/// The fallback an enum gets, or why it gets none.
+fn plan_fallback(
+    item: &ItemEnum,
+    shielded: &BTreeMap<String, String>,
+) -> Result<Fallback, NoFallback> {
     let representation = representation(&item.attrs);
-    if representation.untagged || shielded.contains(&item.ident.to_string()) {
-        return None;
+    if representation.untagged {
+        return Err(NoFallback::Untagged);
+    }
+    if let Some(by) = shielded.get(&item.ident.to_string()) {
+        return Err(NoFallback::Shielded { by: by.clone() });
     }
     let unit_values = unit_values(item);
     let payload = match (&unit_values, &representation.tag) {
         (Some(_), None) => Payload::String,
         _ => Payload::Json,
     };
-    Some(Fallback {
+    Ok(Fallback {
         variant: free_variant_name(item),
         payload,
         tag: representation.tag,
@@ -186,23 +249,35 @@ fn free_variant_name(item: &ItemEnum) -> Ident {
 }
 
 /// The types reachable from any but the last variant of an untagged enum
-/// (see the module docs for why they get no fallback).
+/// (see the module docs for why they get no fallback), each with the first
+/// such untagged enum by name.
 fn shielded_types(
     file: &syn::File,
     graph: &BTreeMap<String, BTreeSet<String>>,
-) -> BTreeSet<String> {
-    let mut roots = BTreeSet::new();
-    for item in &file.items {
-        let Item::Enum(item) = item else { continue };
-        if !representation(&item.attrs).untagged {
-            continue;
-        }
+) -> BTreeMap<String, String> {
+    let mut shielded = BTreeMap::new();
+    let mut untagged: Vec<&ItemEnum> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(item) if representation(&item.attrs).untagged => Some(item),
+            _ => None,
+        })
+        .collect();
+    untagged.sort_by_key(|item| item.ident.to_string());
+    for item in untagged {
         let earlier = item.variants.len().saturating_sub(1);
-        for variant in item.variants.iter().take(earlier) {
-            roots.extend(referenced_types(&variant.fields));
+        let roots: BTreeSet<String> = item
+            .variants
+            .iter()
+            .take(earlier)
+            .flat_map(|variant| referenced_types(&variant.fields))
+            .collect();
+        for name in reachable(&roots, graph) {
+            shielded.entry(name).or_insert_with(|| item.ident.to_string());
         }
     }
-    reachable(&roots, graph)
+    shielded
 }
 
 /// `roots` and every type they reach in `graph`.
