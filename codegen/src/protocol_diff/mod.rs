@@ -292,6 +292,19 @@ pub fn diff(old: &Snapshot, new: &Snapshot, options: &DiffOptions<'_>) -> Result
     Ok(ProtocolDiff { surface: options.surface, methods_from, types_from: new_side.types_bundle, changes, review, notes })
 }
 
+/// Which way each wire definition of `snapshot` travels on `surface`, from
+/// the methods that reach it (definitions no method reaches are left out).
+/// The response types the reviewed table names count when given.
+pub fn directions(
+    snapshot: &Snapshot,
+    surface: Surface,
+    sdk: SdkSurface,
+    responses: Option<&ResponseOverrides>,
+) -> Result<BTreeMap<String, Direction>> {
+    let (methods_from, types_from) = surface.bundles(sdk);
+    Ok(Side::load(snapshot, methods_from, types_from, responses)?.directions)
+}
+
 /// The stable definitions as printed, which the override table reviews
 /// (as `cargo codegen generate` lists unreviewed fields).
 fn stable_definitions(snapshot: &Snapshot) -> Map<String, Value> {
