@@ -396,3 +396,35 @@ fn the_real_diff_lists_what_the_override_table_must_review() {
     let current = OverrideTable::load(&Workspace::this().templates_dir().join("api.toml")).unwrap();
     assert!(real_diff(Surface::Sdk, Some(&current)).review.is_empty());
 }
+
+// ---------------------------------------------------------------------------
+// The command
+// ---------------------------------------------------------------------------
+
+fn run_cli(args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_openai-codex-codegen")).args(args).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn the_command_defaults_to_the_sdk_surface_and_renders_each_format() {
+    let old_schema = old_schema();
+    let old = old_schema.path().join("snapshot");
+    let new = Workspace::this().snapshot_dir();
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+
+    let json: Value = serde_json::from_str(&run_cli(&["diff", old, new, "--format", "json"])).unwrap();
+    assert_eq!((json["surface"].as_str(), json["types_from"].as_str()), (Some("sdk"), Some("experimental")));
+    assert!(json["changes"].as_array().unwrap().iter().any(|c| c["subject"] == "ThreadItem[subAgentActivity].model"));
+
+    let markdown = run_cli(&["diff", old, new, "--format", "markdown", "--surface", "experimental"]);
+    assert!(markdown.starts_with("### Protocol changes (Experimental surface: experimental methods, experimental types)"), "{markdown}");
+    assert!(markdown.contains("| additive | method added | `thread/readState/update` |"), "{markdown}");
+
+    let text = run_cli(&["diff", old, new, "--surface", "stable"]);
+    assert!(text.starts_with("protocol changes (Stable surface: stable methods, stable types): "), "{text}");
+    // With no folders: the committed snapshot against the working tree (no
+    // change, unless a bump is under way).
+    assert!(run_cli(&["diff"]).starts_with("protocol changes (Sdk surface: stable methods, experimental types): "));
+}
