@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use openai_codex_codegen::pin::Pin;
 use openai_codex_codegen::overrides::OverrideTable;
-use openai_codex_codegen::protocol_diff::{self, Surface};
+use openai_codex_codegen::protocol_diff::{self, Surface, WorkspaceTables};
 use openai_codex_codegen::schema_update::{self, UpdateOptions};
 use openai_codex_codegen::snapshot::Snapshot;
 use openai_codex_codegen::{committed_snapshot, generate, generate_sdk, output, runtime, Workspace};
@@ -40,8 +40,10 @@ enum Command {
     #[command(subcommand)]
     Schema(SchemaCommand),
     /// Report what changed in the protocol between two schema snapshots
-    /// (methods, notifications, server requests, types, fields, enum values),
-    /// each change marked additive or breaking, and what templates/api.toml
+    /// (methods and their params and responses, notifications, server
+    /// requests, types, fields at any depth, union variants, enum values),
+    /// each change classified by direction (sent, received) and by its effect
+    /// on the wire and on the generated Rust API, and what templates/api.toml
     /// must review.
     Diff {
         /// The older snapshot folder (default: schema/snapshot as committed, from git HEAD).
@@ -51,8 +53,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Which protocol surface to compare.
-        #[arg(long, value_enum, default_value_t = Surface::Stable)]
+        /// Which protocol surface to compare (default: what the SDK is
+        /// generated from, as schema/runtime.toml says).
+        #[arg(long, value_enum, default_value_t = Surface::Sdk)]
         surface: Surface,
     },
 }
@@ -156,8 +159,10 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
             };
             let old_dir = old.unwrap_or_else(|| committed.as_ref().expect("extracted above").path().to_owned());
             let new_dir = new.unwrap_or_else(|| workspace.snapshot_dir());
-            let table = OverrideTable::load(&workspace.templates_dir().join("api.toml"))?;
-            let report = protocol_diff::diff(&Snapshot::load(&old_dir)?, &Snapshot::load(&new_dir)?, surface, Some(&table));
+            // The override table must parse: its review list is part of the report.
+            OverrideTable::load(&workspace.templates_dir().join("api.toml"))?;
+            let tables = WorkspaceTables::load(workspace)?;
+            let report = protocol_diff::diff(&Snapshot::load(&old_dir)?, &Snapshot::load(&new_dir)?, &tables.options(surface))?;
             let text = match format {
                 Format::Text => report.to_text(),
                 Format::Markdown => report.to_markdown(),
@@ -179,10 +184,13 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
                 eprintln!("schema/runtime.toml now pins {}", report.pin.version);
             }
             if let Some(previous) = previous.filter(|_| writes_project) {
-                let table = OverrideTable::load(&workspace.templates_dir().join("api.toml")).ok();
                 let current = Snapshot::load(&workspace.snapshot_dir())?;
-                let changes = protocol_diff::diff(&previous, &current, Surface::Stable, table.as_ref());
-                print!("{}", changes.to_text());
+                let tables = WorkspaceTables::load(workspace)?;
+                match protocol_diff::diff(&previous, &current, &tables.options(Surface::Sdk)) {
+                    Ok(changes) => print!("{}", changes.to_text()),
+                    // The snapshot is written; the report is a convenience.
+                    Err(error) => eprintln!("warning: no protocol diff: {error:#}"),
+                }
             }
             if writes_project {
                 let (changed, unreviewed) = generate_sdk(workspace)?;

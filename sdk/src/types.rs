@@ -5666,6 +5666,10 @@ pub struct FileUpdateChange {
 pub enum ForcedChatgptWorkspaceIds {
     String(::std::string::String),
     Array(::std::vec::Vec<::std::string::String>),
+    /// A value of a shape this version of the SDK does not know (sent
+    /// by a newer runtime), kept as the raw JSON value so it
+    /// serialises back unchanged.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for ForcedChatgptWorkspaceIds {
@@ -5889,6 +5893,10 @@ pub struct FsWriteFileResponse {}
 pub enum FunctionCallOutputBody {
     String(::std::string::String),
     Array(::std::vec::Vec<FunctionCallOutputContentItem>),
+    /// A value of a shape this version of the SDK does not know (sent
+    /// by a newer runtime), kept as the raw JSON value so it
+    /// serialises back unchanged.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<::std::vec::Vec<FunctionCallOutputContentItem>>
 for FunctionCallOutputBody {
@@ -8715,6 +8723,10 @@ pub enum McpElicitationPrimitiveSchema {
     StringSchema(McpElicitationStringSchema),
     NumberSchema(McpElicitationNumberSchema),
     BooleanSchema(McpElicitationBooleanSchema),
+    /// A value of a shape this version of the SDK does not know (sent
+    /// by a newer runtime), kept as the raw JSON value so it
+    /// serialises back unchanged.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<McpElicitationEnumSchema> for McpElicitationPrimitiveSchema {
     fn from(value: McpElicitationEnumSchema) -> Self {
@@ -14552,12 +14564,17 @@ pub struct RequestHeader {
 pub enum RequestId {
     String(::std::string::String),
     Int64(i64),
+    /// A value of a shape this version of the SDK does not know (sent
+    /// by a newer runtime), kept as the raw JSON value so it
+    /// serialises back unchanged.
+    Unknown(::serde_json::Value),
 }
 impl ::std::fmt::Display for RequestId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::String(x) => x.fmt(f),
             Self::Int64(x) => x.fmt(f),
+            Self::Unknown(value) => ::std::fmt::Display::fmt(value, f),
         }
     }
 }
@@ -14685,6 +14702,10 @@ pub enum ResourceContent {
         ///The URI of this resource.
         uri: ::std::string::String,
     },
+    /// A value of a shape this version of the SDK does not know (sent
+    /// by a newer runtime), kept as the raw JSON value so it
+    /// serialises back unchanged.
+    Unknown(::serde_json::Value),
 }
 ///A template description for resources available on the server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -18238,6 +18259,10 @@ pub enum ThreadItemsListAnchor {
 pub enum ThreadItemsListCursor {
     String(::std::string::String),
     ThreadItemsListAnchor(ThreadItemsListAnchor),
+    /// A value of a shape this version of the SDK does not know (sent
+    /// by a newer runtime), kept as the raw JSON value so it
+    /// serialises back unchanged.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<ThreadItemsListAnchor> for ThreadItemsListCursor {
     fn from(value: ThreadItemsListAnchor) -> Self {
@@ -18304,6 +18329,10 @@ pub struct ThreadItemsReadResponse {
 pub enum ThreadListCwdFilter {
     String(::std::string::String),
     Array(::std::vec::Vec<::std::string::String>),
+    /// A value of a shape this version of the SDK does not know (sent
+    /// by a newer runtime), kept as the raw JSON value so it
+    /// serialises back unchanged.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for ThreadListCwdFilter {

@@ -113,3 +113,22 @@ fn a_message_decodes_whatever_the_order_of_its_keys() {
     assert_eq!(no_params, ServerNotification::Unknown { method: "future/ping".into(), params: None });
     assert!(serde_json::from_str::<ServerNotification>(r#"{"params":{}}"#).is_err(), "a method is required");
 }
+
+#[test]
+fn a_value_of_an_unknown_shape_decodes_to_the_untagged_enums_unknown() {
+    use openai_codex::types::{McpElicitationPrimitiveSchema, RequestId, ResourceContent};
+    // A JSON-RPC id that is neither a string nor an integer.
+    let id: RequestId = serde_json::from_value(json!(1.5)).unwrap();
+    assert_eq!(id, RequestId::Unknown(json!(1.5)));
+    assert_eq!(id.to_string(), "1.5");
+    assert_eq!(serde_json::from_value::<RequestId>(json!(7)).unwrap(), RequestId::Int64(7));
+    // A resource of a kind this SDK does not know (neither `text` nor `blob`).
+    let resource = json!({"uri": "file:///a", "hologram": {"frames": 3}});
+    let decoded: ResourceContent = serde_json::from_value(resource.clone()).unwrap();
+    assert_eq!(decoded, ResourceContent::Unknown(resource.clone()));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), resource);
+    // An elicitation form field that fits none of the known kinds keeps its raw value.
+    let field = json!(["not", "a", "schema"]);
+    let decoded: McpElicitationPrimitiveSchema = serde_json::from_value(field.clone()).unwrap();
+    assert_eq!(decoded, McpElicitationPrimitiveSchema::Unknown(field));
+}

@@ -18,12 +18,23 @@
 //! The variant is named `Unknown`, or `UnknownValue` when the schema itself
 //! has a value that maps to `Unknown` (`HookSource::Unknown`).
 //!
-//! Untagged enums get nothing: they have no tag to be unknown. And an enum
-//! that can be reached from any *but the last* variant of an untagged enum
-//! gets nothing either: an untagged enum picks the first variant that
-//! decodes, so a catch-all deep inside an earlier variant would steal values
-//! meant for a later one (`McpElicitationStringType` accepting `"boolean"`
-//! would decode a boolean schema as a string schema).
+//! * an untagged enum (a choice of JSON shapes: `RequestId`, `ResourceContent`,
+//!   `McpElicitationPrimitiveSchema`, ...) gets `Unknown(serde_json::Value)`
+//!   as its last variant: a value of a shape it does not know decodes there
+//!   instead of failing the whole message.
+//!
+//! The rule, then: every enum gets a fallback, except where a catch-all would
+//! take values that belong to another variant. An untagged enum picks the
+//! first variant that decodes, so a catch-all inside any but its last
+//! variant would steal values meant for a later one
+//! (`McpElicitationStringType` accepting `"boolean"` would decode a boolean
+//! schema as a string schema). So an enum (untagged or not) reachable from
+//! any but the last variant of an untagged enum is *shielded*
+//! ([`NoFallback::Shielded`]) and gets none; the untagged enum's own
+//! `Unknown` keeps such a value whole. No other enum goes without:
+//! [`decisions`] states each decision with its reason, and the tests hold
+//! that every enum the client receives either has a fallback or is shielded
+//! by an untagged enum that has one.
 //!
 //! Adding a variant breaks some of what typify derived and implemented, so:
 //!
@@ -82,6 +93,61 @@ struct Fallback {
     tag: Option<String>,
     /// For unit-only enums, each variant with its wire value.
     unit_values: Option<Vec<(Ident, String)>>,
+    /// The enum is untagged (its fallback is a plain last variant).
+    untagged: bool,
+}
+
+/// Why an enum has no `Unknown` fallback (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoFallback {
+    /// The enum is reachable from any but the last variant of the untagged
+    /// enum `by`, where a catch-all would steal values meant for a later
+    /// variant of `by`.
+    Shielded {
+        /// The untagged enum whose variant order forbids the catch-all.
+        by: String,
+    },
+}
+
+impl std::fmt::Display for NoFallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoFallback::Shielded { by } => write!(
+                f,
+                "shielded: reachable from an earlier variant of the untagged `{by}`, where a catch-all would steal values meant for a later variant"
+            ),
+        }
+    }
+}
+
+/// Whether one generated enum has an `Unknown` fallback.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Decision {
+    /// It has one, with this variant name (`Unknown`, or `UnknownValue` when
+    /// the schema has a value named `Unknown`).
+    Fallback(String),
+    /// It has none, for this reason.
+    Without(NoFallback),
+}
+
+/// The decision for every enum of a typify output, by enum name, before the
+/// fallbacks are added: what [`add_unknown_variants`] will do.
+pub fn decisions(file: &syn::File) -> BTreeMap<String, Decision> {
+    let graph = reference_graph(file);
+    let shielded = shielded_types(file, &graph);
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(item) => {
+                let decision = match plan_fallback(item, &shielded) {
+                    Ok(fallback) => Decision::Fallback(fallback.variant.to_string()),
+                    Err(reason) => Decision::Without(reason),
+                };
+                Some((item.ident.to_string(), decision))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Adds the fallback variants and fixes derives and impls (see the module
@@ -92,13 +158,14 @@ pub(super) fn add_unknown_variants(file: &mut syn::File) {
     let mut fallbacks = BTreeMap::new();
     for item in &mut file.items {
         if let Item::Enum(item) = item {
-            if let Some(fallback) = plan_fallback(item, &shielded) {
+            if let Ok(fallback) = plan_fallback(item, &shielded) {
                 add_variant(item, &fallback);
                 fallbacks.insert(item.ident.to_string(), fallback);
             }
         }
     }
     replace_string_impls(file, &fallbacks);
+    extend_untagged_display(file, &fallbacks);
     let lost = fallbacks
         .iter()
         .map(|(name, fallback)| {
@@ -115,22 +182,26 @@ pub(super) fn add_unknown_variants(file: &mut syn::File) {
 // Which enums get a fallback
 // ---------------------------------------------------------------------------
 
-/// The fallback an enum gets, if any.
-fn plan_fallback(item: &ItemEnum, shielded: &BTreeSet<String>) -> Option<Fallback> {
+/// The fallback an enum gets, or why it gets none.
+fn plan_fallback(
+    item: &ItemEnum,
+    shielded: &BTreeMap<String, String>,
+) -> Result<Fallback, NoFallback> {
     let representation = representation(&item.attrs);
-    if representation.untagged || shielded.contains(&item.ident.to_string()) {
-        return None;
+    if let Some(by) = shielded.get(&item.ident.to_string()) {
+        return Err(NoFallback::Shielded { by: by.clone() });
     }
-    let unit_values = unit_values(item);
+    let unit_values = if representation.untagged { None } else { unit_values(item) };
     let payload = match (&unit_values, &representation.tag) {
         (Some(_), None) => Payload::String,
         _ => Payload::Json,
     };
-    Some(Fallback {
+    Ok(Fallback {
         variant: free_variant_name(item),
         payload,
         tag: representation.tag,
         unit_values,
+        untagged: representation.untagged,
     })
 }
 
@@ -185,24 +256,36 @@ fn free_variant_name(item: &ItemEnum) -> Ident {
     format_ident!("{}", candidate)
 }
 
-/// The types reachable from any but the last variant of an untagged enum
-/// (see the module docs for why they get no fallback).
+/// The shielded enums (see the module docs): those reachable from any but
+/// the last variant of an untagged enum, each with that untagged enum (the
+/// first by name).
 fn shielded_types(
     file: &syn::File,
     graph: &BTreeMap<String, BTreeSet<String>>,
-) -> BTreeSet<String> {
-    let mut roots = BTreeSet::new();
-    for item in &file.items {
-        let Item::Enum(item) = item else { continue };
-        if !representation(&item.attrs).untagged {
-            continue;
-        }
+) -> BTreeMap<String, String> {
+    let mut untagged: Vec<&ItemEnum> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(item) if representation(&item.attrs).untagged => Some(item),
+            _ => None,
+        })
+        .collect();
+    untagged.sort_by_key(|item| item.ident.to_string());
+    let mut shielded = BTreeMap::new();
+    for item in untagged {
         let earlier = item.variants.len().saturating_sub(1);
-        for variant in item.variants.iter().take(earlier) {
-            roots.extend(referenced_types(&variant.fields));
+        let roots: BTreeSet<String> = item
+            .variants
+            .iter()
+            .take(earlier)
+            .flat_map(|variant| referenced_types(&variant.fields))
+            .collect();
+        for name in reachable(&roots, graph) {
+            shielded.entry(name).or_insert_with(|| item.ident.to_string());
         }
     }
-    reachable(&roots, graph)
+    shielded
 }
 
 /// `roots` and every type they reach in `graph`.
@@ -276,6 +359,16 @@ impl VisitMut for IdentCollector {
 /// Appends the fallback variant to an enum.
 fn add_variant(item: &mut ItemEnum, fallback: &Fallback) {
     let name = &fallback.variant;
+    if fallback.untagged {
+        // Tried last, as the enum's other variants are.
+        item.variants.push(parse_quote! {
+            /// A value of a shape this version of the SDK does not know (sent
+            /// by a newer runtime), kept as the raw JSON value so it
+            /// serialises back unchanged.
+            #name(::serde_json::Value)
+        });
+        return;
+    }
     let variant: syn::Variant = match fallback.payload {
         Payload::String => parse_quote! {
             /// A value this version of the SDK does not know (sent by a newer
@@ -424,6 +517,38 @@ fn string_impls(name: &Ident, fallback: &Fallback) -> Option<TokenStream> {
     })
 }
 
+/// typify's `Display` of an untagged enum matches on every variant; the
+/// fallback prints its raw JSON.
+fn extend_untagged_display(file: &mut syn::File, fallbacks: &BTreeMap<String, Fallback>) {
+    struct AddArm<'a>(&'a Ident);
+    impl VisitMut for AddArm<'_> {
+        fn visit_expr_match_mut(&mut self, node: &mut syn::ExprMatch) {
+            let variant = self.0;
+            node.arms.push(parse_quote! {
+                Self::#variant(value) => ::std::fmt::Display::fmt(value, f),
+            });
+        }
+    }
+    for item in &mut file.items {
+        let Item::Impl(item) = item else { continue };
+        let is_display = item
+            .trait_
+            .as_ref()
+            .and_then(|(_, path, _)| path.segments.last())
+            .is_some_and(|segment| segment.ident == "Display");
+        let syn::Type::Path(self_ty) = item.self_ty.as_ref() else { continue };
+        let fallback = self_ty
+            .path
+            .segments
+            .last()
+            .and_then(|segment| fallbacks.get(&segment.ident.to_string()))
+            .filter(|fallback| fallback.untagged);
+        if let (true, Some(fallback)) = (is_display, fallback) {
+            AddArm(&fallback.variant).visit_item_impl_mut(item);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Derives
 // ---------------------------------------------------------------------------
@@ -565,11 +690,43 @@ mod tests {
     }
 
     #[test]
-    fn untagged_enums_get_no_fallback() {
+    fn an_outermost_untagged_enum_gets_a_last_fallback_variant() {
         let text = transformed(parse_quote! {
+            #[derive(Clone, Copy, Debug, Eq, Ord, PartialEq, PartialOrd)]
             #[serde(untagged)]
             pub enum Id { Text(::std::string::String), Number(i64) }
+            impl ::std::fmt::Display for Id {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self { Self::Text(x) => x.fmt(f), Self::Number(x) => x.fmt(f) }
+                }
+            }
         });
-        assert!(!text.contains("Unknown"), "{text}");
+        assert!(text.contains("Number(i64),\n    /// A value of a shape"), "{text}");
+        assert!(text.contains("Unknown(::serde_json::Value),\n}"), "{text}");
+        assert!(text.contains("Self::Unknown(value) => ::std::fmt::Display::fmt(value, f)"), "{text}");
+        assert!(text.contains("#[derive(Clone, Debug, Eq, PartialEq)]"), "{text}");
+    }
+
+    #[test]
+    fn what_an_untagged_enum_reaches_is_shielded_and_says_by_whom() {
+        let file: syn::File = parse_quote! {
+            #[serde(untagged)]
+            pub enum Schema { Text(TextSchema), Flag(FlagSchema), Inner(Inner) }
+            pub struct TextSchema { pub kind: TextKind }
+            pub struct FlagSchema { pub kind: FlagKind }
+            pub enum TextKind { Text }
+            pub enum FlagKind { Flag }
+            #[serde(untagged)]
+            pub enum Inner { A(i64), B(::std::string::String) }
+            pub enum Free { X }
+        };
+        let decisions = decisions(&file);
+        let shielded = |by: &str| Decision::Without(NoFallback::Shielded { by: by.to_string() });
+        assert_eq!(decisions["Schema"], Decision::Fallback("Unknown".to_string()));
+        assert_eq!(decisions["TextKind"], shielded("Schema"));
+        assert_eq!(decisions["FlagKind"], shielded("Schema"));
+        // The last variant steals from no later variant.
+        assert_eq!(decisions["Inner"], Decision::Fallback("Unknown".to_string()));
+        assert_eq!(decisions["Free"], Decision::Fallback("Unknown".to_string()));
     }
 }

@@ -34,7 +34,7 @@ mod secrets;
 mod tag_first;
 mod weak;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -44,6 +44,7 @@ use syn::{parse_quote, Item};
 use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
 pub(crate) use weak::serde_rename;
+pub use fallback::{Decision, NoFallback};
 pub use secrets::{secret_spots, SecretReview};
 pub use weak::{weak_spots, WeakAllowlist};
 
@@ -109,6 +110,15 @@ pub fn emit_types(schema: &Value, weak: &WeakAllowlist, secrets: &SecretReview) 
     constructors::add_constructors(&mut file);
     add_lint_allowances(&mut file);
     Ok(file)
+}
+
+/// For every enum typify makes of `schema` (the output of wire_schema),
+/// whether it gets an `Unknown` fallback, and why not when it does not.
+/// Runs typify alone (no review tables), so it works on any snapshot, an
+/// older one included: `cargo codegen diff` uses it.
+pub fn fallback_decisions(schema: &Value) -> Result<BTreeMap<String, Decision>> {
+    let file = run_typify(without_skipped(schema)?)?;
+    Ok(fallback::decisions(&file))
 }
 
 /// The names of the types (structs, enums, aliases) a generated file defines
