@@ -196,6 +196,9 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
                 let (changed, unreviewed) = generate_sdk(workspace)?;
                 eprintln!("sdk/ regenerated ({changed} files changed)");
                 report_unreviewed(&unreviewed);
+                if report.pin_changed {
+                    refresh_lock_file(workspace);
+                }
             }
         }
     }
@@ -244,4 +247,19 @@ fn latest_runtime(workspace: &Workspace) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Records the SDK's new version in `Cargo.lock` (the crate version is the
+/// runtime's), so `cargo test --locked` works right after a bump. Only the
+/// workspace's own entries change; nothing is fetched.
+fn refresh_lock_file(workspace: &Workspace) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["update", "--offline", "--workspace", "--quiet"])
+        .current_dir(workspace.root())
+        .status();
+    match status {
+        Ok(status) if status.success() => eprintln!("Cargo.lock records the SDK's new version"),
+        _ => eprintln!("warning: could not update Cargo.lock; run `cargo update --offline --workspace`"),
+    }
 }
