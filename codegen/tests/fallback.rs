@@ -20,11 +20,15 @@ fn decisions() -> BTreeMap<String, Decision> {
     fallback_decisions(&wire_schema(&snapshot).unwrap()).unwrap()
 }
 
-/// The enums without a fallback on 0.163.0, each with the untagged enum that
-/// shields it (reviewed: all are parts of an MCP elicitation form field,
-/// whose `McpElicitationPrimitiveSchema::Unknown` keeps a field of an unknown
-/// kind whole).
+/// The enums without a fallback on the pinned runtime, each with the
+/// untagged enum that shields it (reviewed: the `McpElicitation*` ones are
+/// parts of an MCP elicitation form field, whose
+/// `McpElicitationPrimitiveSchema::Unknown` keeps a field of an unknown kind
+/// whole; 0.169.0 adds `AccountSessionWorkspaceKind`, inside an arm of the
+/// untagged `AccountSessionsSwitchResponse`, whose `Unknown` keeps an answer
+/// of an unknown shape whole).
 const SHIELDED: &[(&str, &str)] = &[
+    ("AccountSessionWorkspaceKind", "AccountSessionsSwitchResponse"),
     ("McpElicitationArrayType", "McpElicitationEnumSchema"),
     ("McpElicitationEnumSchema", "McpElicitationPrimitiveSchema"),
     ("McpElicitationMultiSelectEnumSchema", "McpElicitationEnumSchema"),

@@ -6,9 +6,9 @@
 //!    not new test code. After a deliberate change, re-bless the expected
 //!    reports with `BLESS=1 cargo test -p openai-codex-codegen --test
 //!    protocol_diff` and review their diff.
-//! 2. The two real snapshots (0.160.1, kept gzipped in
-//!    `tests/fixtures/runtime-0.160.1/`, and the pinned 0.163.0), against
-//!    changes verified by hand in their JSON.
+//! 2. Two real snapshots, 0.160.1 and 0.163.0, kept gzipped in
+//!    `tests/fixtures/runtime-<version>/`, against changes verified by hand
+//!    in their JSON.
 //!
 //! A fixture side is compact: `definitions` (as in the v2 bundle), `methods`
 //! (`requests`, `notifications`, `serverRequests`, `clientNotifications`:
@@ -240,14 +240,15 @@ fn the_experimental_surface_reads_the_experimental_catalog() {
 // The real snapshots
 // ---------------------------------------------------------------------------
 
-fn older_runtime() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runtime-0.160.1")
+fn runtime_fixture(version: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/runtime-{version}"))
 }
 
-/// The 0.160.1 snapshot, unpacked into a temporary folder.
-fn old_schema() -> tempfile::TempDir {
+/// A fixture's schema (`runtime-<version>/schema`), unpacked into a
+/// temporary folder.
+fn fixture_schema(version: &str) -> tempfile::TempDir {
     let scratch = tempfile::tempdir().unwrap();
-    let from = older_runtime().join("schema");
+    let from = runtime_fixture(version).join("schema");
     for file in walk(&from).unwrap() {
         let target = scratch.path().join(file.strip_prefix(&from).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
@@ -263,11 +264,15 @@ fn old_schema() -> tempfile::TempDir {
     scratch
 }
 
+/// 0.160.1 → 0.163.0: both kept as fixtures, so these checks hold whatever
+/// the pinned runtime is.
 fn real_diff(surface: Surface, table: Option<&OverrideTable>) -> ProtocolDiff {
-    let old_schema = old_schema();
+    let old_schema = fixture_schema("0.160.1");
+    let new_schema = fixture_schema("0.163.0");
     let old = Snapshot::load(&old_schema.path().join("snapshot")).unwrap();
-    let new = Snapshot::load(&Workspace::this().snapshot_dir()).unwrap();
-    let responses = ResponseOverrides::load(&Workspace::this().templates_dir().join("response_types.toml")).unwrap();
+    let new = Snapshot::load(&new_schema.path().join("snapshot")).unwrap();
+    let tables = runtime_fixture("0.163.0").join("templates");
+    let responses = ResponseOverrides::load(&tables.join("response_types.toml")).unwrap();
     let options = DiffOptions { surface, sdk: SdkSurface::default(), table, responses: Some(&responses) };
     protocol_diff::diff(&old, &new, &options).unwrap()
 }
@@ -383,7 +388,7 @@ fn the_real_diff_renders_as_text_markdown_and_json() {
 #[test]
 fn the_real_diff_lists_what_the_override_table_must_review() {
     // The table as reviewed for 0.160.1 does not know the fields 0.163.0 added.
-    let table = OverrideTable::load(&older_runtime().join("templates/api.toml")).unwrap();
+    let table = OverrideTable::load(&runtime_fixture("0.160.1").join("templates/api.toml")).unwrap();
     let report = real_diff(Surface::Sdk, Some(&table));
     for item in [
         "thread/list: new field `excludedThreadIds`: expose or hide it",
@@ -392,8 +397,8 @@ fn the_real_diff_lists_what_the_override_table_must_review() {
     ] {
         assert!(report.review.iter().any(|r| r == item), "missing review item {item}: {:?}", report.review);
     }
-    // The current table has reviewed them.
-    let current = OverrideTable::load(&Workspace::this().templates_dir().join("api.toml")).unwrap();
+    // The table as reviewed for 0.163.0 has reviewed them.
+    let current = OverrideTable::load(&runtime_fixture("0.163.0").join("templates/api.toml")).unwrap();
     assert!(real_diff(Surface::Sdk, Some(&current)).review.is_empty());
 }
 
@@ -409,9 +414,10 @@ fn run_cli(args: &[&str]) -> String {
 
 #[test]
 fn the_command_defaults_to_the_sdk_surface_and_renders_each_format() {
-    let old_schema = old_schema();
+    let old_schema = fixture_schema("0.160.1");
+    let new_schema = fixture_schema("0.163.0");
     let old = old_schema.path().join("snapshot");
-    let new = Workspace::this().snapshot_dir();
+    let new = new_schema.path().join("snapshot");
     let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
 
     let json: Value = serde_json::from_str(&run_cli(&["diff", old, new, "--format", "json"])).unwrap();
