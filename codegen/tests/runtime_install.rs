@@ -93,7 +93,7 @@ fn missing_pip_says_what_to_install() {
 }
 
 /// A pin whose only source for `linux-x86_64` is an npm build, and a fake
-/// `npm` (first on PATH) that "fetches" a small tarball made here: the npm
+/// `npm` that "fetches" a small tarball made here: the npm
 /// path of the installer end to end, without the registry.
 #[test]
 fn an_npm_only_version_installs_from_its_verified_build() {
@@ -123,26 +123,24 @@ fn an_npm_only_version_installs_from_its_verified_build() {
     let npm = fake_bin.join("npm");
     std::fs::write(&npm, format!("#!/bin/sh\ncp {} \"$4\"/\necho openai-codex-9.9.9-linux-x64.tgz\n", tarball.display())).unwrap();
     std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!("{}:{}", fake_bin.display(), std::env::var("PATH").unwrap_or_default());
-    std::env::set_var("PATH", path);
 
     let platforms = ["linux-x86_64", "linux-musl-x86_64"];
     let tarballs = [TarballPin { platforms: &platforms, npm_version: "9.9.9-linux-x64", target: "x86_64-unknown-linux-musl", integrity: &integrity }];
     let pin = RuntimePin { package: "openai-codex-cli-bin", version: "9.9.9", wheels: &[], npm_package: "@openai/codex", tarballs: &tarballs };
     let dir = work.path().join("cache");
-    let installed = Installer::new(&pin, &dir).platform("linux-x86_64").install().expect("the npm build installs");
+    let installed = Installer::new(&pin, &dir).platform("linux-x86_64").npm(&npm).install().expect("the npm build installs");
     assert!(installed.freshly_installed);
     assert_eq!(installed.codex, dir.join("9.9.9/package/vendor/x86_64-unknown-linux-musl/bin/codex"));
     assert_eq!(runtime::binary_version(&installed.codex).unwrap(), "9.9.9");
     assert!(!dir.join("downloads/openai-codex-9.9.9-linux-x64.tgz").exists(), "the download is removed");
-    let again = Installer::new(&pin, &dir).platform("linux-x86_64").install().unwrap();
+    let again = Installer::new(&pin, &dir).platform("linux-x86_64").npm(&npm).install().unwrap();
     assert!(!again.freshly_installed, "a second install checks and does nothing");
 
     // A build whose integrity is not the pinned one is refused and removed.
     let tampered = [TarballPin { integrity: "sha512-AAAA", ..tarballs[0] }];
     let pin = RuntimePin { version: "9.9.9", tarballs: &tampered, ..pin };
     let other = work.path().join("other-cache");
-    let error = Installer::new(&pin, &other).platform("linux-x86_64").install().unwrap_err();
+    let error = Installer::new(&pin, &other).platform("linux-x86_64").npm(&npm).install().unwrap_err();
     assert!(matches!(error, InstallError::ChecksumMismatch { .. }), "{error}");
     assert!(!other.join("downloads/openai-codex-9.9.9-linux-x64.tgz").exists());
     assert!(!other.join("9.9.9").exists(), "nothing was unpacked");

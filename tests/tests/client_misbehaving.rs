@@ -2,6 +2,8 @@
 //! a runtime that answers `initialize` and then misbehaves in the way each
 //! request's method asks. Every test is bounded, so a hang fails it.
 
+mod fake_app_server;
+
 use std::future::Future;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -351,4 +353,19 @@ fn wire_types_with_secrets_print_them_redacted() {
     assert!(shown.contains("acct-1"), "what is not secret still shows: {shown}");
     // Serialization is untouched: the secret still reaches the runtime.
     assert_eq!(serde_json::to_value(&tokens).unwrap()["accessToken"], "eyJ-secret-access");
+}
+
+#[tokio::test]
+async fn a_turn_logs_in_its_own_span_naming_thread_and_turn() {
+    let logs = LogCapture::default();
+    let _guard = logs.install();
+    let (codex, _recorder) = fake_app_server::connect().await;
+    let thread = within("thread/start", codex.thread_start().send()).await.unwrap();
+    within("the turn", thread.run("Hello")).await.unwrap();
+    let logs = logs.text();
+    let span = format!("codex_turn{{thread={} turn={}}}", fake_app_server::THREAD_ID, fake_app_server::TURN_ID);
+    assert!(logs.contains(&format!("{span}: openai_codex::api::turn: turn started")), "{logs}");
+    // Its requests run inside its span (`turn/start` before the turn has an id).
+    let starting = format!("codex_turn{{thread={}}}:codex_request{{method=\"turn/start\"", fake_app_server::THREAD_ID);
+    assert!(logs.contains(&starting), "{logs}");
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use futures::{Stream, StreamExt};
 use tokio::time::Sleep;
+use tracing::Instrument;
 
 use crate::api::{Thread, TurnInput};
 use crate::client::Client;
@@ -232,6 +233,9 @@ pub struct TurnHandle {
     ending: Option<Error>,
     /// Whether events of the turn were dropped (the stream fell behind).
     lagged: bool,
+    /// `codex_turn{thread, turn}`: what the turn logs, and the requests it
+    /// makes, are recorded in it.
+    span: tracing::Span,
 }
 
 impl std::fmt::Debug for TurnHandle {
@@ -285,7 +289,10 @@ pub(crate) async fn start(thread: &Thread, mut params: TurnStartParams, options:
     let policy = options.apply(thread.codex().turn_policy());
     thread.owe_to(&mut params);
     let events = client.thread_notifications(thread.id());
-    let response = client.turn_start(params.clone()).await?;
+    let span = tracing::debug_span!("codex_turn", thread = %thread.id(), turn = tracing::field::Empty);
+    let response = client.turn_start(params.clone()).instrument(span.clone()).await?;
+    span.record("turn", tracing::field::display(&response.turn.id));
+    tracing::debug!(parent: &span, "turn started");
     thread.turn_started(&params);
     let sleep = |limit: Duration| Box::pin(tokio::time::sleep(limit));
     Ok(TurnHandle {
@@ -300,6 +307,7 @@ pub(crate) async fn start(thread: &Thread, mut params: TurnStartParams, options:
         stopping: None,
         ending: None,
         lagged: false,
+        span,
     })
 }
 
@@ -370,7 +378,13 @@ impl TurnHandle {
     /// [`ClientBuilder::event_buffer`](crate::ClientBuilder::event_buffer)),
     /// the turn's end still comes, and the items are read back from the
     /// runtime (`thread/read`) once it has.
-    pub async fn wait(mut self) -> Result<TurnResult> {
+    pub async fn wait(self) -> Result<TurnResult> {
+        let span = self.span.clone();
+        self.collect().instrument(span).await
+    }
+
+    /// [`TurnHandle::wait`]'s work, inside the turn's span.
+    async fn collect(mut self) -> Result<TurnResult> {
         while let Some(event) = self.next().await {
             match event {
                 // Items may be missing, but the turn's end still comes (it is
@@ -533,6 +547,8 @@ impl Stream for TurnHandle {
     type Item = Result<ServerNotification>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let span = self.span.clone();
+        let _in_turn = span.enter();
         loop {
             if let Some(error) = self.ending.take() {
                 self.finished = true;

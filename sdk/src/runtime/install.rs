@@ -249,6 +249,7 @@ pub struct Installer<'a> {
     pin: &'a RuntimePin<'a>,
     dir: PathBuf,
     python: OsString,
+    npm: OsString,
     platform: String,
 }
 
@@ -256,12 +257,20 @@ impl<'a> Installer<'a> {
     /// An installer of `pin` into `dir`, for the current platform, using `python3`.
     pub fn new(pin: &'a RuntimePin<'a>, dir: impl Into<PathBuf>) -> Self {
         let python = if cfg!(windows) { "python" } else { "python3" };
+        let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
         Self {
             pin,
             dir: dir.into(),
             python: python.into(),
+            npm: npm.into(),
             platform: current_platform(),
         }
+    }
+
+    /// Uses another `npm` program to fetch npm builds.
+    pub fn npm(mut self, npm: impl Into<OsString>) -> Self {
+        self.npm = npm.into();
+        self
     }
 
     /// Uses another Python interpreter to run pip.
@@ -410,8 +419,7 @@ impl<'a> Installer<'a> {
         create_dir(&downloads)?;
         let spec = format!("{}@{}", self.pin.npm_package, tarball.npm_version);
         let action = format!("fetch {spec}");
-        let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-        let output = Command::new(npm)
+        let output = Command::new(&self.npm)
             .args(["pack", "--silent", "--pack-destination"])
             .arg(&downloads)
             .arg(&spec)
