@@ -3,7 +3,7 @@
 //! build, verified by integrity; refuses tampered downloads and unpinned
 //! platforms with clear errors.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use openai_codex_codegen::pin::Pin;
@@ -21,6 +21,13 @@ fn pin() -> Pin {
     Pin::load(&Workspace::this().pin_path()).expect("schema/runtime.toml loads")
 }
 
+/// A pin with wheels for every platform (0.163.0, as its fixture keeps it),
+/// for the wheel path of the installer whatever the current pin's sources.
+fn wheel_pin() -> Pin {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runtime-0.163.0/schema/runtime.toml");
+    Pin::load(&fixture).expect("the 0.163.0 fixture pin loads")
+}
+
 #[test]
 fn install_puts_the_pinned_runtime_in_place_and_is_idempotent() {
     let first = codegen(&["runtime", "install"]);
@@ -30,8 +37,12 @@ fn install_puts_the_pinned_runtime_in_place_and_is_idempotent() {
         String::from_utf8_lossy(&first.stderr)
     );
     let codex = PathBuf::from(String::from_utf8_lossy(&first.stdout).trim());
-    assert_eq!(codex, Workspace::this().runtime_dir().join("0.163.0/codex_cli_bin/bin/codex"));
-    assert_eq!(runtime::binary_version(&codex).unwrap(), pin().version);
+    let pin = pin();
+    let mut storage = openai_codex_codegen::pin::PinStorage::default();
+    let runtime_pin = pin.to_runtime_pin(&mut storage);
+    let expected = Installer::new(&runtime_pin, Workspace::this().runtime_dir()).codex_path();
+    assert_eq!(codex, expected);
+    assert_eq!(runtime::binary_version(&codex).unwrap(), pin.version);
 
     let second = codegen(&["runtime", "install"]);
     assert!(second.status.success());
@@ -42,7 +53,7 @@ fn install_puts_the_pinned_runtime_in_place_and_is_idempotent() {
 
 #[test]
 fn a_tampered_wheel_is_refused_and_removed() {
-    let pin = pin();
+    let pin = wheel_pin();
     let wheel = pin
         .wheels
         .iter()
@@ -54,10 +65,12 @@ fn a_tampered_wheel_is_refused_and_removed() {
     let tampered = downloads.join(&wheel.filename);
     std::fs::write(&tampered, b"not the wheel PyPI serves").unwrap();
 
-    let output = codegen(&["runtime", "install", "--dir", dir.path().to_str().unwrap()]);
+    let mut storage = openai_codex_codegen::pin::PinStorage::default();
+    let runtime_pin = pin.to_runtime_pin(&mut storage);
+    let error = Installer::new(&runtime_pin, dir.path()).install().unwrap_err();
 
-    assert!(!output.status.success(), "a tampered wheel must be refused");
-    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(matches!(error, InstallError::ChecksumMismatch { .. }), "a tampered wheel must be refused: {error}");
+    let said = error.to_string();
     assert!(said.contains("refusing") && said.contains(&wheel.sha256), "error was: {said}");
     assert!(!tampered.exists(), "the tampered file is removed");
     assert!(!dir.path().join(&pin.version).exists(), "nothing was unpacked");
@@ -80,7 +93,7 @@ fn an_unpinned_platform_is_a_clear_error() {
 
 #[test]
 fn missing_pip_says_what_to_install() {
-    let pin = pin();
+    let pin = wheel_pin();
     let mut wheels = openai_codex_codegen::pin::PinStorage::default();
     let runtime_pin = pin.to_runtime_pin(&mut wheels);
     let dir = tempfile::tempdir().unwrap();

@@ -101,11 +101,11 @@ fn the_pinned_runtime_is_installed_under_the_workspace_runtime_folder() {
     assert_eq!(version, openai_codex::runtime::VERSION);
     let path = install_pinned_runtime();
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let expected = workspace
-        .join(".runtime")
-        .join(&version)
-        .join("codex_cli_bin/bin")
-        .join(format!("codex{}", std::env::consts::EXE_SUFFIX));
+    // Where the installer puts this platform's build of the pin (a wheel's
+    // or an npm build's layout).
+    let expected = openai_codex::runtime::install::Installer::new(&openai_codex::runtime::PIN, workspace.join(".runtime"))
+        .codex_path();
+    assert!(expected.starts_with(workspace.join(".runtime").join(&version)), "{}", expected.display());
     assert_eq!(path, expected);
     assert!(path.is_file());
 }
