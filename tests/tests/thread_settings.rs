@@ -1,6 +1,6 @@
 //! A thread never runs with another sandbox than asked, without saying so.
 //!
-//! The runtime (0.163.0) ignores the settings of a `thread/resume` of a
+//! The runtime (0.163.0 and 0.169.0) ignores the settings of a `thread/resume` of a
 //! thread it still has loaded and reports the old ones back; the first test
 //! records that, so a runtime bump that changes it is noticed. The SDK
 //! compares what the runtime reports with what was asked and sends the
