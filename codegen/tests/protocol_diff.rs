@@ -17,6 +17,8 @@
 //! `--experimental` bundles are the stable ones plus those). `surfaces`
 //! lists the surfaces to report (default `["sdk"]`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use openai_codex_codegen::catalog::ResponseOverrides;
@@ -24,7 +26,6 @@ use openai_codex_codegen::generate::walk;
 use openai_codex_codegen::overrides::OverrideTable;
 use openai_codex_codegen::protocol_diff::{self, DiffOptions, Direction, Effect, Impact, ProtocolDiff, SdkSurface, Surface};
 use openai_codex_codegen::snapshot::{ExperimentalBundles, Snapshot};
-use openai_codex_codegen::Workspace;
 use serde_json::{json, Map, Value};
 
 fn fixtures() -> PathBuf {
@@ -248,19 +249,7 @@ fn runtime_fixture(version: &str) -> PathBuf {
 /// temporary folder.
 fn fixture_schema(version: &str) -> tempfile::TempDir {
     let scratch = tempfile::tempdir().unwrap();
-    let from = runtime_fixture(version).join("schema");
-    for file in walk(&from).unwrap() {
-        let target = scratch.path().join(file.strip_prefix(&from).unwrap());
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        if file.extension().is_some_and(|ext| ext == "gz") {
-            let mut text = Vec::new();
-            let compressed = std::fs::File::open(&file).unwrap();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(compressed), &mut text).unwrap();
-            std::fs::write(target.with_extension(""), text).unwrap();
-        } else {
-            std::fs::copy(&file, target).unwrap();
-        }
-    }
+    common::copy_tree(&runtime_fixture(version).join("schema"), scratch.path());
     scratch
 }
 

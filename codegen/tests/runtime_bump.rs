@@ -8,30 +8,17 @@
 //! - (the diff between the two real snapshots is tested in `protocol_diff.rs`);
 //! - a stale override fails generation, naming the entry and the field.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::copy_tree;
 use openai_codex_codegen::generate::walk;
 use openai_codex_codegen::{generate_sdk, Workspace};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runtime-0.160.1")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for file in walk(from).unwrap() {
-        let target = to.join(file.strip_prefix(from).unwrap());
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        if file.extension().is_some_and(|ext| ext == "gz") {
-            // `x.json.gz` unpacks to `x.json`.
-            let mut text = Vec::new();
-            let compressed = std::fs::File::open(&file).unwrap();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(compressed), &mut text).unwrap();
-            std::fs::write(target.with_extension(""), text).unwrap();
-        } else {
-            std::fs::copy(&file, target).unwrap();
-        }
-    }
 }
 
 /// A workspace in a temporary folder: the current templates with the

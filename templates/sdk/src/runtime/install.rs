@@ -489,22 +489,22 @@ impl<'a> Installer<'a> {
 /// file is removed, so a bad download is never used or kept.
 pub fn verify_sha256(path: &Path, expected: &str) -> Result<(), InstallError> {
     let actual = sha256_file(path)?;
-    if actual.eq_ignore_ascii_case(expected) {
-        return Ok(());
-    }
-    remove_file(path)?;
-    Err(InstallError::ChecksumMismatch {
-        path: path.to_owned(),
-        expected: expected.to_owned(),
-        actual,
-    })
+    let matches = actual.eq_ignore_ascii_case(expected);
+    accept_or_remove(path, matches, expected, actual)
 }
 
 /// Checks that the file at `path` has the npm `integrity` `expected`
 /// (`sha512-<base64>`); on a mismatch the file is removed.
 pub fn verify_integrity(path: &Path, expected: &str) -> Result<(), InstallError> {
     let actual = format!("sha512-{}", base64(&digest_file::<sha2::Sha512>(path)?));
-    if actual == expected {
+    let matches = actual == expected;
+    accept_or_remove(path, matches, expected, actual)
+}
+
+/// The end of a checksum check: a match passes; a mismatch removes the file
+/// and says what was expected and found.
+fn accept_or_remove(path: &Path, matches: bool, expected: &str, actual: String) -> Result<(), InstallError> {
+    if matches {
         return Ok(());
     }
     remove_file(path)?;
