@@ -351,9 +351,12 @@ async fn a_runtime_killed_mid_turn_fails_the_run_quickly_and_leaves_no_process()
     let killed_at = Instant::now();
     codex.client().kill().await;
 
-    let outcome = tokio::time::timeout(Duration::from_secs(2), run)
+    // The bound is the point (the run ends because the death is noticed,
+    // not by a timeout), so it stays far below the request timeout (120 s)
+    // but is generous for a loaded machine.
+    let outcome = tokio::time::timeout(Duration::from_secs(15), run)
         .await
-        .expect("thread.run returns within 2 s of the kill")
+        .expect("thread.run returns promptly after the kill")
         .expect("the run task does not panic");
     let elapsed = killed_at.elapsed();
     let error = outcome.expect_err("a run whose runtime died is an error");
@@ -363,7 +366,7 @@ async fn a_runtime_killed_mid_turn_fails_the_run_quickly_and_leaves_no_process()
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };
-    tokio::time::timeout(Duration::from_secs(2), gone)
+    tokio::time::timeout(Duration::from_secs(15), gone)
         .await
         .unwrap_or_else(|_| panic!("the killed runtime {pid} is still there"));
     eprintln!("run ended {elapsed:?} after the kill: {error}");
