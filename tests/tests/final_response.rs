@@ -125,3 +125,29 @@ async fn final_response_follows_every_rule_from_the_completed_turn_alone() {
         assert_eq!(got.as_deref(), expected, "{rule} (items only in turn/completed)");
     }
 }
+
+/// A turn ends with its own `turn/completed` only: another turn's end on
+/// the same thread (say, one started elsewhere) passes by.
+#[tokio::test]
+async fn a_turn_ends_only_with_its_own_completion() {
+    let script: Script = Arc::new(|frame: &Value| {
+        if frame["method"] != "turn/start" {
+            return None;
+        }
+        let mut other = turn("completed", json!([message("o1", "the other turn's answer", json!("final_answer"))]));
+        other["id"] = json!("turn-other");
+        let ours = message("m1", "our answer", json!("final_answer"));
+        Some(vec![
+            json!({"id": frame["id"], "result": {"turn": turn("inProgress", json!([]))}}),
+            json!({"method": "turn/started", "params": {"threadId": THREAD_ID, "turn": turn("inProgress", json!([]))}}),
+            json!({"method": "turn/completed", "params": {"threadId": THREAD_ID, "turn": other}}),
+            json!({"method": "item/completed", "params": {"threadId": THREAD_ID, "turnId": TURN_ID, "completedAtMs": 1, "item": ours}}),
+            json!({"method": "turn/completed", "params": {"threadId": THREAD_ID, "turn": turn("completed", json!([ours]))}}),
+        ])
+    });
+    let (codex, _wire) = connect_scripted(Some(script), |builder| builder).await;
+    let thread = codex.thread_start().send().await.unwrap();
+    let result = tokio::time::timeout(Duration::from_secs(30), thread.run("hi")).await.expect("the turn ends").unwrap();
+    assert_eq!(result.id, TURN_ID);
+    assert_eq!(result.final_response.as_deref(), Some("our answer"));
+}
