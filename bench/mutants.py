@@ -168,6 +168,8 @@ def main():
 
     env = dict(os.environ)
     env["CARGO_TARGET_DIR"] = env.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    # Incremental caches of the scratch crates would take gigabytes of disk.
+    env["CARGO_INCREMENTAL"] = "0"
     scratch = args.scratch
     log_path = os.path.join(ROOT, "target", "mutants.log")
     log = open(log_path, "w")
