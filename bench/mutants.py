@@ -198,9 +198,16 @@ def main():
             status = 0
             if path.startswith("templates/sdk/"):
                 status = run(["cargo", "codegen", "generate"], scratch, env, log)
+            log.flush()
+            start = os.path.getsize(log_path)
             if status == 0:
                 status = run(cmd, scratch, env, log)
-            outcome = "caught" if status != 0 else "SURVIVED"
+            log.flush()
+            with open(log_path) as seen:
+                seen.seek(start)
+                build_failed = "could not compile" in seen.read()
+            # A mutation the compiler refuses is caught too, but not by a test: say so.
+            outcome = "SURVIVED" if status == 0 else ("caught (build)" if build_failed else "caught")
             seconds = time.time() - started
             results.append((ident, path, original, mutated, " ".join(cmd[3:]), outcome, seconds))
             print(f"{outcome:8} {ident} ({seconds:.0f} s)", flush=True)
@@ -211,7 +218,7 @@ def main():
             subprocess.call(["git", "worktree", "remove", "--force", scratch], cwd=ROOT)
         log.close()
 
-    caught = sum(1 for r in results if r[5] == "caught")
+    caught = sum(1 for r in results if r[5].startswith("caught"))
     report = [
         "# Mutation run (bench/mutants.py)",
         "",
