@@ -25,7 +25,7 @@ fn each_subcommand_has_its_own_help() {
     let cases: [(&[&str], &str); 5] = [
         (&["generate"], "offline"),
         (&["check"], "diff"),
-        (&["runtime", "install"], "sha256"),
+        (&["runtime", "install"], "checksum verified"),
         (&["schema", "update"], "--version"),
         (&["schema", "update"], "--codex-bin"),
     ];

@@ -423,3 +423,22 @@ fn the_command_defaults_to_the_sdk_surface_and_renders_each_format() {
     // change, unless a bump is under way).
     assert!(run_cli(&["diff"]).starts_with("protocol changes (Sdk surface: stable methods, experimental types): "));
 }
+
+/// A removed method's wire effect (which the text report does not print, but
+/// the JSON does): a removed client request or client notification breaks
+/// older clients on the wire; a removed notification or server request only
+/// stops coming. In Rust each removal breaks code naming it.
+#[test]
+fn removed_methods_have_their_wire_effects() {
+    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(fixtures().join("methods.json")).unwrap()).unwrap();
+    let report = protocol_diff::diff(&snapshot(&fixture["old"]), &snapshot(&fixture["new"]), &DiffOptions::default()).unwrap();
+    for (kind, subject, wire) in [
+        ("method removed", "thread/rollback", Effect::Breaking),
+        ("notification removed", "thread/archived", Effect::None),
+        ("server request removed", "execCommandApproval", Effect::None),
+    ] {
+        let change = find(&report, kind, subject);
+        assert_eq!(change.wire, wire, "{kind} {subject}: wire");
+        assert_eq!(change.impact, Impact::Breaking, "{kind} {subject}: overall");
+    }
+}

@@ -148,6 +148,9 @@ fn an_npm_only_version_installs_from_its_verified_build() {
     assert!(!dir.join("downloads/openai-codex-9.9.9-linux-x64.tgz").exists(), "the download is removed");
     let again = Installer::new(&pin, &dir).platform("linux-x86_64").npm(&npm).install().unwrap();
     assert!(!again.freshly_installed, "a second install checks and does nothing");
+    // An install whose verified marker names another checksum is not trusted.
+    std::fs::write(dir.join("9.9.9/.openai-codex-verified"), "sha512-other\n").unwrap();
+    assert_eq!(Installer::new(&pin, &dir).platform("linux-x86_64").installed(), None, "a marker of another checksum");
 
     // A build whose integrity is not the pinned one is refused and removed.
     let tampered = [TarballPin { integrity: "sha512-AAAA", ..tarballs[0] }];

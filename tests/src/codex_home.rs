@@ -16,7 +16,6 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -236,24 +235,47 @@ pub fn workspace_runtime_dir() -> PathBuf {
 /// first use if it is missing.
 ///
 /// # Panics
-/// If `CODEX_BIN` names a missing file, or the pinned runtime cannot be
+/// If `CODEX_BIN` names a missing file or a codex of another version than
+/// the pinned one (see [`check_codex_bin`]), or the pinned runtime cannot be
 /// installed; the message says how to get it. Tests never skip silently.
 pub fn runtime_bin() -> PathBuf {
     if let Some(bin) = std::env::var_os("CODEX_BIN").filter(|bin| !bin.is_empty()) {
-        return existing_codex_bin(bin);
+        // Checked once per test process: `codex --version` takes a moment.
+        static CHECKED: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+        return CHECKED
+            .get_or_init(|| check_codex_bin(Path::new(&bin)))
+            .clone()
+            .unwrap_or_else(|message| panic!("{message}"));
     }
     static INSTALLED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     INSTALLED.get_or_init(install_pinned_runtime).clone()
 }
 
-fn existing_codex_bin(bin: OsString) -> PathBuf {
-    let path = PathBuf::from(bin);
-    assert!(
-        path.is_file(),
-        "CODEX_BIN is set to {}, which is not a file",
-        path.display()
-    );
-    path
+/// Checks that `bin` (the value of `CODEX_BIN`) is a codex binary of the
+/// pinned version: `bin --version` must print `codex-cli <pinned version>`.
+///
+/// # Errors
+/// A message naming the variable, the path, what it printed and the
+/// version wanted, when it is not a file, does not run, or is another version.
+pub fn check_codex_bin(bin: &Path) -> Result<PathBuf, String> {
+    let wanted = openai_codex::runtime::VERSION;
+    let fix = format!("unset CODEX_BIN to use the pinned runtime (installed on first use), or point it at a codex {wanted} binary");
+    if !bin.is_file() {
+        return Err(format!("CODEX_BIN is set to {}, which is not a file; {fix}", bin.display()));
+    }
+    let output = std::process::Command::new(bin)
+        .arg("--version")
+        .output()
+        .map_err(|error| format!("CODEX_BIN is set to {}, which does not run ({error}); {fix}", bin.display()))?;
+    let printed = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    if printed != format!("codex-cli {wanted}") {
+        return Err(format!(
+            "CODEX_BIN is set to {}, which is not the pinned runtime: `--version` printed {printed:?}, \
+             the tests need `codex-cli {wanted}`; {fix}",
+            bin.display()
+        ));
+    }
+    Ok(bin.to_owned())
 }
 
 /// Installs the pinned runtime into [`workspace_runtime_dir`] unless a

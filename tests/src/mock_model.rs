@@ -590,6 +590,8 @@ enum GateProgress {
     NotReached,
     Held,
     ClientGone,
+    /// The gate opened while the client was still there: the answer went on.
+    Passed,
 }
 
 impl Gate {
@@ -626,6 +628,13 @@ impl Gate {
             .await
     }
 
+    /// Whether the held request went on through the opened gate (its
+    /// client did not leave first); false while it is still held or was
+    /// never reached. Reads the state now, without waiting.
+    pub fn passed(&self) -> bool {
+        *self.progress.borrow() == GateProgress::Passed
+    }
+
     async fn wait_progress(
         &self,
         timeout: Duration,
@@ -648,9 +657,8 @@ impl GateWait {
             _ = opened => true,
             () = client_gone => false,
         };
-        if !passed {
-            self.progress.send_replace(GateProgress::ClientGone);
-        }
+        let progress = if passed { GateProgress::Passed } else { GateProgress::ClientGone };
+        self.progress.send_replace(progress);
         passed
     }
 }

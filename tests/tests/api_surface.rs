@@ -320,14 +320,14 @@ async fn every_async_thread_and_turn_call() {
     );
     assert_eq!(wire.last_params("turn/interrupt"), json!({"threadId": THREAD_ID, "turnId": TURN_ID}));
 
-    // Presets and the wire values they stand for.
-    for sandbox in [Sandbox::ReadOnly, Sandbox::WorkspaceWrite, Sandbox::FullAccess] {
-        let _: (openai_codex::types::SandboxMode, openai_codex::types::SandboxPolicy) =
-            (sandbox.mode(), sandbox.policy());
-    }
-    for mode in [ApprovalMode::AutoReview, ApprovalMode::DenyAll] {
-        let _: (openai_codex::types::AskForApproval, Option<openai_codex::types::ApprovalsReviewer>) = mode.wire();
-    }
+    // Presets and the wire values they stand for (every mapping both ways:
+    // api_wire.rs, presets_and_approval_modes_map_both_ways_...).
+    let wire_of = |sandbox: Sandbox| (serde_json::to_value(sandbox.mode()).unwrap(), serde_json::to_value(sandbox.policy()).unwrap());
+    assert_eq!(wire_of(Sandbox::ReadOnly), (json!("read-only"), json!({"type": "readOnly"})));
+    assert_eq!(wire_of(Sandbox::WorkspaceWrite), (json!("workspace-write"), json!({"type": "workspaceWrite"})));
+    assert_eq!(wire_of(Sandbox::FullAccess), (json!("danger-full-access"), json!({"type": "dangerFullAccess"})));
+    let (policy, reviewer) = ApprovalMode::DenyAll.wire();
+    assert_eq!((serde_json::to_value(policy).unwrap(), reviewer), (json!("never"), None));
     codex.close().await;
 }
 

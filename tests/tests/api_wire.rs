@@ -205,3 +205,60 @@ fn the_blocking_builders_send_the_same_params() {
     assert_eq!(wire.last_params("thread/resume"), json!({"threadId": THREAD_ID, "excludeTurns": true}));
     codex.close();
 }
+
+#[tokio::test]
+async fn ask_handler_is_on_request_with_the_user_reviewer() {
+    let (codex, wire) = connect().await;
+    let thread = codex.thread_start().approval_mode(ApprovalMode::AskHandler).send().await.unwrap();
+    assert_eq!(wire.last_params("thread/start"), json!({"approvalPolicy": "on-request", "approvalsReviewer": "user"}));
+    thread.turn("hi").approval_mode(ApprovalMode::AskHandler).send().await.unwrap();
+    assert_eq!(
+        wire.last_params("turn/start"),
+        json!({"threadId": THREAD_ID, "input": hi(), "approvalPolicy": "on-request", "approvalsReviewer": "user"})
+    );
+}
+
+/// The mappings read back what a thread runs with: each preset and mode
+/// comes back from its own wire value, and a wire value no preset stands
+/// for comes back as `None`, never as a preset.
+#[test]
+fn presets_and_approval_modes_map_both_ways_and_other_wire_values_to_none() {
+    use openai_codex::types::{ApprovalsReviewer, AskForApproval, SandboxMode, SandboxPolicy};
+    for (preset, mode, policy) in presets() {
+        let wire_mode: SandboxMode = serde_json::from_value(json!(mode)).unwrap();
+        assert_eq!(preset.mode(), wire_mode, "{preset:?}");
+        assert_eq!(Sandbox::from_mode(&wire_mode), Some(preset), "{preset:?}");
+        assert_eq!(serde_json::to_value(preset.policy()).unwrap(), policy, "{preset:?}");
+        let wire_policy: SandboxPolicy = serde_json::from_value(policy).unwrap();
+        assert_eq!(Sandbox::from_policy(&wire_policy), Some(preset), "{preset:?}");
+    }
+    let external: SandboxPolicy = serde_json::from_value(json!({"type": "externalSandbox"})).unwrap();
+    assert_eq!(Sandbox::from_policy(&external), None);
+
+    let modes = [
+        (ApprovalMode::AutoReview, json!("on-request"), Some(json!("auto_review"))),
+        (ApprovalMode::AskHandler, json!("on-request"), Some(json!("user"))),
+        (ApprovalMode::DenyAll, json!("never"), None),
+    ];
+    for (mode, policy, reviewer) in modes {
+        let (wire_policy, wire_reviewer) = mode.wire();
+        assert_eq!(serde_json::to_value(&wire_policy).unwrap(), policy, "{mode:?}");
+        assert_eq!(wire_reviewer.as_ref().map(|r| serde_json::to_value(r).unwrap()), reviewer, "{mode:?}");
+        assert_eq!(ApprovalMode::from_wire(&wire_policy, wire_reviewer.as_ref().unwrap_or(&ApprovalsReviewer::User)), Some(mode));
+    }
+    // Read back with every reviewer the runtime may report alongside.
+    let reviewers = [ApprovalsReviewer::User, ApprovalsReviewer::AutoReview, ApprovalsReviewer::GuardianSubagent];
+    for reviewer in &reviewers {
+        // `never` denies whoever reviews.
+        assert_eq!(ApprovalMode::from_wire(&AskForApproval::Never, reviewer), Some(ApprovalMode::DenyAll));
+    }
+    let on_request = [Some(ApprovalMode::AskHandler), Some(ApprovalMode::AutoReview), None];
+    for (reviewer, expected) in reviewers.iter().zip(on_request) {
+        assert_eq!(ApprovalMode::from_wire(&AskForApproval::OnRequest, reviewer), expected, "on-request, {reviewer:?}");
+    }
+    for policy in [AskForApproval::Untrusted, serde_json::from_value(json!("on-failure")).unwrap_or(AskForApproval::Untrusted)] {
+        for reviewer in [ApprovalsReviewer::User, ApprovalsReviewer::AutoReview] {
+            assert_eq!(ApprovalMode::from_wire(&policy, &reviewer), None, "{policy:?} {reviewer:?}");
+        }
+    }
+}

@@ -207,7 +207,9 @@ async fn dropping_the_client_kills_the_runtime() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };
-    tokio::time::timeout(Duration::from_secs(5), gone)
+    // Only bounds a hang (the process is killed at once, not after the 5 s
+    // shutdown grace of `close`); generous for a loaded machine.
+    tokio::time::timeout(Duration::from_secs(30), gone)
         .await
         .expect("the app-server is killed and reaped after the client is dropped");
 }

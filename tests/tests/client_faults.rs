@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::StreamExt;
 use openai_codex::handler::{HandlerFuture, ServerRequestHandler};
@@ -18,8 +18,13 @@ use openai_codex_tests::mock_model::Answer;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
+/// How soon a death must reach pending calls and streams: far below the
+/// request timeout (120 s) that would otherwise end them, generous for a
+/// loaded machine.
+const PROMPTLY: Duration = Duration::from_secs(15);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killing_the_runtime_mid_turn_ends_calls_and_streams_within_a_second() {
+async fn killing_the_runtime_mid_turn_ends_calls_and_streams_promptly() {
     let harness = Harness::start().await;
     let (stall, gate) = Answer::stall();
     harness.mock.push(stall);
@@ -40,15 +45,21 @@ async fn killing_the_runtime_mid_turn_ends_calls_and_streams_within_a_second() {
     client.turn_start(turn).await.unwrap();
     assert!(gate.reached(Duration::from_secs(30)).await, "the model call started");
 
-    // A request that will never be answered, in flight while the process dies.
+    // A request that cannot be answered, in flight while the process dies:
+    // the runtime is stopped (SIGSTOP) first, so it never answers, and the
+    // call can only end by the death being noticed.
+    let stopped = std::process::Command::new("kill").args(["-STOP", &pid.to_string()]).status().unwrap();
+    assert!(stopped.success(), "SIGSTOP to the runtime {pid}");
     let pending = tokio::spawn({
         let client = client.clone();
         async move { client.request_raw("thread/list", json!({"limit": 1})).await }
     });
-    let killed_at = Instant::now();
     client.kill().await;
 
-    let stream_error = tokio::time::timeout(Duration::from_secs(1), async {
+    // The bound is the point (a death is reported promptly, not after the
+    // 120 s request timeout), so it is far below that but generous: a loaded
+    // CI machine must not break it.
+    let stream_error = tokio::time::timeout(PROMPTLY, async {
         loop {
             match events.next().await {
                 Some(Ok(_)) => continue,
@@ -58,16 +69,15 @@ async fn killing_the_runtime_mid_turn_ends_calls_and_streams_within_a_second() {
         }
     })
     .await
-    .expect("the stream ends within 1 s");
+    .expect("the stream ends promptly");
     assert!(matches!(stream_error, Some(Error::ProcessExited { .. })), "{stream_error:?}");
     assert!(events.next().await.is_none(), "then the stream ends");
 
-    let call = tokio::time::timeout(Duration::from_secs(1), pending)
+    let call = tokio::time::timeout(PROMPTLY, pending)
         .await
-        .expect("the pending call ends within 1 s")
+        .expect("the pending call ends promptly")
         .unwrap();
-    assert!(matches!(call, Err(Error::ProcessExited { .. })) || call.is_ok(), "{call:?}");
-    assert!(killed_at.elapsed() < Duration::from_secs(2));
+    assert!(matches!(call, Err(Error::ProcessExited { .. })), "{call:?}");
     assert!(!process_exists(pid), "the killed app-server was reaped");
 
     let after = client.request_raw("thread/list", json!({})).await.unwrap_err();

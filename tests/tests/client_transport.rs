@@ -102,46 +102,57 @@ async fn a_decode_error_keeps_the_method_and_raw_message_with_secrets_redacted()
 
 #[tokio::test]
 async fn a_slow_subscriber_does_not_stall_the_others_and_learns_it_lagged() {
+    // 200 events: the first 15 and the last about thread "t", the rest about
+    // "other". The fast reader subscribes to "t" only, so its 16 always fit
+    // its buffer of 16: it must get every one of them, in order, with no gap;
+    // its last one also shows that all 200 were published. The slow reader
+    // takes everything and never reads until then: its buffer fills and it
+    // must learn exactly how many it missed.
     const EVENTS: usize = 200;
-    let script: Script = Arc::new(|frame| {
+    const BUFFER: usize = 16;
+    let fast_gets = |i: usize| i < BUFFER - 1 || i == EVENTS - 1;
+    let script: Script = Arc::new(move |frame| {
         if frame["method"] != "test/burst" {
             return vec![];
         }
         (0..EVENTS)
-            .map(|i| json!({"method": "thread/name/updated", "params": {"threadId": "t", "threadName": format!("name {i}")}}))
+            .map(|i| {
+                let thread = if fast_gets(i) { "t" } else { "other" };
+                json!({"method": "thread/name/updated", "params": {"threadId": thread, "threadName": format!("name {i}")}})
+            })
             .collect()
     });
-    let client = connect(script, |builder| builder.event_buffer(16)).await;
+    let client = connect(script, |builder| builder.event_buffer(BUFFER)).await;
     let mut slow = client.notifications(); // never read until the end
     let mut fast = client.thread_notifications("t");
     client.notify_raw("test/burst", json!({})).await.unwrap();
 
-    // The fast reader gets all events even though the slow one's buffer filled.
     let mut names = Vec::new();
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while names.len() < EVENTS {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while names.len() < BUFFER {
             match fast.next().await.unwrap() {
-                Ok(ServerNotification::ThreadNameUpdated(update)) => names.push(update.thread_name),
+                Ok(ServerNotification::ThreadNameUpdated(update)) => names.push(update.thread_name.unwrap()),
                 Ok(other) => panic!("unexpected {other:?}"),
-                // 16 slots can also overflow for the fast reader; it must be told.
-                Err(Error::Lagged { missed }) => names.extend((0..missed).map(|_| None)),
-                Err(other) => panic!("{other}"),
+                Err(other) => panic!("the fast subscriber lost events: {other}"),
             }
         }
     })
     .await
     .expect("the fast subscriber is never stalled by the slow one");
-    assert_eq!(names.len(), EVENTS);
+    let expected: Vec<String> = (0..EVENTS).filter(|i| fast_gets(*i)).map(|i| format!("name {i}")).collect();
+    assert_eq!(names, expected, "every event of the fast subscriber, in order");
 
-    // The slow reader finds its buffer, then a Lagged error counting the rest.
-    let mut buffered = 0;
+    // The slow reader finds its buffer (the first 16, in order), then a
+    // Lagged error counting exactly the rest.
+    let mut buffered = Vec::new();
     let missed = loop {
         match slow.next().await.unwrap() {
-            Ok(_) => buffered += 1,
+            Ok(ServerNotification::ThreadNameUpdated(update)) => buffered.push(update.thread_name.unwrap()),
+            Ok(other) => panic!("unexpected {other:?}"),
             Err(Error::Lagged { missed }) => break missed,
             Err(other) => panic!("{other}"),
         }
     };
-    assert_eq!(buffered, 16);
-    assert_eq!(buffered + missed as usize, EVENTS, "every dropped event is counted");
+    assert_eq!(buffered, (0..BUFFER).map(|i| format!("name {i}")).collect::<Vec<_>>());
+    assert_eq!(missed as usize, EVENTS - BUFFER, "every dropped event is counted");
 }

@@ -109,3 +109,28 @@ fn the_pinned_runtime_is_installed_under_the_workspace_runtime_folder() {
     assert_eq!(path, expected);
     assert!(path.is_file());
 }
+
+#[test]
+fn codex_bin_must_be_the_pinned_version() {
+    use std::os::unix::fs::PermissionsExt;
+    use openai_codex_tests::codex_home::check_codex_bin;
+    let dir = tempfile::tempdir().unwrap();
+    let fake = |name: &str, version: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\necho codex-cli {version}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    };
+    let pinned = openai_codex::runtime::VERSION;
+    let right = fake("right", pinned);
+    assert_eq!(check_codex_bin(&right), Ok(right.clone()));
+
+    let stale = fake("stale", "0.0.1");
+    let message = check_codex_bin(&stale).unwrap_err();
+    assert!(message.contains("CODEX_BIN") && message.contains("0.0.1") && message.contains(pinned), "{message}");
+    assert!(message.contains(&stale.display().to_string()), "names the path: {message}");
+
+    let missing = dir.path().join("missing");
+    let message = check_codex_bin(&missing).unwrap_err();
+    assert!(message.contains("not a file"), "{message}");
+}

@@ -1,8 +1,9 @@
 //! Every example of the SDK (`sdk/examples/`) runs against the real pinned
 //! runtime and the mock model, so none can rot.
 //!
-//! `cargo test --workspace` builds the examples before running tests; when
-//! they are missing (a narrower `cargo test`), they are built here first.
+//! The examples are built here first (`cargo build --examples`, a no-op when
+//! they are fresh), so a narrower `cargo test` never runs stale binaries.
+//! Where an example picks a sandbox, the test checks the disk.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,7 +13,7 @@ use std::time::Duration;
 use openai_codex_tests::codex_home::{runtime_bin, SCRUBBED_ENV};
 use openai_codex_tests::harness::Harness;
 use openai_codex_tests::mock_model::{Answer, Matcher};
-use openai_codex_tests::scenario::{escalated_write, write_command};
+use openai_codex_tests::scenario::{escalated_write, write_command, write_file, OutsideDir};
 use serde_json::json;
 
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -36,17 +37,21 @@ fn example_names() -> Vec<String> {
     names
 }
 
-/// Builds the examples once if any binary is missing.
+/// Builds the examples once per test process. Cargo does nothing when they
+/// are up to date, and rebuilds them when the SDK or an example changed: a
+/// narrower `cargo test --test examples` (which does not build examples)
+/// never runs a stale binary.
 fn ensure_built() {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let missing = example_names().iter().any(|name| !examples_dir().join(name).is_file());
-        if missing {
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "--quiet", "--package", "openai-codex", "--examples"])
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the SDK examples failed");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--locked", "--package", "openai-codex", "--examples"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the SDK examples failed");
+        for name in example_names() {
+            let binary = examples_dir().join(&name);
+            assert!(binary.is_file(), "cargo built no {}", binary.display());
         }
     });
 }
@@ -145,25 +150,46 @@ async fn streaming() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_presets() {
+    // Each thread's turn asks for a write; the disk shows which sandbox it ran in.
     let harness = Harness::start().await;
-    for answer in ["read only answer", "workspace answer", "full access answer"] {
-        harness.mock.push(Answer::text(answer));
-    }
+    let outside = OutsideDir::new();
+    let read_only = harness.cwd().join("read-only.txt");
+    let workspace_inside = harness.cwd().join("workspace.txt");
+    let workspace_outside = outside.path().join("workspace.txt");
+    let full_outside = outside.path().join("full.txt");
+    harness.mock.push(write_file("call-ro", &read_only));
+    harness.mock.push(Answer::text("read only answer"));
+    let both = format!("{}; {}", write_command(&workspace_inside), write_command(&workspace_outside));
+    harness.mock.push(Answer::exec_command("call-ws", &both));
+    harness.mock.push(Answer::text("workspace answer"));
+    harness.mock.push(write_file("call-full", &full_outside));
+    harness.mock.push(Answer::text("full access answer"));
     let out = run_example("03_sandbox_presets", &harness).await;
     assert!(out.contains("ReadOnly: read only answer"), "{out}");
     assert!(out.contains("WorkspaceWrite: workspace answer"), "{out}");
     assert!(out.contains("FullAccess: full access answer"), "{out}");
+    assert!(!read_only.exists(), "ReadOnly wrote in the working folder");
+    assert!(workspace_inside.exists(), "WorkspaceWrite could not write in the working folder");
+    assert!(!workspace_outside.exists(), "WorkspaceWrite wrote outside the working folder");
+    assert!(full_outside.exists(), "FullAccess could not write outside the working folder");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sticky_turn_sandbox() {
+    // A workspace-write thread: a read-only turn, a turn without a sandbox
+    // (still read-only), a workspace-write turn; each asks for a write.
     let harness = Harness::start().await;
-    for answer in ["one", "two", "three"] {
+    let files = ["one.txt", "two.txt", "three.txt"].map(|name| harness.cwd().join(name));
+    for ((file, call), answer) in files.iter().zip(["call-1", "call-2", "call-3"]).zip(["one", "two", "three"]) {
+        harness.mock.push(write_file(call, file));
         harness.mock.push(Answer::text(answer));
     }
     let out = run_example("04_sticky_turn_sandbox", &harness).await;
     assert!(out.contains("read-only turn: one") && out.contains("next turn: two"), "{out}");
     assert!(out.contains("workspace-write turn: three"), "{out}");
+    assert!(!files[0].exists(), "the read-only turn wrote");
+    assert!(!files[1].exists(), "the turn after the read-only one wrote: the sandbox did not stick");
+    assert!(files[2].exists(), "the workspace-write turn could not write");
 }
 
 /// The README's approval handler (example 05) runs end to end: the mock

@@ -100,13 +100,9 @@ async fn the_main_flows_bring_no_unknown_notification() {
     let failed = within("a failed turn", thread.run("Fail.")).await;
     assert!(matches!(failed, Err(Error::TurnFailed(_))), "{failed:?}");
     harness.mock.push(Answer::text(r#"{"n": 1}"#));
-    #[derive(serde::Deserialize, openai_codex::schemars::JsonSchema)]
-    #[schemars(crate = "openai_codex::schemars")]
-    #[allow(dead_code)] // only decoded
-    struct Count {
-        n: u32,
-    }
-    within("a structured turn", thread.run_structured::<Count>("Count.")).await.unwrap();
+    within("a structured turn", thread.run_structured::<Count>("Count."))
+        .await
+        .unwrap();
     thread.set_name("flows").await.unwrap();
 
     // The thread lifecycle.
@@ -137,4 +133,12 @@ async fn the_main_flows_bring_no_unknown_notification() {
     );
     drop(recording);
     close_and_check(codex.client().clone()).await;
+}
+
+/// A structured answer (strict structured output needs named fields, not a map).
+#[derive(Debug, serde::Deserialize, openai_codex::schemars::JsonSchema)]
+#[schemars(crate = "openai_codex::schemars")]
+#[allow(dead_code)] // only decoded
+struct Count {
+    n: u32,
 }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures::FutureExt as _;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -281,8 +282,11 @@ async fn a_stall_holds_the_stream_until_the_gate_opens() {
         .expect("response.created arrives");
     assert!(first.contains("response.created"));
     assert!(gate.reached(WAIT).await);
-    let held = tokio::time::timeout(Duration::from_millis(300), body.frame()).await;
-    assert!(held.is_err(), "nothing more while the gate is closed");
+    // The server is held at the gate, which it reaches only after writing
+    // `response.created`: nothing more is there to read (checked without a
+    // sleep: a poll that finds no frame).
+    assert!(body.frame().now_or_never().is_none(), "nothing more while the gate is closed");
+    assert!(!gate.passed());
 
     gate.open();
     let mut rest = String::new();
@@ -291,8 +295,9 @@ async fn a_stall_holds_the_stream_until_the_gate_opens() {
     }
     let events = sse_events(&rest);
     assert_eq!(deltas(&events), DEFAULT_TEXT);
+    assert!(!types(&events).contains(&"response.created"), "response.created came once, before the gate");
     assert_eq!(types(&events).last(), Some(&"response.completed"));
-    assert!(!gate.client_gone(Duration::from_millis(50)).await);
+    assert!(gate.passed(), "the answer went through the opened gate; its client never left");
 }
 
 #[tokio::test]
@@ -324,12 +329,12 @@ async fn a_gated_error_status_waits_for_the_gate() {
     mock.push(answer);
     let request = post_to(mock.addr(), "x");
     tokio::pin!(request);
-    assert!(
-        tokio::time::timeout(Duration::from_millis(300), &mut request)
-            .await
-            .is_err()
-    );
-    assert!(gate.reached(WAIT).await);
+    // Order, not a sleep: the request reaches the gate before any answer.
+    tokio::select! {
+        response = &mut request => panic!("answered before the gate: {}", response.status()),
+        reached = gate.reached(WAIT) => assert!(reached),
+    }
+    assert!((&mut request).now_or_never().is_none(), "no answer while the gate is closed");
     gate.open();
     assert_eq!(request.await.status(), 500);
 }
@@ -384,6 +389,8 @@ async fn an_unmatched_request_leaves_routed_answers_queued() {
 #[tokio::test]
 async fn wait_for_requests_returns_when_enough_arrived_or_times_out() {
     let mock = MockModel::start().await.unwrap();
+    // No request is ever sent here: the 100 ms is the timeout under test,
+    // not a wait for something not to happen.
     assert!(mock
         .wait_for_requests(1, Duration::from_millis(100))
         .await

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use openai_codex::types::{ApprovalsReviewer, AskForApproval, CommandExecutionStatus};
+use openai_codex::types::{ApprovalsReviewer, AskForApproval, CommandExecutionStatus, PatchApplyStatus, ThreadItem};
 use openai_codex::{ApprovalMode, Codex, Sandbox, Thread};
 use openai_codex_tests::harness::{close_and_check, process_exists, Harness};
 use openai_codex_tests::mock_model::{Answer, Matcher};
@@ -351,9 +351,12 @@ async fn a_runtime_killed_mid_turn_fails_the_run_quickly_and_leaves_no_process()
     let killed_at = Instant::now();
     codex.client().kill().await;
 
-    let outcome = tokio::time::timeout(Duration::from_secs(2), run)
+    // The bound is the point (the run ends because the death is noticed,
+    // not by a timeout), so it stays far below the request timeout (120 s)
+    // but is generous for a loaded machine.
+    let outcome = tokio::time::timeout(Duration::from_secs(15), run)
         .await
-        .expect("thread.run returns within 2 s of the kill")
+        .expect("thread.run returns promptly after the kill")
         .expect("the run task does not panic");
     let elapsed = killed_at.elapsed();
     let error = outcome.expect_err("a run whose runtime died is an error");
@@ -363,9 +366,85 @@ async fn a_runtime_killed_mid_turn_fails_the_run_quickly_and_leaves_no_process()
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };
-    tokio::time::timeout(Duration::from_secs(2), gone)
+    tokio::time::timeout(Duration::from_secs(15), gone)
         .await
         .unwrap_or_else(|_| panic!("the killed runtime {pid} is still there"));
     eprintln!("run ended {elapsed:?} after the kill: {error}");
     gate.open();
+}
+
+/// Answers file-change approvals with `accept` and counts them; every other
+/// request gets the default answer.
+#[derive(Clone, Default)]
+struct AcceptFileChanges(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl openai_codex::handler::ServerRequestHandler for AcceptFileChanges {
+    fn item_file_change_request_approval(
+        &self,
+        _params: openai_codex::types::FileChangeRequestApprovalParams,
+    ) -> openai_codex::handler::HandlerFuture<'_, openai_codex::types::FileChangeRequestApprovalResponse> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async {
+            Ok(openai_codex::types::FileChangeRequestApprovalResponse::new(
+                openai_codex::types::FileChangeApprovalDecision::Accept,
+            ))
+        })
+    }
+}
+
+/// The model asks `apply_patch` to add a file outside the writable roots on
+/// a workspace-write thread whose approvals go to the client; returns
+/// whether the file exists afterwards and the file-change statuses.
+async fn patch_outside_the_workspace(handler: Option<AcceptFileChanges>) -> (bool, Vec<PatchApplyStatus>) {
+    let harness = Harness::start().await;
+    let outside = OutsideDir::new();
+    let target = outside.path().join("patched.txt");
+    let patch = format!("*** Begin Patch\n*** Add File: {}\n+should not exist\n*** End Patch\n", target.display());
+    harness.mock.push(Answer::apply_patch("call-patch", &patch));
+    harness.mock.push(Answer::text("patched or not"));
+    let codex = match handler {
+        Some(handler) => codex_with(&harness, handler).await,
+        None => codex(&harness).await,
+    };
+    let thread = codex
+        .thread_start()
+        // A model the runtime has metadata for, so it offers `apply_patch`.
+        .model("gpt-5.5")
+        .sandbox(Sandbox::WorkspaceWrite)
+        .cwd(harness.cwd())
+        .approval_mode(ApprovalMode::AskHandler)
+        .send()
+        .await
+        .expect("thread/start");
+    let result = within("the turn", thread.run("Add the file.")).await.expect("the turn completes");
+    let tools = harness.mock.requests().first().map(|request| request.tool_names()).unwrap_or_default();
+    assert!(tools.iter().any(|tool| tool == "apply_patch"), "the runtime offers apply_patch: {tools:?}");
+    close_and_check(codex.client().clone()).await;
+    let statuses = result
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            ThreadItem::FileChange { status, .. } => Some(status.clone()),
+            _ => None,
+        })
+        .collect();
+    (target.exists(), statuses)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_handler_declines_a_file_change_and_nothing_is_written() {
+    let (written, statuses) = patch_outside_the_workspace(None).await;
+    assert!(!written, "the default handler must decline the patch");
+    assert_eq!(statuses, [PatchApplyStatus::Declined]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accepting_handler_gets_the_file_change_and_the_file_is_written() {
+    // The control for the test above: the same patch, accepted, is applied,
+    // so the runtime really asks and "not written" means "declined".
+    let handler = AcceptFileChanges::default();
+    let (written, statuses) = patch_outside_the_workspace(Some(handler.clone())).await;
+    assert_eq!(handler.0.load(std::sync::atomic::Ordering::SeqCst), 1, "the file-change approval reached the handler");
+    assert!(written, "the accepted patch was applied");
+    assert_eq!(statuses, [PatchApplyStatus::Completed]);
 }

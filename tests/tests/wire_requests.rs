@@ -173,6 +173,60 @@ async fn the_default_handler_answers_every_server_request_with_a_schema_valid_bo
     }
 }
 
+/// The fail-closed answer of the default handler to each server request, by
+/// value: a schema-valid `accept` would pass the test above, not this one.
+fn expected_default_answer(method: &str) -> Result<Value, i64> {
+    let refused = "declined by the client's default handler";
+    match method {
+        "item/commandExecution/requestApproval" => Ok(json!({"decision": "decline"})),
+        "item/fileChange/requestApproval" => Ok(json!({"decision": "decline"})),
+        // Nothing granted, and only for this turn.
+        "item/permissions/requestApproval" => Ok(json!({"permissions": {}, "scope": "turn"})),
+        "item/tool/requestUserInput" => Ok(json!({"answers": {}})),
+        "mcpServer/elicitation/request" => Ok(json!({"action": "decline"})),
+        "item/tool/call" => Ok(json!({"contentItems": [], "success": false})),
+        // Cannot be declined meaningfully: a JSON-RPC error (method not found).
+        "account/chatgptAuthTokens/refresh" | "attestation/generate" => Err(-32601),
+        "applyPatchApproval" | "execCommandApproval" => Ok(json!({"decision": {"denied": {"rejection": refused}}})),
+        other => panic!("add the expected default answer for the new server request {other}"),
+    }
+}
+
+#[tokio::test]
+async fn the_default_handler_declines_every_server_request_by_value() {
+    for row in methods::SERVER_REQUESTS {
+        let request = sample_request(row.method).unwrap();
+        let got = answer(&DeclineAll, request).await;
+        assert_eq!(got, expected_default_answer(row.method), "the default answer to {}", row.method);
+    }
+}
+
+/// The free functions behind `DeclineAll`, which custom handlers call for
+/// what they do not decide, answer the same.
+#[test]
+fn the_handler_defaults_functions_decline_by_value() {
+    use openai_codex::handler_defaults as defaults;
+    fn body<T: Serialize>(result: Result<T, openai_codex::handler::HandlerError>) -> Result<Value, i64> {
+        result.map(|value| serde_json::to_value(value).unwrap()).map_err(|error| error.code())
+    }
+    for row in methods::SERVER_REQUESTS {
+        let got = match sample_request(row.method).unwrap() {
+            ServerRequest::ItemCommandExecutionRequestApproval(p) => body(defaults::item_command_execution_request_approval(&p)),
+            ServerRequest::ItemFileChangeRequestApproval(p) => body(defaults::item_file_change_request_approval(&p)),
+            ServerRequest::ItemPermissionsRequestApproval(p) => body(defaults::item_permissions_request_approval(&p)),
+            ServerRequest::ItemToolRequestUserInput(p) => body(defaults::item_tool_request_user_input(&p)),
+            ServerRequest::McpServerElicitationRequest(p) => body(defaults::mcp_server_elicitation_request(&p)),
+            ServerRequest::ItemToolCall(p) => body(defaults::item_tool_call(&p)),
+            ServerRequest::AccountChatgptAuthTokensRefresh(p) => body(defaults::account_chatgpt_auth_tokens_refresh(&p)),
+            ServerRequest::AttestationGenerate(p) => body(defaults::attestation_generate(&p)),
+            ServerRequest::ApplyPatchApproval(p) => body(defaults::apply_patch_approval(&p)),
+            ServerRequest::ExecCommandApproval(p) => body(defaults::exec_command_approval(&p)),
+            other => panic!("no answer path for {}", other.method()),
+        };
+        assert_eq!(got, expected_default_answer(row.method), "handler_defaults for {}", row.method);
+    }
+}
+
 /// What the handler answers, as the JSON sent back (or the error code).
 async fn answer(handler: &DeclineAll, request: ServerRequest) -> Result<Value, i64> {
     fn body<T: Serialize>(result: Result<T, openai_codex::handler::HandlerError>) -> Result<Value, i64> {
@@ -203,6 +257,16 @@ fn methods_in(file: &str) -> Vec<String> {
         .collect()
 }
 
+/// The methods of one union in the full bundle of the snapshot.
+fn methods_in_bundle(definition: &str) -> Vec<String> {
+    snapshot("codex_app_server_protocol.schemas.json")["definitions"][definition]["oneOf"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the bundle has no {definition} union"))
+        .iter()
+        .map(|variant| variant["properties"]["method"]["enum"][0].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn catalog(rows: &[methods::MethodInfo]) -> Vec<String> {
     rows.iter().map(|row| row.method.to_owned()).collect()
 }
@@ -216,10 +280,12 @@ fn the_catalog_holds_every_method_of_the_schema() {
     assert_eq!(catalog(methods::SERVER_NOTIFICATIONS), notifications);
     assert_eq!(catalog(methods::SERVER_REQUESTS), server);
     assert_eq!(catalog(methods::CLIENT_NOTIFICATIONS), methods_in("ClientNotification.json"));
-    if openai_codex::runtime::VERSION == "0.163.0" {
-        // What the 0.163.0 schema has, for the record.
-        assert_eq!((client.len(), notifications.len(), server.len()), (105, 85, 10));
-    }
+    // The per-method files agree with the full bundle's unions (a second
+    // source in the same snapshot), whatever the pinned version.
+    assert_eq!(client, methods_in_bundle("ClientRequest"));
+    assert_eq!(notifications, methods_in_bundle("ServerNotification"));
+    assert_eq!(server, methods_in_bundle("ServerRequest"));
+    assert!(!client.is_empty() && !notifications.is_empty() && !server.is_empty());
     assert!(methods::CLIENT_REQUESTS.iter().all(|row| row.response.is_some()));
     assert!(methods::SERVER_REQUESTS.iter().all(|row| row.params.is_some() && row.response.is_some()));
 }
