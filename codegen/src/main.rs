@@ -73,10 +73,10 @@ enum Format {
 
 #[derive(Debug, Subcommand)]
 enum RuntimeCommand {
-    /// Install the pinned runtime (the wheel with pip, sha256 checked; or the
-    /// npm build with npm, sha512 integrity checked; both before unpacking)
-    /// and print the path of its `codex` binary. Does nothing if it is
-    /// already installed.
+    /// Install the pinned runtime (the wheel with pip, or the npm build with
+    /// npm; checksum verified before unpacking: sha256 for a wheel, sha512
+    /// integrity for an npm build) and print the path of its `codex` binary.
+    /// Does nothing if it is already installed.
     Install {
         /// Install here instead of .runtime/ in the project root.
         #[arg(long, value_name = "DIR")]
