@@ -4,7 +4,7 @@
 
 mod fake_app_server;
 
-use fake_app_server::{connect, connect_blocking, THREAD_ID};
+use fake_app_server::{connect, connect_blocking, ANSWER, THREAD_ID, TURN_ID};
 use openai_codex::{ApprovalMode, Sandbox};
 use serde_json::{json, Value};
 
@@ -261,4 +261,26 @@ fn presets_and_approval_modes_map_both_ways_and_other_wire_values_to_none() {
             assert_eq!(ApprovalMode::from_wire(&policy, &reviewer), None, "{policy:?} {reviewer:?}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_turn_with_options_runs_to_its_result_in_one_call() {
+    let (codex, wire) = connect().await;
+    let thread = codex.thread_resume(THREAD_ID).send().await.unwrap();
+    let result = thread.turn("hi").sandbox(Sandbox::ReadOnly).run().await.unwrap();
+    assert_eq!(result.id, TURN_ID);
+    assert_eq!(result.final_response.as_deref(), Some(ANSWER));
+    assert_eq!(
+        wire.last_params("turn/start"),
+        json!({"threadId": THREAD_ID, "input": hi(), "sandboxPolicy": {"type": "readOnly"}}),
+    );
+}
+
+#[test]
+fn a_blocking_turn_with_options_runs_to_its_result_in_one_call() {
+    let (codex, wire) = connect_blocking();
+    let thread = codex.thread_resume(THREAD_ID).send().unwrap();
+    let result = thread.turn("hi").sandbox(Sandbox::WorkspaceWrite).run().unwrap();
+    assert_eq!(result.final_response.as_deref(), Some(ANSWER));
+    assert_eq!(wire.last_params("turn/start")["sandboxPolicy"]["type"], "workspaceWrite");
 }

@@ -281,6 +281,25 @@ impl Collected {
     }
 }
 
+impl crate::TurnBuilder<'_> {
+    /// Starts the turn and runs it to its end, in one await: the same as
+    /// `.send().await?.wait().await`. Use [`send`](Self::send) instead for
+    /// the [`TurnHandle`], to stream, steer or interrupt the turn.
+    ///
+    /// ```no_run
+    /// # async fn example(thread: openai_codex::Thread) -> openai_codex::Result<()> {
+    /// use openai_codex::Sandbox;
+    ///
+    /// let review = thread.turn("Review the diff only.").sandbox(Sandbox::ReadOnly).run().await?;
+    /// println!("{}", review.final_response.unwrap_or_default());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn run(self) -> Result<TurnResult> {
+        self.send().await?.wait().await
+    }
+}
+
 /// `turn/start`: subscribes to the thread first, so no event of the new
 /// turn can be missed, then starts it. Settings the thread still owes the
 /// runtime (see [`Thread::settings`]) go with it.

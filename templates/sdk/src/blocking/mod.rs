@@ -30,6 +30,15 @@ use std::time::Duration;
 pub use auth::*;
 pub use builders::*;
 
+impl TurnBuilder<'_> {
+    /// Starts the turn and runs it to its end: the same as
+    /// `.send()?.wait()`. Use [`send`](Self::send) instead for the
+    /// [`TurnHandle`], to iterate over its events, steer or interrupt it.
+    pub fn run(self) -> Result<TurnResult> {
+        self.send()?.wait()
+    }
+}
+
 use crate::api::{TurnInput, TurnResult};
 use crate::client::{Client, ClientBuilder};
 use crate::error::{Error, Result};
