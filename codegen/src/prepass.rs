@@ -242,7 +242,7 @@ fn string_list(value: Option<&Value>) -> Vec<String> {
 
 /// The only value a property schema allows, if it is a single string
 /// (`enum: ["x"]` or `const: "x"`): the mark of a tag property.
-fn constant_string(schema: &Value) -> Option<&str> {
+pub(crate) fn constant_string(schema: &Value) -> Option<&str> {
     if let Some(value) = schema.get("const") {
         return value.as_str();
     }

@@ -67,26 +67,17 @@ pub(super) struct Methods {
     pub client_notifications: BTreeMap<String, MethodInfo>,
 }
 
-/// Definitions the diff leaves to the method tables: the method unions and
-/// the JSON-RPC envelopes (the SDK emits its own).
-pub(super) const CATALOG_DEFINITIONS: &[&str] = &[
-    "ClientNotification",
-    "ClientRequest",
-    "JSONRPCError",
-    "JSONRPCErrorError",
-    "JSONRPCMessage",
-    "JSONRPCNotification",
-    "JSONRPCRequest",
-    "JSONRPCResponse",
-    "ServerNotification",
-    "ServerRequest",
-];
+/// The method unions the diff reads as method tables rather than as types;
+/// with the definitions the generator skips
+/// ([`emit_types::SKIPPED_DEFINITIONS`]: the JSON-RPC envelopes and
+/// `ClientNotification`), they are left out of the type comparison.
+const METHOD_UNIONS: &[&str] = &["ClientRequest", "ServerNotification", "ServerRequest"];
 
 /// Everything the diff compares on one side.
 pub(super) struct Side {
     pub methods: Methods,
     /// The pre-passed wire definitions (what typify reads), minus
-    /// [`CATALOG_DEFINITIONS`].
+    /// [`METHOD_UNIONS`] and [`emit_types::SKIPPED_DEFINITIONS`].
     pub definitions: Map<String, Value>,
     /// The same definitions as the runtime printed them (refs not rewritten).
     pub raw_definitions: Map<String, Value>,
@@ -156,7 +147,7 @@ impl Side {
         let known: BTreeSet<String> = all_definitions.keys().cloned().collect();
         add_responses(&mut methods.client_requests, responses, &known);
         add_responses(&mut methods.server_requests, None, &known);
-        for name in CATALOG_DEFINITIONS {
+        for name in METHOD_UNIONS.iter().chain(emit_types::SKIPPED_DEFINITIONS) {
             all_definitions.remove(*name);
         }
         let directions = directions(&methods, &all_definitions);

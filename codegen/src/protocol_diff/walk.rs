@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::side::ref_name;
+use crate::prepass::constant_string;
 
 /// What kind of difference, with the facts the classification needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -556,12 +557,3 @@ fn shared_tag(objects: &[&Value]) -> Option<String> {
     })
 }
 
-fn constant_string(schema: &Value) -> Option<&str> {
-    if let Some(value) = schema.get("const") {
-        return value.as_str();
-    }
-    match schema.get("enum").and_then(Value::as_array)?.as_slice() {
-        [only] => only.as_str(),
-        _ => None,
-    }
-}
