@@ -25,6 +25,8 @@ use crate::types::{ErrorNotification, ThreadItem};
 /// [`TurnEvent::Completed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+// The items stay unboxed so that patterns can look into them.
+#[allow(clippy::large_enum_variant)]
 pub enum TurnEvent {
     /// A piece of an agent message's text, in order. For each agent message
     /// the pieces add up to its final text, also where the runtime sent no
@@ -39,7 +41,7 @@ pub enum TurnEvent {
     /// (e.g. "Reconnecting..." while the model is unreachable).
     Error(ErrorNotification),
     /// The turn ended: what it produced. Always the last event.
-    Completed(TurnResult),
+    Completed(Box<TurnResult>),
     /// Any other notification of the turn (reasoning, plan and diff
     /// updates, token usage, command output, ...), as it came.
     Other(ServerNotification),
@@ -115,7 +117,7 @@ impl TextStream {
             match futures::ready!(self.events.poll_next_unpin(cx)) {
                 Some(Ok(TurnEvent::Text(piece))) => return Poll::Ready(Some(Ok(piece))),
                 Some(Ok(TurnEvent::Completed(result))) => {
-                    self.result = Some(result);
+                    self.result = Some(*result);
                     self.ended = true;
                 }
                 Some(Ok(_)) => {}
@@ -222,7 +224,7 @@ impl Translator {
                     for item in items.into_iter().flatten() {
                         self.complete_text(item);
                     }
-                    self.pending.push_back(end.map(TurnEvent::Completed));
+                    self.pending.push_back(end.map(|result| TurnEvent::Completed(Box::new(result))));
                 }
             }
         }

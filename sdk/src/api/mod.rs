@@ -4,6 +4,7 @@
 //! [`ApprovalMode`]. The builders come from the override table
 //! (`templates/api.toml`); what they send and return is written here.
 
+mod approvals;
 mod auth;
 mod builders;
 pub(crate) mod convert;
@@ -15,6 +16,7 @@ mod sandbox;
 pub(crate) mod thread;
 pub(crate) mod turn;
 
+pub use approvals::{Approvals, Decision, IntoAnswer};
 pub use auth::*;
 pub use builders::*;
 pub use codex::{Codex, CodexBuilder, Metadata};
