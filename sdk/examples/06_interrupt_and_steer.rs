@@ -27,6 +27,5 @@ async fn main() -> openai_codex::Result<()> {
     turn.interrupt().await?;
     let result = turn.wait().await?;
     println!("interrupted: {}", result.status == TurnStatus::Interrupted);
-    codex.close().await;
     Ok(())
 }
