@@ -179,6 +179,41 @@ async fn a_failed_turn_ends_both_streams_with_turn_failed() {
     close_and_check(codex.client().clone()).await;
 }
 
+/// The streams still steer and interrupt their turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_streams_interrupt_their_turn() {
+    let harness = Harness::start().await;
+    let (stall, gate) = Answer::stall();
+    harness.mock.push(stall);
+    let (second_stall, second_gate) = Answer::stall();
+    harness.mock.push(second_stall);
+    let codex = codex(&harness).await;
+    let thread = thread(&codex, &harness).await;
+
+    let mut events = thread.turn("Stall, please.").send().await.expect("turn/start").events();
+    let first = within("the first event", events.next()).await.expect("an event").expect("no error");
+    assert!(matches!(first, TurnEvent::Other(ServerNotification::TurnStarted(_))), "{first:?}");
+    assert!(gate.reached(Duration::from_secs(30)).await, "the model call started");
+    events.interrupt().await.expect("turn/interrupt");
+    let result = within("the interrupted turn", events.wait()).await.expect("the result");
+    assert_eq!(result.status, TurnStatus::Interrupted);
+
+    let mut text = thread.turn("Stall again.").send().await.expect("turn/start").text_stream();
+    assert!(second_gate.reached(Duration::from_secs(30)).await, "the model call started");
+    text.interrupt().await.expect("turn/interrupt");
+    let pieces: Vec<_> = within("the text stream", async {
+        let mut pieces = Vec::new();
+        while let Some(piece) = text.next().await {
+            pieces.push(piece.expect("no error"));
+        }
+        pieces
+    })
+    .await;
+    assert!(pieces.is_empty(), "{pieces:?}");
+    assert_eq!(text.result().expect("the result").status, TurnStatus::Interrupted);
+    close_and_check(codex.client().clone()).await;
+}
+
 #[test]
 fn blocking_text_stream_is_an_iterator_of_pieces() {
     let (harness, runtime) = {

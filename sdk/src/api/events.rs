@@ -12,10 +12,10 @@ use std::task::{Context, Poll};
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 
-use crate::api::{TurnHandle, TurnResult};
+use crate::api::{Thread, TurnHandle, TurnInput, TurnResult};
 use crate::error::{Error, Result};
 use crate::methods::ServerNotification;
-use crate::types::{ErrorNotification, ThreadItem};
+use crate::types::{ErrorNotification, ThreadItem, TurnInterruptParams, TurnSteerParams};
 
 /// One event of a running turn, by what it means (see [`TurnHandle::events`]).
 ///
@@ -58,14 +58,73 @@ pub enum TurnEvent {
 /// items read back from the runtime, and the text of agent messages whose
 /// deltas were all dropped is delivered as [`TurnEvent::Text`] before
 /// [`TurnEvent::Completed`].
+///
+/// It still steers and interrupts the turn ([`TurnEvents::steer`],
+/// [`TurnEvents::interrupt`]).
 #[must_use = "streams do nothing unless polled"]
 pub struct TurnEvents {
     inner: BoxStream<'static, Result<TurnEvent>>,
+    control: TurnControl,
+}
+
+/// What steering and interrupting a turn needs, kept beside its streams.
+#[derive(Debug, Clone)]
+struct TurnControl {
+    thread: Thread,
+    id: String,
+}
+
+impl TurnControl {
+    async fn steer(&self, input: TurnInput) -> Result<()> {
+        // Arguments in field order: expected_turn_id, input, thread_id.
+        let params = TurnSteerParams::new(self.id.clone(), input.into_wire(), self.thread.id().to_owned());
+        self.thread.codex().client().turn_steer(params).await?;
+        Ok(())
+    }
+
+    async fn interrupt(&self) -> Result<()> {
+        let params = TurnInterruptParams::new(self.thread.id().to_owned(), self.id.clone());
+        crate::api::turn::interrupt_turn(self.thread.codex().client().clone(), params).await
+    }
+}
+
+impl TurnEvents {
+    /// The turn's id.
+    pub fn id(&self) -> &str {
+        &self.control.id
+    }
+
+    /// Adds input to the running turn; see [`TurnHandle::steer`].
+    pub async fn steer(&self, input: impl Into<TurnInput>) -> Result<()> {
+        self.control.steer(input.into()).await
+    }
+
+    /// Asks the runtime to stop the turn; it then ends as interrupted (and
+    /// the stream with [`TurnEvent::Completed`]). See [`TurnHandle::interrupt`].
+    pub async fn interrupt(&self) -> Result<()> {
+        self.control.interrupt().await
+    }
+
+    /// Reads the rest of the events and returns the turn's result (what
+    /// [`TurnHandle::wait`] returns; [`Error::Lagged`] is skipped).
+    pub async fn wait(mut self) -> Result<TurnResult> {
+        while let Some(event) = self.next().await {
+            match event {
+                Ok(TurnEvent::Completed(result)) => return Ok(*result),
+                Err(Error::Lagged { .. }) | Ok(_) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Err(Error::ProcessExited {
+            status: "the event stream ended before the turn completed".to_owned(),
+            stderr_tail: Vec::new(),
+        })
+    }
 }
 
 impl std::fmt::Debug for TurnEvents {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TurnEvents").finish_non_exhaustive()
+        f.debug_struct("TurnEvents").field("id", &self.control.id).finish_non_exhaustive()
     }
 }
 
@@ -98,6 +157,22 @@ pub struct TextStream {
 }
 
 impl TextStream {
+    /// The turn's id.
+    pub fn id(&self) -> &str {
+        self.events.id()
+    }
+
+    /// Adds input to the running turn; see [`TurnHandle::steer`].
+    pub async fn steer(&self, input: impl Into<TurnInput>) -> Result<()> {
+        self.events.steer(input).await
+    }
+
+    /// Asks the runtime to stop the turn; it then ends as interrupted. See
+    /// [`TurnHandle::interrupt`].
+    pub async fn interrupt(&self) -> Result<()> {
+        self.events.interrupt().await
+    }
+
     /// The turn's result, once the stream has ended normally.
     pub fn result(&self) -> Option<&TurnResult> {
         self.result.as_ref()
@@ -181,8 +256,9 @@ impl TurnHandle {
     /// # }
     /// ```
     pub fn events(self) -> TurnEvents {
+        let control = TurnControl { thread: self.thread().clone(), id: self.id().to_owned() };
         let state = Translator { turn: self, pending: VecDeque::new(), texts: HashMap::new(), done: false };
-        TurnEvents { inner: futures::stream::unfold(state, Translator::step).boxed() }
+        TurnEvents { inner: futures::stream::unfold(state, Translator::step).boxed(), control }
     }
 }
 

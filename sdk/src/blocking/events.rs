@@ -6,7 +6,7 @@
 use futures::StreamExt;
 
 use super::{Thread, TurnHandle};
-use crate::api::{TurnEvent, TurnResult};
+use crate::api::{TurnEvent, TurnInput, TurnResult};
 use crate::error::Result;
 
 /// The blocking [`crate::TextStream`]: the answer's text as it is written,
@@ -19,6 +19,21 @@ pub struct TextStream {
 }
 
 impl TextStream {
+    /// The turn's id.
+    pub fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    /// Adds input to the running turn; see [`crate::TurnHandle::steer`].
+    pub fn steer(&self, input: impl Into<TurnInput>) -> Result<()> {
+        self.thread.codex.runtime.block_on(self.inner.steer(input))
+    }
+
+    /// Asks the runtime to stop the turn; see [`crate::TurnHandle::interrupt`].
+    pub fn interrupt(&self) -> Result<()> {
+        self.thread.codex.runtime.block_on(self.inner.interrupt())
+    }
+
     /// The turn's result, once the iterator has ended normally.
     pub fn result(&self) -> Option<&TurnResult> {
         self.inner.result()
@@ -47,6 +62,30 @@ impl Iterator for TextStream {
 pub struct TurnEvents {
     inner: crate::TurnEvents,
     thread: Thread,
+}
+
+impl TurnEvents {
+    /// The turn's id.
+    pub fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    /// Adds input to the running turn; see [`crate::TurnHandle::steer`].
+    pub fn steer(&self, input: impl Into<TurnInput>) -> Result<()> {
+        self.thread.codex.runtime.block_on(self.inner.steer(input))
+    }
+
+    /// Asks the runtime to stop the turn; see [`crate::TurnHandle::interrupt`].
+    pub fn interrupt(&self) -> Result<()> {
+        self.thread.codex.runtime.block_on(self.inner.interrupt())
+    }
+
+    /// Reads the rest of the events and returns the turn's result; see
+    /// [`crate::TurnEvents::wait`].
+    pub fn wait(self) -> Result<TurnResult> {
+        let runtime = self.thread.codex.runtime.clone();
+        runtime.block_on(self.inner.wait())
+    }
 }
 
 impl Iterator for TurnEvents {

@@ -329,7 +329,7 @@ pub(crate) async fn start(thread: &Thread, mut params: TurnStartParams, options:
 }
 
 /// `turn/interrupt`, retrying briefly while the turn is not active yet.
-async fn interrupt_turn(client: Client, params: TurnInterruptParams) -> Result<()> {
+pub(crate) async fn interrupt_turn(client: Client, params: TurnInterruptParams) -> Result<()> {
     let mut attempts = 0;
     loop {
         match client.turn_interrupt(params.clone()).await {
