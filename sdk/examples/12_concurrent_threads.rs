@@ -8,19 +8,13 @@ use openai_codex::Codex;
 
 #[tokio::main]
 async fn main() -> openai_codex::Result<()> {
-    let codex = Codex::new().await?;
-    let questions = ["alpha", "beta", "gamma", "delta"];
-    let runs = questions.iter().map(|question| {
-        let codex = codex.clone();
-        async move {
-            let thread = codex.thread_start().send().await?;
-            let result = thread.run(format!("Answer for {question}")).await?;
-            Ok::<_, openai_codex::Error>((question, result.final_response.unwrap_or_default()))
-        }
+    let codex = &Codex::new().await?;
+    let runs = ["alpha", "beta", "gamma", "delta"].map(|question| async move {
+        let result = codex.thread_start().send().await?.run(format!("Answer for {question}")).await?;
+        Ok::<_, openai_codex::Error>((question, result.final_response.unwrap_or_default()))
     });
     for (question, answer) in try_join_all(runs).await? {
         println!("{question}: {answer}");
     }
-    codex.close().await;
     Ok(())
 }

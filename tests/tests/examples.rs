@@ -229,7 +229,7 @@ fn the_readme_shows_the_approval_example() {
     let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk");
     let readme = std::fs::read_to_string(sdk.join("README.md")).unwrap();
     let example = std::fs::read_to_string(sdk.join("examples/05_approval_handler.rs")).unwrap();
-    let body = &example[example.find("use openai_codex::handler").expect("the example's code")..];
+    let body = &example[example.find("use openai_codex::").expect("the example's code")..];
     assert!(readme.contains(body), "sdk/README.md no longer shows examples/05_approval_handler.rs");
 }
 

@@ -4,19 +4,23 @@
 //! [`ApprovalMode`]. The builders come from the override table
 //! (`templates/api.toml`); what they send and return is written here.
 
+mod approvals;
 mod auth;
 mod builders;
 pub(crate) mod convert;
 mod codex;
+mod events;
 mod input;
 mod retry;
 mod sandbox;
 pub(crate) mod thread;
 pub(crate) mod turn;
 
+pub use approvals::{Approvals, Decision, IntoAnswer};
 pub use auth::*;
 pub use builders::*;
 pub use codex::{Codex, CodexBuilder, Metadata};
+pub use events::{TextStream, TurnEvent, TurnEvents};
 pub use input::{Input, TurnInput};
 pub use retry::*;
 pub use sandbox::{ApprovalMode, Sandbox};

@@ -331,7 +331,7 @@ pub(crate) async fn start(thread: &Thread, mut params: TurnStartParams, options:
 }
 
 /// `turn/interrupt`, retrying briefly while the turn is not active yet.
-async fn interrupt_turn(client: Client, params: TurnInterruptParams) -> Result<()> {
+pub(crate) async fn interrupt_turn(client: Client, params: TurnInterruptParams) -> Result<()> {
     let mut attempts = 0;
     loop {
         match client.turn_interrupt(params.clone()).await {
@@ -415,6 +415,17 @@ impl TurnHandle {
                 Ok(_) => {}
             }
         }
+        self.finish_collected().await
+    }
+
+    /// Once the stream has ended: the turn's result from what was collected
+    /// (items read back if events were dropped), or the error it ended with.
+    pub(crate) async fn finish(&mut self) -> Result<TurnResult> {
+        let span = self.span.clone();
+        self.finish_collected().instrument(span).await
+    }
+
+    async fn finish_collected(&mut self) -> Result<TurnResult> {
         let turn = self.collected.completed.take().ok_or_else(|| Error::ProcessExited {
             status: "the event stream ended before the turn completed".to_owned(),
             stderr_tail: Vec::new(),

@@ -10,6 +10,5 @@ async fn main() -> openai_codex::Result<()> {
         let result = thread.run("Create a file named note.txt here.").await?;
         println!("{sandbox:?}: {}", result.final_response.unwrap_or_default());
     }
-    codex.close().await;
     Ok(())
 }

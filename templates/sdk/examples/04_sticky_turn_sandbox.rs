@@ -13,6 +13,5 @@ async fn main() -> openai_codex::Result<()> {
     println!("next turn: {}", still_locked.final_response.unwrap_or_default());
     let unlocked = thread.turn("Now you may write.").sandbox(Sandbox::WorkspaceWrite).run().await?;
     println!("workspace-write turn: {}", unlocked.final_response.unwrap_or_default());
-    codex.close().await;
     Ok(())
 }

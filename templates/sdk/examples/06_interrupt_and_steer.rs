@@ -1,9 +1,8 @@
 //! Steering a running turn with more input, then interrupting one.
 
 use futures::StreamExt;
-use openai_codex::methods::ServerNotification;
 use openai_codex::types::TurnStatus;
-use openai_codex::Codex;
+use openai_codex::{Codex, TurnEvent};
 
 #[tokio::main]
 async fn main() -> openai_codex::Result<()> {
@@ -15,16 +14,15 @@ async fn main() -> openai_codex::Result<()> {
     let result = turn.wait().await?;
     println!("steered: {}", result.final_response.unwrap_or_default());
 
-    let mut turn = thread.turn("Start another long analysis.").send().await?;
+    let mut events = thread.turn("Start another long analysis.").send().await?.events();
     // Once the model is working on it, stop it.
-    while let Some(event) = turn.next().await {
-        if matches!(event?, ServerNotification::ItemStarted(_)) {
+    while let Some(event) = events.next().await {
+        if matches!(event?, TurnEvent::ItemStarted(_)) {
             break;
         }
     }
-    turn.interrupt().await?;
-    let result = turn.wait().await?;
+    events.interrupt().await?;
+    let result = events.wait().await?;
     println!("interrupted: {}", result.status == TurnStatus::Interrupted);
-    codex.close().await;
     Ok(())
 }

@@ -20,6 +20,5 @@ async fn main() -> openai_codex::Result<()> {
     codex.thread_archive(fork.id()).send().await?;
     let back = codex.thread_unarchive(fork.id()).send().await?;
     println!("unarchived: {}", back.id() == fork.id());
-    codex.close().await;
     Ok(())
 }

@@ -27,6 +27,5 @@ async fn main() -> openai_codex::Result<()> {
     if let Some(warning) = weather.warning {
         println!("warning: {warning}");
     }
-    codex.close().await;
     Ok(())
 }

@@ -9,6 +9,5 @@ async fn main() -> openai_codex::Result<()> {
     let thread = codex.thread_start().send().await?;
     let result = retry_on_overload(|| thread.run("Say hello.")).await?;
     println!("{}", result.final_response.unwrap_or_default());
-    codex.close().await;
     Ok(())
 }

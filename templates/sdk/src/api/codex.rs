@@ -6,11 +6,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::api::{EffectiveSettings, TurnPolicy};
+use crate::api::approvals::IntoAnswer;
+use crate::api::{Approvals, EffectiveSettings, TurnPolicy};
 use crate::client::{Client, ClientBuilder};
 use crate::error::Result;
 use crate::handler::ServerRequestHandler;
-use crate::types::{ApprovalsReviewer, AskForApproval};
+use crate::types::{
+    ApprovalsReviewer, AskForApproval, CommandExecutionRequestApprovalParams, CommandExecutionRequestApprovalResponse,
+    FileChangeRequestApprovalParams, FileChangeRequestApprovalResponse, McpServerElicitationRequestParams,
+    McpServerElicitationRequestResponse, PermissionsRequestApprovalParams, PermissionsRequestApprovalResponse,
+    ToolRequestUserInputParams, ToolRequestUserInputResponse,
+};
 
 /// A running Codex runtime. Cheap to clone; every clone talks to the same
 /// app-server. Dropping the last clone shuts the runtime down;
@@ -142,6 +148,8 @@ pub struct CodexBuilder {
     client: ClientBuilder,
     turn_policy: TurnPolicy,
     handler_installed: bool,
+    /// The closures per kind of request, and the trait handler behind them.
+    approvals: Approvals,
 }
 
 impl CodexBuilder {
@@ -181,8 +189,74 @@ impl CodexBuilder {
     /// [`ApprovalMode::AskHandler`](crate::ApprovalMode::AskHandler); in the
     /// other modes (including the default, `AutoReview`) it is never asked
     /// for approvals, and the SDK logs a warning once.
+    ///
+    /// The closures of [`on_command_approval`](Self::on_command_approval)
+    /// and its siblings take precedence for their kind; this handler
+    /// answers the rest.
     pub fn approval_handler(self, handler: impl ServerRequestHandler) -> Self {
-        Self { client: self.client.handler(handler), handler_installed: true, ..self }
+        Self { approvals: self.approvals.fallback(handler), handler_installed: true, ..self }
+    }
+
+    /// Decides command approvals with a closure or async fn (see
+    /// [`Approvals::on_command_approval`]): `.on_command_approval(|_| async { Decision::Accept })`.
+    /// Every kind of request without a closure keeps its fail-closed default
+    /// (or goes to the [`approval_handler`](Self::approval_handler)).
+    pub fn on_command_approval<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(CommandExecutionRequestApprovalParams) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future + Send + 'static,
+        Fut::Output: IntoAnswer<CommandExecutionRequestApprovalResponse>,
+    {
+        Self { approvals: self.approvals.on_command_approval(handler), handler_installed: true, ..self }
+    }
+
+    /// Decides file change approvals with a closure or async fn; see
+    /// [`Approvals::on_file_change_approval`].
+    pub fn on_file_change_approval<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(FileChangeRequestApprovalParams) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future + Send + 'static,
+        Fut::Output: IntoAnswer<FileChangeRequestApprovalResponse>,
+    {
+        Self { approvals: self.approvals.on_file_change_approval(handler), handler_installed: true, ..self }
+    }
+
+    /// Answers permission requests with a closure or async fn; see
+    /// [`Approvals::on_permissions_request`].
+    pub fn on_permissions_request<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(PermissionsRequestApprovalParams) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future + Send + 'static,
+        Fut::Output: IntoAnswer<PermissionsRequestApprovalResponse>,
+    {
+        Self { approvals: self.approvals.on_permissions_request(handler), handler_installed: true, ..self }
+    }
+
+    /// Answers a tool's questions to the user with a closure or async fn;
+    /// see [`Approvals::on_user_input`].
+    pub fn on_user_input<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(ToolRequestUserInputParams) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future + Send + 'static,
+        Fut::Output: IntoAnswer<ToolRequestUserInputResponse>,
+    {
+        Self { approvals: self.approvals.on_user_input(handler), handler_installed: true, ..self }
+    }
+
+    /// Answers MCP elicitations with a closure or async fn; see
+    /// [`Approvals::on_elicitation`].
+    pub fn on_elicitation<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(McpServerElicitationRequestParams) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future + Send + 'static,
+        Fut::Output: IntoAnswer<McpServerElicitationRequestResponse>,
+    {
+        Self { approvals: self.approvals.on_elicitation(handler), handler_installed: true, ..self }
+    }
+
+    /// Edits the closures per kind (used by the blocking builder).
+    pub(crate) fn map_approvals(self, edit: impl FnOnce(Approvals) -> Approvals) -> Self {
+        Self { approvals: edit(self.approvals), handler_installed: true, ..self }
     }
 
     /// The [`TurnPolicy`] of every turn (default: [`TurnPolicy::default`]).
@@ -245,8 +319,9 @@ impl CodexBuilder {
 
     /// Starts the runtime and initializes it.
     pub async fn spawn(self) -> Result<Codex> {
+        let client = if self.handler_installed { self.client.handler(self.approvals) } else { self.client };
         Ok(Codex {
-            client: self.client.spawn().await?,
+            client: client.spawn().await?,
             turn_policy: self.turn_policy,
             handler: HandlerNotice { installed: self.handler_installed, warned: Arc::default() },
         })

@@ -21,6 +21,7 @@
 
 mod auth;
 mod builders;
+mod events;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ use std::time::Duration;
 
 pub use auth::*;
 pub use builders::*;
+pub use events::{TextStream, TurnEvents};
 
 impl TurnBuilder<'_> {
     /// Starts the turn and runs it to its end: the same as
@@ -195,6 +197,59 @@ impl CodexBuilder {
     /// decline all). The handler runs on the blocking [`Codex`]'s runtime.
     pub fn approval_handler(self, handler: impl ServerRequestHandler) -> Self {
         self.map(|inner| inner.approval_handler(handler))
+    }
+
+    /// Decides command approvals with a plain closure:
+    /// `.on_command_approval(|_| Decision::Accept)`. It runs on the tokio
+    /// blocking pool, so it may wait (e.g. for a person). Every kind of
+    /// request without a closure keeps its fail-closed default; see
+    /// [`crate::CodexBuilder::on_command_approval`].
+    pub fn on_command_approval<F, A>(self, handler: F) -> Self
+    where
+        F: Fn(crate::types::CommandExecutionRequestApprovalParams) -> A + Send + Sync + 'static,
+        A: crate::IntoAnswer<crate::types::CommandExecutionRequestApprovalResponse> + Send + 'static,
+    {
+        self.map(|inner| inner.map_approvals(|approvals| approvals.set_blocking_command(handler)))
+    }
+
+    /// Decides file change approvals with a plain closure; see
+    /// [`CodexBuilder::on_command_approval`].
+    pub fn on_file_change_approval<F, A>(self, handler: F) -> Self
+    where
+        F: Fn(crate::types::FileChangeRequestApprovalParams) -> A + Send + Sync + 'static,
+        A: crate::IntoAnswer<crate::types::FileChangeRequestApprovalResponse> + Send + 'static,
+    {
+        self.map(|inner| inner.map_approvals(|approvals| approvals.set_blocking_file_change(handler)))
+    }
+
+    /// Answers permission requests with a plain closure; see
+    /// [`CodexBuilder::on_command_approval`].
+    pub fn on_permissions_request<F, A>(self, handler: F) -> Self
+    where
+        F: Fn(crate::types::PermissionsRequestApprovalParams) -> A + Send + Sync + 'static,
+        A: crate::IntoAnswer<crate::types::PermissionsRequestApprovalResponse> + Send + 'static,
+    {
+        self.map(|inner| inner.map_approvals(|approvals| approvals.set_blocking_permissions(handler)))
+    }
+
+    /// Answers a tool's questions to the user with a plain closure; see
+    /// [`CodexBuilder::on_command_approval`].
+    pub fn on_user_input<F, A>(self, handler: F) -> Self
+    where
+        F: Fn(crate::types::ToolRequestUserInputParams) -> A + Send + Sync + 'static,
+        A: crate::IntoAnswer<crate::types::ToolRequestUserInputResponse> + Send + 'static,
+    {
+        self.map(|inner| inner.map_approvals(|approvals| approvals.set_blocking_user_input(handler)))
+    }
+
+    /// Answers MCP elicitations with a plain closure; see
+    /// [`CodexBuilder::on_command_approval`].
+    pub fn on_elicitation<F, A>(self, handler: F) -> Self
+    where
+        F: Fn(crate::types::McpServerElicitationRequestParams) -> A + Send + Sync + 'static,
+        A: crate::IntoAnswer<crate::types::McpServerElicitationRequestResponse> + Send + 'static,
+    {
+        self.map(|inner| inner.map_approvals(|approvals| approvals.set_blocking_elicitation(handler)))
     }
 
     /// The [`crate::TurnPolicy`] of every turn; see [`crate::CodexBuilder::turn_policy`].
