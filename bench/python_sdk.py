@@ -1,7 +1,7 @@
 """The official Python SDK (`openai-codex` 0.163.0) on the benchmark scenarios.
 
-    python_sdk.py turns --codex-bin BIN --cwd DIR --turns N
-        Turns/s with 1 and 8 concurrent threads (AsyncCodex) against the mock
+    python_sdk.py turns --codex-bin BIN --cwd DIR --turns N [--concurrency C]...
+        Turns/s with each concurrency level given (default 1 and 8) concurrent threads (AsyncCodex) against the mock
         model that the Rust bench started; CODEX_HOME comes from the
         environment. Prints one JSON object.
     python_sdk.py startup --codex-bin BIN --cwd DIR
@@ -36,7 +36,7 @@ async def turns(args):
     config = CodexConfig(codex_bin=args.codex_bin, cwd=args.cwd)
     out = {"turns_per_s": {}}
     async with AsyncCodex(config=config) as codex:
-        for concurrency in (1, 8):
+        for concurrency in args.concurrency:
             threads = []
             for _ in range(concurrency):
                 thread = await codex.thread_start(sandbox=Sandbox.read_only, cwd=args.cwd)
@@ -110,6 +110,7 @@ def main():
     t.add_argument("--codex-bin", required=True)
     t.add_argument("--cwd", required=True)
     t.add_argument("--turns", type=int, default=40)
+    t.add_argument("--concurrency", type=int, action="append")
     s = sub.add_parser("startup")
     s.add_argument("--codex-bin", required=True)
     s.add_argument("--cwd", required=True)
@@ -117,6 +118,8 @@ def main():
     d.add_argument("stream")
     d.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
+    if args.command == "turns" and not args.concurrency:
+        args.concurrency = [1, 8]
     if args.command == "turns":
         asyncio.run(turns(args))
     elif args.command == "startup":

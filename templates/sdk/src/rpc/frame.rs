@@ -197,4 +197,43 @@ mod tests {
             assert!(decode(line).is_err(), "{line}");
         }
     }
+
+    /// The fast path never disagrees with the two-pass reader: every line it
+    /// accepts as a notification, the slow path decodes to the same value.
+    /// The lines are real shapes, each also cut short and with one byte
+    /// changed at every position.
+    #[test]
+    fn the_fast_path_agrees_with_the_two_pass_reader() {
+        let lines = [
+            r#"{"method":"item/agentMessage/delta","params":{"threadId":"t","turnId":"u","itemId":"i","delta":"Hi"}}"#,
+            r#"{"method":"turn/started","params":{"threadId":"t","turn":{"id":"u","items":[],"status":"inProgress","error":null}}}"#,
+            r#"{"method":"thread/status/changed","params":{"threadId":"t","status":{"type":"active","activeFlags":[]}}}"#,
+            r#"{"method":"configWarning","params":{"summary":"s","details":null},"emittedAtMs":1}"#,
+            r#"{"method":"future/x","params":[1,{"a":null}]}"#,
+        ];
+        let mut checked = 0;
+        for line in lines {
+            let mut variants = vec![line.to_owned()];
+            for at in 0..line.len() {
+                variants.push(line[..at].to_owned());
+                for byte in [b'"', b'{', b'}', b'1', b',', b'x'] {
+                    let mut bytes = line.as_bytes().to_vec();
+                    bytes[at] = byte;
+                    if let Ok(text) = String::from_utf8(bytes) {
+                        variants.push(text);
+                    }
+                }
+            }
+            for variant in variants {
+                let Ok(Message::Notification(fast)) = decode(&variant) else { continue };
+                let incoming: super::super::Incoming = serde_json::from_str(&variant).expect("the slow envelope accepts it too");
+                let method = incoming.method.expect("a method");
+                assert!(incoming.id.is_none(), "{variant}");
+                let slow = ServerNotification::decode(&method, incoming.params.as_deref()).expect("the slow path decodes it too");
+                assert_eq!(serde_json::to_value(&fast).unwrap(), serde_json::to_value(&slow).unwrap(), "{variant}");
+                checked += 1;
+            }
+        }
+        assert!(checked > lines.len(), "the mutations reached the fast path: {checked}");
+    }
 }
