@@ -5,7 +5,10 @@
 //! [`Router`], and server requests to the [`ServerRequestHandler`].
 //!
 //! Two tasks do the I/O: a writer that owns the output half, and a reader
-//! that owns the input half. What the client promises about bad input:
+//! that owns the input half. The reader decodes each line in one pass
+//! ([`frame`]): a notification's params go straight into their typed
+//! variant. Lines that pass does not decide go through the two-pass reader
+//! here, which owns the rules. What the client promises about bad input:
 //!
 //! - a line costs only itself: bytes that are not UTF-8, a line that is not
 //!   JSON-RPC, or one over [`MAX_FRAME_BYTES`] is reported (tracing, warn, a

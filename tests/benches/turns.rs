@@ -48,15 +48,21 @@ async fn main() -> anyhow::Result<()> {
         raw_turn(&mut raw, &thread_id).await?;
     }
     let (mut sdk_times, mut raw_times) = (Vec::new(), Vec::new());
+    // CPU time this process spent on each turn (all its threads): what the
+    // client itself costs, whatever else the machine is doing.
+    let (mut sdk_cpu, mut raw_cpu) = (Vec::new(), Vec::new());
     for round in 0..turns.div_ceil(ROUND) {
         let n = ROUND.min(turns - round * ROUND);
         // Alternate which side goes first in each round.
         for side in [round % 2, 1 - round % 2] {
             for _ in 0..n {
+                let cpu_before = process_cpu_ns();
                 if side == 0 {
                     sdk_times.push(sdk_turn(&thread).await?);
+                    sdk_cpu.push(process_cpu_ns().saturating_sub(cpu_before) as f64 / 1e3);
                 } else {
                     raw_times.push(raw_turn(&mut raw, &thread_id).await?);
+                    raw_cpu.push(process_cpu_ns().saturating_sub(cpu_before) as f64 / 1e3);
                 }
             }
         }
@@ -82,6 +88,16 @@ async fn main() -> anyhow::Result<()> {
         sdk_median / raw_median,
         "< 1 % (ratio < 1.01)",
         Some(overhead / raw_median < 0.01),
+    );
+    let (sdk_cpu_median, raw_cpu_median) = (common::median(&mut sdk_cpu), common::median(&mut raw_cpu));
+    eprintln!("client CPU per turn: sdk {sdk_cpu_median:.0} µs, raw {raw_cpu_median:.0} µs");
+    common::row(
+        "client CPU per turn, µs (this process, all threads; baseline: the raw JSON-RPC loop)",
+        format!("{sdk_cpu_median:.0} µs"),
+        format!("{raw_cpu_median:.0} µs"),
+        sdk_cpu_median / raw_cpu_median,
+        "reported (no target)",
+        None,
     );
     common::note(&format!(
         "Per-turn means: SDK {sdk_mean:.2} ms, raw {raw_mean:.2} ms (ratio {:.3}). \
@@ -157,6 +173,16 @@ fn report_rates(level: usize, total: usize, sdk: &mut [f64], raw: &mut [f64], py
     };
     against("raw JSON-RPC loop", raw, "≥ 0.99× the raw loop", Some(0.99));
     against("Python SDK", python, "≥ the Python SDK (ratio ≥ 1)", Some(1.0));
+}
+
+/// CPU time of every thread of this process so far, in nanoseconds
+/// (`/proc/self/task/*/schedstat`; Linux).
+fn process_cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return 0 };
+    tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }
 
 fn env_or(name: &str, default: usize) -> usize {
