@@ -1,9 +1,13 @@
 """The official Python SDK (`openai-codex` 0.163.0) on the benchmark scenarios.
 
-    python_sdk.py turns --codex-bin BIN --cwd DIR --turns N
-        Turns/s with 1 and 8 concurrent threads (AsyncCodex) against the mock
+    python_sdk.py turns --codex-bin BIN --cwd DIR --turns N [--concurrency C]...
+        Turns/s with each concurrency level given (default 1 and 8) concurrent threads (AsyncCodex) against the mock
         model that the Rust bench started; CODEX_HOME comes from the
         environment. Prints one JSON object.
+    python_sdk.py startup --codex-bin BIN --cwd DIR
+        One start-up per line read from stdin: `AsyncCodex(config)` entered
+        (spawn + initialize), its milliseconds printed as a line, then closed
+        (not timed). The Rust start-up bench drives it, interleaved.
     python_sdk.py decode STREAM.jsonl [--reps N]
         Decodes each line like the SDK's client does (json.loads, then the
         generated pydantic model of its method), median MB/s over N passes.
@@ -32,7 +36,7 @@ async def turns(args):
     config = CodexConfig(codex_bin=args.codex_bin, cwd=args.cwd)
     out = {"turns_per_s": {}}
     async with AsyncCodex(config=config) as codex:
-        for concurrency in (1, 8):
+        for concurrency in args.concurrency:
             threads = []
             for _ in range(concurrency):
                 thread = await codex.thread_start(sandbox=Sandbox.read_only, cwd=args.cwd)
@@ -47,6 +51,20 @@ async def turns(args):
                 out["mean_ms_per_turn"] = elapsed / per_thread * 1e3
             print(f"python: {concurrency} thread(s): {out['turns_per_s'][str(concurrency)]:.1f} turns/s", file=sys.stderr)
     print(json.dumps(out))
+
+
+async def startup(args):
+    config = CodexConfig(codex_bin=args.codex_bin, cwd=args.cwd)
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:
+            return
+        started = time.perf_counter()
+        async with AsyncCodex(config=config) as codex:
+            elapsed = time.perf_counter() - started
+            assert codex.metadata.userAgent
+        print(f"{elapsed * 1e3:.3f}", flush=True)
 
 
 def decode(args):
@@ -92,12 +110,20 @@ def main():
     t.add_argument("--codex-bin", required=True)
     t.add_argument("--cwd", required=True)
     t.add_argument("--turns", type=int, default=40)
+    t.add_argument("--concurrency", type=int, action="append")
+    s = sub.add_parser("startup")
+    s.add_argument("--codex-bin", required=True)
+    s.add_argument("--cwd", required=True)
     d = sub.add_parser("decode")
     d.add_argument("stream")
     d.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
+    if args.command == "turns" and not args.concurrency:
+        args.concurrency = [1, 8]
     if args.command == "turns":
         asyncio.run(turns(args))
+    elif args.command == "startup":
+        asyncio.run(startup(args))
     else:
         decode(args)
 

@@ -10,6 +10,8 @@
 #             with 1 and 8 threads, Rust vs the Python SDK)
 #   python  - bench/python_sdk.py decode (the Python SDK's models on the
 #             same stream)
+#   startup - tests/benches/startup.rs (SDK vs raw spawn + initialize vs the
+#             Python SDK, interleaved)
 #   memory  - tests/benches/memory.rs  (peak RSS over 100k deltas)
 #   build   - with --with-build-cost: clean `cargo build -p openai-codex` vs
 #             a crate of only the wire types (sdk/src/types.rs)
@@ -72,6 +74,7 @@ PY
 fi
 
 run_bench turns
+run_bench startup
 run_bench memory
 
 if [[ $with_soak == 1 ]]; then

@@ -69,7 +69,7 @@ fn decode_helpers() -> TokenStream {
     quote! {
         /// Decodes a message's params by its method (implemented by the
         /// message enums).
-        trait DecodeByMethod: Sized {
+        pub(crate) trait DecodeByMethod: Sized {
             fn decode_params_from<'de, D: Deserializer<'de>>(method: &str, params: D) -> Result<Self, D::Error>;
         }
 

@@ -21,15 +21,18 @@ repository.workspace = true
 [lib]
 name = "openai_codex"
 
+# futures and tracing without their proc-macro features: the SDK uses
+# neither `select!`/`join!` from futures nor `#[instrument]`, and leaving
+# them out keeps a second syn and three macro crates out of users' builds.
 [dependencies]
-futures = "0.3"
+futures = {{ version = "0.3", default-features = false, features = ["std"] }}
 schemars = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["raw_value"] }}
 sha2 = "0.11"
 thiserror = "2"
 tokio = {{ version = "1", features = ["io-util", "macros", "process", "rt", "rt-multi-thread", "sync", "time"] }}
-tracing = "0.1"
+tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 
 [lints]
 workspace = true

@@ -3963,7 +3963,7 @@ impl<'de> Deserialize<'de> for ServerRequest {
 }
 /// Decodes a message's params by its method (implemented by the
 /// message enums).
-trait DecodeByMethod: Sized {
+pub(crate) trait DecodeByMethod: Sized {
     fn decode_params_from<'de, D: Deserializer<'de>>(
         method: &str,
         params: D,

@@ -56,7 +56,107 @@ fn main() {
          (`target/bench/stream.jsonl`); median of {reps} interleaved passes each.",
         lines.len()
     ));
+    reader_throughput(&lines, reps);
     profile(&lines);
+}
+
+/// The client's whole read path: bytes on its input → lines → one-pass
+/// typed decode → an event on a subscriber's stream, through
+/// `Client::connect` on an in-memory pipe. Baseline: the least a reader can
+/// do with the same bytes on the same pipe (read a line, parse it into a
+/// `Value`, hand it to a consumer over a channel).
+fn reader_throughput(lines: &[String], reps: usize) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let mut stream = Vec::new();
+    for line in lines {
+        stream.extend_from_slice(line.as_bytes());
+        stream.push(b'\n');
+    }
+    let stream = std::sync::Arc::new(stream);
+    let mb = stream.len() as f64 / 1e6;
+    let (mut sdk, mut raw) = (Vec::new(), Vec::new());
+    for rep in 0..reps {
+        let order = if rep % 2 == 0 { [0, 1] } else { [1, 0] };
+        for side in order {
+            if side == 0 {
+                sdk.push(runtime.block_on(sdk_reader(stream.clone(), lines.len())));
+            } else {
+                raw.push(runtime.block_on(value_reader(stream.clone(), lines.len())));
+            }
+        }
+    }
+    let sdk_mbs = mb / common::median(&mut sdk);
+    let raw_mbs = mb / common::median(&mut raw);
+    eprintln!("reader: sdk {sdk_mbs:.0} MB/s, raw Value loop {raw_mbs:.0} MB/s");
+    common::row(
+        "client reader MB/s: bytes → typed event on a stream, through `Client::connect` (baseline: a loop reading lines into `Value` on a channel)",
+        format!("{sdk_mbs:.0} MB/s"),
+        format!("{raw_mbs:.0} MB/s"),
+        sdk_mbs / raw_mbs,
+        "≥ the raw `Value` loop (ratio ≥ 1)",
+        Some(sdk_mbs >= raw_mbs),
+    );
+}
+
+const INITIALIZE_ANSWER: &str = r#"{"id":1,"result":{"userAgent":"bench/0.0.0 (bench)","codexHome":"/tmp","platformFamily":"unix","platformOs":"linux"}}"#;
+
+/// Seconds for the SDK's reader to deliver `count` events.
+async fn sdk_reader(stream: std::sync::Arc<Vec<u8>>, count: usize) -> f64 {
+    use futures::StreamExt;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let (client_io, server_io) = tokio::io::duplex(1 << 20);
+    let (client_read, client_write) = tokio::io::split(client_io);
+    let (server_read, mut server_write) = tokio::io::split(server_io);
+    let (go, ready) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let mut input = tokio::io::BufReader::new(server_read).lines();
+        input.next_line().await.expect("initialize").expect("a line");
+        server_write.write_all(format!("{INITIALIZE_ANSWER}\n").as_bytes()).await.expect("answer");
+        ready.await.expect("go");
+        server_write.write_all(&stream).await.expect("stream");
+        // Keep the pipe open until the client is done.
+        while input.next_line().await.ok().flatten().is_some() {}
+    });
+    let client = openai_codex::Client::builder()
+        .event_buffer(count + 16)
+        .connect(client_read, client_write)
+        .await
+        .expect("connects");
+    let mut events = client.notifications();
+    let started = Instant::now();
+    go.send(()).expect("server waits");
+    for _ in 0..count {
+        black_box(events.next().await.expect("an event").expect("not lagged"));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    drop(events);
+    drop(client);
+    server.await.expect("server");
+    elapsed
+}
+
+/// Seconds for the baseline loop to hand `count` `Value`s to a consumer.
+async fn value_reader(stream: std::sync::Arc<Vec<u8>>, count: usize) -> f64 {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let (mut writer, reader) = tokio::io::duplex(1 << 20);
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let started = Instant::now();
+    let writing = tokio::spawn(async move { writer.write_all(&stream).await.expect("stream") });
+    let reading = tokio::spawn(async move {
+        let mut reader = tokio::io::BufReader::new(reader);
+        let mut line = String::new();
+        while reader.read_line(&mut line).await.expect("read") > 0 {
+            sender.send(serde_json::from_str(&line).expect("json")).expect("consumer");
+            line.clear();
+        }
+    });
+    for _ in 0..count {
+        black_box(receiver.recv().await.expect("a value"));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    writing.await.expect("writer");
+    reading.await.expect("reader");
+    elapsed
 }
 
 fn env_or(name: &str, default: usize) -> usize {

@@ -1,12 +1,14 @@
 //! Per-turn overhead of the SDK: the same turns against the mock model through
 //! the public API (`thread.run`) and through a minimal raw JSON-RPC loop
 //! (`raw_rpc`), both on the pinned runtime, interleaved in rounds. Then
-//! turns/s with 1 and 8 concurrent threads through the SDK, and the same
-//! scenario through the official Python SDK (`bench/python_sdk.py`, run on the
-//! same mock and `CODEX_HOME`) when `bench/.venv` exists.
+//! turns/s with 1, 8 and 32 concurrent threads through the SDK, the raw
+//! loop, and the official Python SDK (`bench/python_sdk.py`, run on the
+//! same mock and `CODEX_HOME`, when `bench/.venv` exists), round by round,
+//! reported as paired ratios with 95% intervals.
 //!
 //! Environment: `BENCH_TURNS` (turns per side, default 200, alternating),
-//! `BENCH_CONCURRENT_TURNS` (turns per concurrency level, default 40).
+//! `BENCH_CONCURRENT_TURNS` (turns per sample, default 64),
+//! `BENCH_RATE_ROUNDS` (samples per side and level, default 7).
 
 mod common;
 
@@ -27,7 +29,8 @@ const PROMPT: &str = "Say done.";
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let turns: usize = env_or("BENCH_TURNS", 200);
-    let concurrent_turns: usize = env_or("BENCH_CONCURRENT_TURNS", 40);
+    let concurrent_turns: usize = env_or("BENCH_CONCURRENT_TURNS", 64);
+    let rate_rounds: usize = env_or("BENCH_RATE_ROUNDS", 7);
     // Every request gets the mock's default answer, a short text.
     let harness = Harness::start().await;
 
@@ -45,15 +48,21 @@ async fn main() -> anyhow::Result<()> {
         raw_turn(&mut raw, &thread_id).await?;
     }
     let (mut sdk_times, mut raw_times) = (Vec::new(), Vec::new());
+    // CPU time this process spent on each turn (all its threads): what the
+    // client itself costs, whatever else the machine is doing.
+    let (mut sdk_cpu, mut raw_cpu) = (Vec::new(), Vec::new());
     for round in 0..turns.div_ceil(ROUND) {
         let n = ROUND.min(turns - round * ROUND);
         // Alternate which side goes first in each round.
         for side in [round % 2, 1 - round % 2] {
             for _ in 0..n {
+                let cpu_before = process_cpu_ns();
                 if side == 0 {
                     sdk_times.push(sdk_turn(&thread).await?);
+                    sdk_cpu.push(process_cpu_ns().saturating_sub(cpu_before) as f64 / 1e3);
                 } else {
                     raw_times.push(raw_turn(&mut raw, &thread_id).await?);
+                    raw_cpu.push(process_cpu_ns().saturating_sub(cpu_before) as f64 / 1e3);
                 }
             }
         }
@@ -80,24 +89,100 @@ async fn main() -> anyhow::Result<()> {
         "< 1 % (ratio < 1.01)",
         Some(overhead / raw_median < 0.01),
     );
+    let (sdk_cpu_median, raw_cpu_median) = (common::median(&mut sdk_cpu), common::median(&mut raw_cpu));
+    eprintln!("client CPU per turn: sdk {sdk_cpu_median:.0} µs, raw {raw_cpu_median:.0} µs");
+    common::row(
+        "client CPU per turn, µs (this process, all threads; baseline: the raw JSON-RPC loop)",
+        format!("{sdk_cpu_median:.0} µs"),
+        format!("{raw_cpu_median:.0} µs"),
+        sdk_cpu_median / raw_cpu_median,
+        "reported (no target)",
+        None,
+    );
     common::note(&format!(
         "Per-turn means: SDK {sdk_mean:.2} ms, raw {raw_mean:.2} ms (ratio {:.3}). \
          The raw loop also logs every frame (a `Value` clone per frame), so its \
          baseline is if anything slightly slow.",
         sdk_mean / raw_mean
     ));
-    raw.shutdown().await;
 
-    // Throughput with concurrent threads on one client.
-    let mut rust_rates = Vec::new();
-    for concurrency in [1usize, 8] {
-        let rate = concurrent_rate(&sdk, &harness, concurrency, concurrent_turns).await?;
-        eprintln!("rust: {concurrency} thread(s): {rate:.1} turns/s");
-        rust_rates.push((concurrency, rate));
+    // Throughput with concurrent threads on one client: the SDK, the raw
+    // loop and the Python SDK take turns round by round, so each round's
+    // three figures share the machine's load of that moment.
+    let levels = [1usize, 8, 32];
+    let mut sdk_threads = Vec::new();
+    let mut raw_threads = Vec::new();
+    for _ in 0..*levels.iter().max().expect("levels") {
+        let thread = new_thread(&sdk, &harness).await?;
+        sdk_turn(&thread).await?; // warm-up
+        sdk_threads.push(thread);
+        let started = raw
+            .request("thread/start", json!({ "cwd": harness.cwd(), "sandbox": "read-only" }))
+            .await?;
+        raw_threads.push(started["thread"]["id"].as_str().expect("thread id").to_owned());
     }
+    let python = common::venv_python();
+    for &level in &levels {
+        let total = concurrent_turns.max(level * 2) / level * level;
+        let (mut sdk_rates, mut raw_rates, mut py_rates) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..rate_rounds {
+            for side in (0..3).map(|i| (i + round) % 3) {
+                match side {
+                    0 => sdk_rates.push(sdk_rate(&sdk_threads[..level], total).await?),
+                    1 => raw_rates.push(raw_rate(&mut raw, &raw_threads[..level], total).await?),
+                    _ => {
+                        if let Some(python) = &python {
+                            py_rates.push(python_rate(python, &harness, level, total).await?);
+                        }
+                    }
+                }
+            }
+        }
+        report_rates(level, total, &mut sdk_rates, &mut raw_rates, &mut py_rates);
+    }
+    if python.is_none() {
+        common::note("Python SDK turns: not run, `bench/.venv` is missing (run `bash bench/setup-python.sh`).");
+    }
+    raw.shutdown().await;
     sdk.close().await;
-    python(&harness, concurrent_turns, &rust_rates).await;
     Ok(())
+}
+
+/// One row per baseline: the SDK's median turns/s, and the median of the
+/// per-round ratios with its 95% interval (paired, so load drift cancels).
+fn report_rates(level: usize, total: usize, sdk: &mut [f64], raw: &mut [f64], python: &mut [f64]) {
+    let rounds = sdk.len();
+    let mut against = |name: &str, baseline: &mut [f64], target: &str, floor: Option<f64>| {
+        if baseline.is_empty() {
+            return;
+        }
+        let mut ratios: Vec<f64> = sdk.iter().zip(baseline.iter()).map(|(s, b)| s / b).collect();
+        let interval = common::median_interval(&ratios);
+        let ratio = common::median(&mut ratios);
+        let sdk_median = common::median(&mut sdk.to_vec());
+        let base_median = common::median(baseline);
+        eprintln!("{level} thread(s): sdk {sdk_median:.1} turns/s, {name} {base_median:.1}; ratio {ratio:.3} {interval:?}");
+        common::row(
+            &format!("turns/s, {level} concurrent thread(s), {total} turns × {rounds} rounds: Rust SDK (baseline: {name})"),
+            format!("{sdk_median:.1} turns/s; paired ratio {ratio:.3} (95% CI {:.3}–{:.3})", interval.0, interval.1),
+            format!("{base_median:.1} turns/s"),
+            ratio,
+            target,
+            floor.map(|floor| ratio >= floor),
+        );
+    };
+    against("raw JSON-RPC loop", raw, "≥ 0.99× the raw loop", Some(0.99));
+    against("Python SDK", python, "≥ the Python SDK (ratio ≥ 1)", Some(1.0));
+}
+
+/// CPU time of every thread of this process so far, in nanoseconds
+/// (`/proc/self/task/*/schedstat`; Linux).
+fn process_cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return 0 };
+    tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }
 
 fn env_or(name: &str, default: usize) -> usize {
@@ -147,21 +232,10 @@ async fn raw_turn(raw: &mut RawSession, thread_id: &str) -> anyhow::Result<f64> 
     Ok(elapsed)
 }
 
-/// `total` turns spread over `concurrency` fresh threads of one client,
-/// all running at once; turns per second of wall time.
-async fn concurrent_rate(
-    codex: &Codex,
-    harness: &Harness,
-    concurrency: usize,
-    total: usize,
-) -> anyhow::Result<f64> {
-    let mut threads = Vec::new();
-    for _ in 0..concurrency {
-        let thread = new_thread(codex, harness).await?;
-        sdk_turn(&thread).await?; // warm-up
-        threads.push(thread);
-    }
-    let per_thread = total / concurrency;
+/// `total` turns spread over `threads`, all running at once; turns per
+/// second of wall time.
+async fn sdk_rate(threads: &[Thread], total: usize) -> anyhow::Result<f64> {
+    let per_thread = total / threads.len();
     let started = Instant::now();
     let runs = threads.iter().map(|thread| async move {
         for _ in 0..per_thread {
@@ -172,16 +246,35 @@ async fn concurrent_rate(
     for outcome in futures::future::join_all(runs).await {
         outcome?;
     }
-    Ok((per_thread * concurrency) as f64 / started.elapsed().as_secs_f64())
+    Ok((per_thread * threads.len()) as f64 / started.elapsed().as_secs_f64())
 }
 
-/// Runs `bench/python_sdk.py turns` on the same mock, home and runtime binary,
-/// and reports its turns/s against the Rust figures.
-async fn python(harness: &Harness, total: usize, rust_rates: &[(usize, f64)]) {
-    let Some(python) = common::venv_python() else {
-        common::note("Python SDK turns: not run, `bench/.venv` is missing (run `bash bench/setup-python.sh`).");
-        return;
-    };
+/// The same through raw JSON-RPC: a turn is started on each thread, and
+/// each `turn/completed` starts that thread's next turn.
+async fn raw_rate(raw: &mut RawSession, threads: &[String], total: usize) -> anyhow::Result<f64> {
+    let per_thread = total / threads.len();
+    let mut left: std::collections::HashMap<String, usize> = threads.iter().map(|id| (id.clone(), per_thread)).collect();
+    let input = json!([{ "type": "text", "text": PROMPT, "text_elements": [] }]);
+    let started = Instant::now();
+    for id in threads {
+        raw.send_request("turn/start", json!({ "threadId": id, "input": input })).await?;
+    }
+    for _ in 0..per_thread * threads.len() {
+        let completed = raw.wait_for_notification("turn/completed", Duration::from_secs(60)).await?;
+        anyhow::ensure!(completed["turn"]["status"] == "completed", "{completed}");
+        let id = completed["threadId"].as_str().expect("thread id").to_owned();
+        let count = left.get_mut(&id).expect("one of ours");
+        *count -= 1;
+        if *count > 0 {
+            raw.send_request("turn/start", json!({ "threadId": id, "input": input })).await?;
+        }
+    }
+    Ok((per_thread * threads.len()) as f64 / started.elapsed().as_secs_f64())
+}
+
+/// `bench/python_sdk.py turns` at one concurrency level on the same mock,
+/// home and runtime binary (its start-up and warm-up are not timed).
+async fn python_rate(python: &std::path::Path, harness: &Harness, level: usize, total: usize) -> anyhow::Result<f64> {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/python_sdk.py");
     let mut command = tokio::process::Command::new(python);
     command
@@ -193,42 +286,15 @@ async fn python(harness: &Harness, total: usize, rust_rates: &[(usize, f64)]) {
         .arg(harness.cwd())
         .arg("--turns")
         .arg(total.to_string())
+        .arg("--concurrency")
+        .arg(level.to_string())
         .env("CODEX_HOME", harness.home.path())
         .stderr(std::process::Stdio::inherit());
     for name in openai_codex_tests::codex_home::SCRUBBED_ENV {
         command.env_remove(name);
     }
-    let output = match command.output().await {
-        Ok(output) => output,
-        Err(error) => {
-            common::note(&format!("Python SDK turns: not run: {error}"));
-            return;
-        }
-    };
-    let Some(result) = common::last_json(&output.stdout).filter(|_| output.status.success()) else {
-        common::note(&format!(
-            "Python SDK turns: the script failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default()
-        ));
-        return;
-    };
-    for (concurrency, rust) in rust_rates {
-        let Some(py) = result["turns_per_s"][concurrency.to_string()].as_f64() else {
-            continue;
-        };
-        common::row(
-            &format!("turns/s, {concurrency} concurrent thread(s): Rust SDK (baseline: Python SDK)"),
-            format!("{rust:.1} turns/s"),
-            format!("{py:.1} turns/s"),
-            rust / py,
-            // The issue asks for the ratio; a turn is almost all runtime time,
-            // so both SDKs land within noise of each other.
-            "reported (no target)",
-            None,
-        );
-    }
-    if let Some(mean) = result["mean_ms_per_turn"].as_f64() {
-        common::note(&format!("Python SDK: mean {mean:.2} ms per sequential turn."));
-    }
+    let output = command.output().await?;
+    let result = common::last_json(&output.stdout).filter(|_| output.status.success());
+    let rate = result.as_ref().and_then(|result| result["turns_per_s"][level.to_string()].as_f64());
+    rate.ok_or_else(|| anyhow::anyhow!("the Python SDK script failed ({}): {}", output.status, String::from_utf8_lossy(&output.stdout)))
 }

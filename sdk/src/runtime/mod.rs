@@ -11,12 +11,12 @@
 //! [`default_install_dir`]; `codex` on `PATH`. A path given in the config or
 //! in a non-empty `CODEX_BIN` that does not exist is an error
 //! ([`Error::RuntimeNotFound`]), not a reason
-//! to try the next place. Then it runs `codex --version`: a binary that does
-//! not print `codex-cli <version>` is
-//! [`Error::NotCodexRuntime`], and a version
-//! other than [`VERSION`] is
-//! [`Error::VersionMismatch`] (unless the
-//! client allows it).
+//! to try the next place. Then it starts `codex app-server` and reads the
+//! runtime's version from `initialize`'s answer: a version other than
+//! [`VERSION`] is [`Error::VersionMismatch`] (unless the client allows it).
+//! A start that fails or stalls is explained by running `codex --version`:
+//! a binary that does not print `codex-cli <version>` is
+//! [`Error::NotCodexRuntime`].
 
 pub mod install;
 mod pin;

@@ -26,6 +26,9 @@ const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 const EXIT_STATUS_WAIT: Duration = Duration::from_millis(500);
 /// Default per-subscriber notification buffer.
 const DEFAULT_EVENT_BUFFER: usize = 8192;
+/// A healthy runtime answers `initialize` well within this; after it,
+/// `spawn` asks the binary for its version in case it is not a runtime.
+const SLOW_START: Duration = Duration::from_secs(3);
 /// How long a request waits for its answer unless configured otherwise.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long a server-request handler may take unless configured otherwise.
@@ -264,13 +267,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Finds the runtime, checks its version, starts `codex app-server` and
-    /// initializes the connection.
+    /// Finds the runtime, starts `codex app-server`, initializes the
+    /// connection and checks the runtime's version.
+    ///
+    /// The version comes from `initialize`'s answer (its `userAgent` is
+    /// `<client>/<runtime version> (...)`), so start-up costs one process,
+    /// not two. Only when the start fails, or takes longer than a healthy
+    /// runtime ever does, is the binary asked for `--version`, to say
+    /// whether it is a Codex runtime at all ([`Error::NotCodexRuntime`]) or
+    /// one of another version ([`Error::VersionMismatch`]).
     pub async fn spawn(self) -> Result<Client> {
         let binary = self.locate_binary().await?;
-        self.check_version(&binary).await?;
         let options = SpawnOptions {
-            binary,
+            binary: binary.clone(),
             args: self.args.clone(),
             env: self.env.clone(),
             cwd: self.cwd.clone(),
@@ -281,7 +290,13 @@ impl ClientBuilder {
         let watched = Arc::downgrade(&process);
         let on_eof = move || exit_report(watched);
         let connection = Connection::start(BufReader::new(pipes.stdout), pipes.stdin, self.connection_options(), on_eof);
-        self.initialize(connection, Some(process)).await
+        tokio::select! {
+            started = self.initialize(connection, Some(process)) => match started {
+                Ok(client) => self.accept_version(&binary, client).await,
+                Err(error) => Err(self.explain_failed_start(&binary, error).await),
+            },
+            refused = self.refuse_slow_start(&binary) => Err(refused),
+        }
     }
 
     /// Speaks the protocol over any byte streams instead of a spawned process
@@ -320,8 +335,24 @@ impl ClientBuilder {
             .map_err(|error| Error::Io(std::io::Error::other(error)))?
     }
 
-    async fn check_version(&self, binary: &Path) -> Result<()> {
-        let found = crate::process::probe_version(binary).await?;
+    /// Keeps a client whose runtime reported the pinned version (or any
+    /// version, when mismatches are allowed); closes it otherwise.
+    async fn accept_version(&self, binary: &Path, client: Client) -> Result<Client> {
+        let found = match client.runtime_version() {
+            Some(version) => version.to_owned(),
+            // A runtime whose user agent has another shape: ask the binary.
+            None => crate::process::probe_version(binary).await?,
+        };
+        match self.version_verdict(binary, found) {
+            Ok(()) => Ok(client),
+            Err(mismatch) => {
+                client.close().await;
+                Err(mismatch)
+            }
+        }
+    }
+
+    fn version_verdict(&self, binary: &Path, found: String) -> Result<()> {
         if found == crate::runtime::VERSION {
             return Ok(());
         }
@@ -336,8 +367,37 @@ impl ClientBuilder {
         })
     }
 
+    /// A start that failed may be the binary's fault: one that is not a
+    /// Codex runtime, or one of another version, gets that error instead of
+    /// the protocol failure it caused.
+    async fn explain_failed_start(&self, binary: &Path, error: Error) -> Error {
+        match crate::process::probe_version(binary).await {
+            Err(not_codex @ Error::NotCodexRuntime { .. }) => not_codex,
+            Ok(found) => self.version_verdict(binary, found).err().unwrap_or(error),
+            Err(_) => error,
+        }
+    }
+
+    /// Resolves only when the start takes longer than a healthy runtime's
+    /// and the binary then turns out not to be the runtime wanted (a program
+    /// that ignores its input would otherwise hold `spawn` for the whole
+    /// request timeout). Pending forever otherwise.
+    async fn refuse_slow_start(&self, binary: &Path) -> Error {
+        tokio::time::sleep(SLOW_START).await;
+        match crate::process::probe_version(binary).await {
+            Err(not_codex @ Error::NotCodexRuntime { .. }) => return not_codex,
+            Ok(found) => {
+                if let Err(mismatch) = self.version_verdict(binary, found) {
+                    return mismatch;
+                }
+            }
+            Err(_) => {}
+        }
+        std::future::pending().await
+    }
+
     /// `initialize`, then the `initialized` notification.
-    async fn initialize(self, connection: Arc<Connection>, process: Option<Arc<AppServerProcess>>) -> Result<Client> {
+    async fn initialize(&self, connection: Arc<Connection>, process: Option<Arc<AppServerProcess>>) -> Result<Client> {
         let params = serde_json::json!({
             "clientInfo": {
                 "name": self.client_name,
@@ -382,6 +442,17 @@ async fn exit_report(process: Weak<AppServerProcess>) -> Closed {
             stderr_tail: Vec::new(),
         },
     }
+}
+
+/// The version in a runtime's user agent, `<client>/<version> (<platform>) ...`
+/// (the client name may itself contain `/` or spaces; the version is the
+/// part after the last `/` before ` (`).
+fn version_from_user_agent(user_agent: &str) -> Option<&str> {
+    let head = user_agent.split_once(" (").map_or(user_agent, |(head, _)| head);
+    let (_, version) = head.rsplit_once('/')?;
+    let looks_like_version = version.starts_with(|c: char| c.is_ascii_digit())
+        && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+    looks_like_version.then_some(version)
 }
 
 fn decode_response<T: DeserializeOwned>(method: &str, raw: &RawValue) -> Result<T> {
@@ -455,6 +526,12 @@ impl Client {
         &self.inner.initialize
     }
 
+    /// The runtime version the app-server reported in its user agent
+    /// (`<client>/<version> (...)`), if it has that shape.
+    pub fn runtime_version(&self) -> Option<&str> {
+        version_from_user_agent(&self.inner.initialize.user_agent)
+    }
+
     /// The app-server's process id (none for [`ClientBuilder::connect`]).
     pub fn process_id(&self) -> Option<u32> {
         self.inner.process.as_ref().and_then(|process| process.pid)
@@ -480,5 +557,21 @@ impl Client {
         if let Some(process) = &self.inner.process {
             process.kill().await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_from_user_agent;
+
+    #[test]
+    fn the_runtime_version_is_read_from_the_user_agent() {
+        let real = "my_app/0.169.0 (Debian 12.0.0; x86_64) xterm (my_app; 1.2.3)";
+        assert_eq!(version_from_user_agent(real), Some("0.169.0"));
+        assert_eq!(version_from_user_agent("a/b name/0.170.0-alpha.2 (x)"), Some("0.170.0-alpha.2"));
+        assert_eq!(version_from_user_agent("fake_codex/0.169.0"), Some("0.169.0"));
+        assert_eq!(version_from_user_agent("no version here"), None);
+        assert_eq!(version_from_user_agent("name/ (x)"), None);
+        assert_eq!(version_from_user_agent("name/latest (x)"), None);
     }
 }

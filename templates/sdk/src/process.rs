@@ -238,19 +238,30 @@ fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// How long `codex --version` may take before the binary is judged not to
+/// be a Codex runtime.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Runs `codex --version` and returns the version it prints
 /// (`codex-cli 0.163.0` → `0.163.0`).
 pub(crate) async fn probe_version(binary: &Path) -> Result<String> {
-    let output = Command::new(binary)
+    let run = Command::new(binary)
         .arg("--version")
         .stdin(Stdio::null())
         .kill_on_drop(true)
-        .output()
-        .await
-        .map_err(|source| Error::Spawn {
+        .output();
+    let output = match tokio::time::timeout(PROBE_TIMEOUT, run).await {
+        Ok(output) => output.map_err(|source| Error::Spawn {
             binary: binary.to_owned(),
             source,
-        })?;
+        })?,
+        Err(_) => {
+            return Err(Error::NotCodexRuntime {
+                binary: binary.to_owned(),
+                reason: format!("did not finish within {} s", PROBE_TIMEOUT.as_secs()),
+            })
+        }
+    };
     crate::runtime::version_from_output(binary, &output)
 }
 

@@ -3,7 +3,10 @@
 //! [`Router`], and server requests to the [`ServerRequestHandler`].
 //!
 //! Two tasks do the I/O: a writer that owns the output half, and a reader
-//! that owns the input half. What the client promises about bad input:
+//! that owns the input half. The reader decodes each line in one pass
+//! ([`frame`]): a notification's params go straight into their typed
+//! variant. Lines that pass does not decide go through the two-pass reader
+//! here, which owns the rules. What the client promises about bad input:
 //!
 //! - a line costs only itself: bytes that are not UTF-8, a line that is not
 //!   JSON-RPC, or one over [`MAX_FRAME_BYTES`] is reported (tracing, warn, a
@@ -40,6 +43,10 @@ use crate::handler::{dispatch, DeclineAll, HandlerError, ServerRequestHandler};
 use crate::line_reader::{read_line, Line};
 use crate::methods::{ServerNotification, ServerRequest};
 use crate::router::{Closed, Filter, NotificationStream, Router};
+
+mod frame;
+
+use frame::Message;
 
 /// The largest message the client accepts from the app-server. A longer
 /// line is read and dropped (and reported), so a peer that never ends a
@@ -474,6 +481,17 @@ fn request_key(id: &Value) -> Option<i64> {
 }
 
 fn handle_line(connection: &Arc<Connection>, answering: &Arc<Answering>, line: &str) {
+    match frame::decode(line) {
+        Ok(Message::Notification(notification)) => connection.router.publish(&notification),
+        Ok(Message::Request { id, method, params }) => handle_server_request(connection, answering, id, method, params),
+        Ok(Message::Response { id, result, error }) => handle_response(connection, &id, result, error, line),
+        Err(_) => handle_line_slowly(connection, answering, line),
+    }
+}
+
+/// The two-pass reader: the envelope with raw params first, then the params.
+/// It decides every unusual line (see [`frame`]).
+fn handle_line_slowly(connection: &Arc<Connection>, answering: &Arc<Answering>, line: &str) {
     let incoming: Incoming = match serde_json::from_str(line) {
         Ok(incoming) => incoming,
         Err(error) => {

@@ -56,3 +56,16 @@ pub fn last_json(stdout: &[u8]) -> Option<Value> {
         .rev()
         .find_map(|line| serde_json::from_str::<Value>(line).ok().filter(Value::is_object))
 }
+
+/// A distribution-free 95% confidence interval of the median of `samples`
+/// (order statistics of the binomial, normal approximation): the figures
+/// between which the true median lies 19 times in 20.
+pub fn median_interval(samples: &[f64]) -> (f64, f64) {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len() as f64;
+    let half_width = 1.96 * n.sqrt() / 2.0;
+    let low = ((n / 2.0 - half_width).floor().max(0.0)) as usize;
+    let high = ((n / 2.0 + half_width).ceil() as usize).min(sorted.len() - 1);
+    (sorted[low], sorted[high])
+}

@@ -76,7 +76,7 @@ fn answer(input: &mut impl BufRead, state: &mut State, id: Value, method: &str, 
             "codexHome": "/nowhere",
             "platformFamily": "unix",
             "platformOs": "linux",
-            "userAgent": format!("fake_codex/{} (fake)", openai_codex::runtime::VERSION),
+            "userAgent": format!("fake_codex/{} (fake)", std::env::var("FAKE_CODEX_VERSION").unwrap_or_else(|_| openai_codex::runtime::VERSION.to_owned())),
         })),
         // --- stdout faults -------------------------------------------------
         // A line of bytes that are not UTF-8, then the real answer.
