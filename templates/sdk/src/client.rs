@@ -450,6 +450,11 @@ impl Client {
         self.inner.connection.subscribe(Filter::Turn(turn_id.into()))
     }
 
+    /// The tools registered with this connection, by thread.
+    pub(crate) fn tools(&self) -> &Arc<crate::api::tools::ToolRegistry> {
+        self.inner.connection.tools()
+    }
+
     /// What the app-server said in answer to `initialize`.
     pub fn initialize_response(&self) -> &InitializeResponse {
         &self.inner.initialize
