@@ -137,9 +137,11 @@ async fn typed_arguments_reach_the_tool_and_its_output_reaches_the_model() {
     // ...and got each call's output, from the tool the call named.
     assert_eq!(output_for(&harness.mock, "call-w"), "18 degrees in Paris");
     assert_eq!(output_for(&harness.mock, "call-n"), "note todo: buy milk");
-    // The turn's items record the calls.
+    // The turn's items record the calls (completed in either order).
+    let mut calls = tool_calls(&result);
+    calls.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(
-        tool_calls(&result),
+        calls,
         vec![
             ("get_weather".into(), None, DynamicToolCallStatus::Completed, Some(true), vec!["18 degrees in Paris".into()]),
             (
@@ -247,9 +249,10 @@ async fn a_resumed_or_forked_thread_keeps_its_tools_and_an_unknown_tool_is_repor
     assert_eq!(output_for(&harness.mock, "call-r"), "18 degrees in Rome");
     let unknown = output_for(&harness.mock, "call-gone");
     assert!(unknown.contains("no tool `forgotten`") && unknown.contains("get_weather"), "{unknown}");
-    let calls = tool_calls(&result);
-    assert_eq!(calls[0].3, Some(true));
-    assert_eq!(calls[1].3, Some(false));
+    // The runtime may complete the two calls' items in either order.
+    let success_of = |name: &str| tool_calls(&result).into_iter().find(|call| call.0 == name).map(|call| call.3);
+    assert_eq!(success_of("get_weather"), Some(Some(true)));
+    assert_eq!(success_of("forgotten"), Some(Some(false)));
     assert_eq!(seen.lock().unwrap().last().unwrap().unit, Some(Unit::Fahrenheit));
 
     // A fork in the same client inherits the registered tools.
@@ -423,4 +426,60 @@ async fn calls_run_concurrently() {
         assert_eq!(answer["result"]["success"], json!(true), "{answer}");
         assert_eq!(answer["result"]["contentItems"][0]["text"], json!(format!("{id} met the other")));
     }
+}
+
+fn echo_tool(name: &str) -> Tool {
+    Tool::new(name, "Echoes the name.", |args: NoteArgs| async move { args.name }).unwrap()
+}
+
+/// `tools` on start sends the specs as `dynamicTools`; on resume and fork it
+/// is an SDK setting, and nothing more goes on the wire. The same in the
+/// blocking API.
+#[tokio::test]
+async fn the_tools_setters_and_what_they_send() {
+    let (codex, wire) = fake_app_server::connect().await;
+    let tools = Toolset::new()
+        .tool(echo_tool("echo").defer_loading(true))
+        .namespace(ToolNamespace::new("group", "A group.").tool(echo_tool("inner")));
+    let start = codex.thread_start().tools(tools).tools(echo_tool("second"));
+    assert_eq!(start.params().dynamic_tools.as_ref().map(Vec::len), Some(3));
+    start.send().await.unwrap();
+    let schema = echo_tool("x").input_schema().clone();
+    assert_eq!(
+        wire.last_params("thread/start")["dynamicTools"],
+        json!([
+            {"type": "function", "name": "echo", "description": "Echoes the name.", "inputSchema": schema, "deferLoading": true},
+            {"type": "function", "name": "second", "description": "Echoes the name.", "inputSchema": schema},
+            {"type": "namespace", "name": "group", "description": "A group.", "tools": [
+                {"type": "function", "name": "inner", "description": "Echoes the name.", "inputSchema": schema}
+            ]},
+        ])
+    );
+    codex.thread_resume(fake_app_server::THREAD_ID).tools(echo_tool("echo")).send().await.unwrap();
+    assert_eq!(wire.last_params("thread/resume"), json!({"threadId": fake_app_server::THREAD_ID}));
+    codex.thread_fork(fake_app_server::THREAD_ID).tools([echo_tool("echo")]).send().await.unwrap();
+    assert_eq!(wire.last_params("thread/fork"), json!({"threadId": fake_app_server::THREAD_ID}));
+}
+
+#[test]
+fn the_blocking_tools_setters() {
+    let (codex, wire) = fake_app_server::connect_blocking();
+    let _: blocking::Thread = codex.thread_start().tools(echo_tool("echo")).send().unwrap();
+    assert_eq!(wire.last_params("thread/start")["dynamicTools"][0]["name"], "echo");
+    let _: blocking::Thread = codex.thread_resume(fake_app_server::THREAD_ID).tools(echo_tool("echo")).send().unwrap();
+    let _: blocking::Thread = codex.thread_fork(fake_app_server::THREAD_ID).tools(vec![echo_tool("echo")]).send().unwrap();
+    assert_eq!(wire.last_params("thread/fork"), json!({"threadId": fake_app_server::THREAD_ID}));
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[schemars(crate = "openai_codex::schemars")]
+struct FreeForm {
+    #[allow(dead_code)]
+    anything: std::collections::HashMap<String, String>,
+}
+
+#[test]
+fn an_argument_type_strict_mode_cannot_express_is_refused_when_the_tool_is_made() {
+    let error = Tool::new("free", "Free-form.", |_: FreeForm| async { "never" }).unwrap_err();
+    assert!(matches!(error, openai_codex::Error::UnsupportedSchema(_)), "{error}");
 }
