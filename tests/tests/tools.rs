@@ -17,7 +17,9 @@ use openai_codex::types::{
     DynamicToolCallOutputContentItem, DynamicToolCallParams, DynamicToolCallResponse, DynamicToolCallStatus,
     DynamicToolSpec, ThreadItem,
 };
-use openai_codex::{blocking, ApprovalMode, Codex, Sandbox, Tool, ToolNamespace, ToolOutput, Toolset, TurnResult};
+use openai_codex::{
+    blocking, ApprovalMode, Codex, Sandbox, Tool, ToolCall, ToolNamespace, ToolOutput, Toolset, TurnResult,
+};
 use openai_codex_tests::harness::Harness;
 use openai_codex_tests::mock_model::{Answer, MockModel, Output};
 use openai_codex_tests::scenario::{codex, escalated_write, within};
@@ -102,9 +104,14 @@ async fn typed_arguments_reach_the_tool_and_its_output_reaches_the_model() {
     // A top-level tool with the same name as the namespace's: calls must
     // reach the one they name.
     let wrong_read = Tool::new("read", "Not this one.", |_: NoteArgs| async { "the top-level read" }).unwrap();
+    let calls_seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&calls_seen);
     let notes = ToolNamespace::new("notes", "The user's notes.").tool(
-        Tool::new("read", "Read a note.", |args: NoteArgs| async move { format!("note {}: buy milk", args.name) })
-            .unwrap(),
+        Tool::with_call("read", "Read a note.", move |args: NoteArgs, call: ToolCall| {
+            record.lock().unwrap().push(call);
+            async move { format!("note {}: buy milk", args.name) }
+        })
+        .unwrap(),
     );
     let thread = codex
         .thread_start()
@@ -154,6 +161,13 @@ async fn typed_arguments_reach_the_tool_and_its_output_reaches_the_model() {
         ]
     );
     assert_eq!(result.final_response.as_deref(), Some("It is 18 degrees."));
+    // `with_call` tools see who called.
+    let calls_seen = calls_seen.lock().unwrap();
+    assert_eq!(calls_seen.len(), 1);
+    let call = &calls_seen[0];
+    assert_eq!((call.thread_id.as_str(), call.turn_id.as_str()), (thread.id(), result.id.as_str()));
+    assert_eq!((call.call_id.as_str(), call.tool.as_str(), call.namespace.as_deref()), ("call-n", "read", Some("notes")));
+    assert_eq!(call.arguments, json!({"name": "todo"}));
     codex.close().await;
 }
 

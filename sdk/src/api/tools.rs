@@ -748,3 +748,96 @@ pub(crate) fn before_start(
 pub(crate) fn before_reopen(options: ThreadTools) -> Result<Option<Arc<Toolset>>> {
     options.checked()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, JsonSchema)]
+    struct Args {
+        name: String,
+    }
+
+    fn echo(name: &str) -> Tool {
+        Tool::new(name, "Echoes.", |args: Args| async move { args.name }).unwrap()
+    }
+
+    fn call(namespace: Option<&str>, tool: &str, arguments: Value) -> ToolCall {
+        ToolCall {
+            thread_id: "t".into(),
+            turn_id: "u".into(),
+            call_id: "c".into(),
+            tool: tool.into(),
+            namespace: namespace.map(str::to_owned),
+            arguments,
+        }
+    }
+
+    fn texts(output: &ToolOutput) -> Vec<String> {
+        output
+            .items()
+            .iter()
+            .filter_map(|item| match item {
+                DynamicToolCallOutputContentItem::InputText { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn results_become_outputs() {
+        assert_eq!(texts(&"hi".into_tool_output()), ["hi"]);
+        assert_eq!(texts(&serde_json::json!({"a": 1}).into_tool_output()), [r#"{"a":1}"#]);
+        let failed = Err::<String, _>("boom").into_tool_output();
+        assert!(!failed.is_success());
+        assert_eq!(texts(&failed), ["error: boom"]);
+        let response = ToolOutput::text("a").and_image_url("data:image/png;base64,AA").into_response();
+        assert!(response.success);
+        assert_eq!(response.content_items.len(), 2);
+    }
+
+    #[test]
+    fn names_must_be_unique_where_the_model_calls_them() {
+        assert!(Toolset::from([echo("a"), echo("b")]).validate().is_ok());
+        assert!(Toolset::from([echo("a"), echo("a")]).validate().is_err());
+        let group = ToolNamespace::new("a", "Group.").tool(echo("x"));
+        assert!(Toolset::new().tool(echo("a")).namespace(group).validate().is_err(), "a tool and a group share a name");
+        let twice = ToolNamespace::new("g", "Group.").tool(echo("x")).tool(echo("x"));
+        assert!(Toolset::from(twice).validate().is_err());
+        // The same name in a group and at the top level is two tools.
+        let group = ToolNamespace::new("g", "Group.").tool(echo("a"));
+        assert!(Toolset::new().tool(echo("a")).namespace(group).validate().is_ok());
+        assert!(Toolset::from(echo("")).validate().is_err());
+    }
+
+    #[tokio::test]
+    async fn calls_reach_the_tool_they_name() {
+        let top = Tool::new("read", "Top.", |_: Args| async { "top" }).unwrap();
+        let inner = Tool::new("read", "Inner.", |_: Args| async { "inner" }).unwrap();
+        let tools = Toolset::new().tool(top).namespace(ToolNamespace::new("g", "Group.").tool(inner));
+        let args = serde_json::json!({"name": "x"});
+        assert_eq!(texts(&tools.answer(call(None, "read", args.clone())).await), ["top"]);
+        assert_eq!(texts(&tools.answer(call(Some("g"), "read", args.clone())).await), ["inner"]);
+        let missing = tools.answer(call(Some("h"), "read", args)).await;
+        assert!(!missing.is_success());
+        assert_eq!(texts(&missing), ["error: there is no tool `h.read`; the tools are: read, g.read"]);
+    }
+
+    #[tokio::test]
+    async fn arguments_sent_as_a_json_string_are_read_as_json() {
+        let tools = Toolset::from(echo("echo"));
+        let output = tools.answer(call(None, "echo", Value::String(r#"{"name": "x"}"#.into()))).await;
+        assert_eq!(texts(&output), ["x"]);
+        let output = tools.answer(call(None, "echo", Value::String("not json".into()))).await;
+        assert!(!output.is_success());
+    }
+
+    #[tokio::test]
+    async fn a_blocking_tool_that_panics_is_a_failed_call() {
+        let tool = Tool::blocking("boom", "Panics.", |_: Args| -> String { panic!("boom") }).unwrap();
+        let output = Toolset::from(tool).answer(call(None, "boom", serde_json::json!({"name": "x"}))).await;
+        assert!(!output.is_success());
+        assert!(texts(&output)[0].contains("panicked"));
+    }
+}

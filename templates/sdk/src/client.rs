@@ -228,6 +228,8 @@ impl ClientBuilder {
     /// minutes; `None` for no limit). When it runs out, the request gets the
     /// fail-closed answer of [`DeclineAll`] (decline or cancel for approvals,
     /// a JSON-RPC error otherwise), so the runtime is never left waiting.
+    /// Calls of [tools written in Rust](crate::Tool) have their own limit
+    /// ([`Tool::timeout`](crate::Tool::timeout)).
     pub fn handler_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.handler_timeout = timeout.into();
         self
