@@ -497,3 +497,15 @@ fn an_argument_type_strict_mode_cannot_express_is_refused_when_the_tool_is_made(
     let error = Tool::new("free", "Free-form.", |_: FreeForm| async { "never" }).unwrap_err();
     assert!(matches!(error, openai_codex::Error::UnsupportedSchema(_)), "{error}");
 }
+
+/// Dynamic tools are experimental: without the experimental API the runtime
+/// refuses them, and the error says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_the_experimental_api_tools_are_refused_clearly() {
+    let harness = Harness::start().await;
+    let client = harness.client_builder().experimental_api(false).spawn().await.unwrap();
+    let codex = Codex::from_client(client);
+    let error = codex.thread_start().cwd(harness.cwd()).tools(echo_tool("echo")).send().await.unwrap_err();
+    assert!(error.to_string().contains("dynamicTools requires experimentalApi"), "{error}");
+    codex.close().await;
+}
