@@ -64,8 +64,11 @@ fn weather_tool(seen: &Arc<Mutex<Vec<WeatherArgs>>>) -> Tool {
     .unwrap()
 }
 
-/// The dynamic tool calls among a turn's items: (tool, namespace, status, success, texts).
-fn tool_calls(result: &TurnResult) -> Vec<(String, Option<String>, DynamicToolCallStatus, Option<bool>, Vec<String>)> {
+/// One dynamic tool call item: (tool, namespace, status, success, texts).
+type CallItem = (String, Option<String>, DynamicToolCallStatus, Option<bool>, Vec<String>);
+
+/// The dynamic tool calls among a turn's items.
+fn tool_calls(result: &TurnResult) -> Vec<CallItem> {
     result
         .items
         .iter()
@@ -162,7 +165,7 @@ async fn typed_arguments_reach_the_tool_and_its_output_reaches_the_model() {
     );
     assert_eq!(result.final_response.as_deref(), Some("It is 18 degrees."));
     // `with_call` tools see who called.
-    let calls_seen = calls_seen.lock().unwrap();
+    let calls_seen = calls_seen.lock().unwrap().clone();
     assert_eq!(calls_seen.len(), 1);
     let call = &calls_seen[0];
     assert_eq!((call.thread_id.as_str(), call.turn_id.as_str()), (thread.id(), result.id.as_str()));
