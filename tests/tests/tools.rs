@@ -512,3 +512,31 @@ async fn without_the_experimental_api_tools_are_refused_clearly() {
     assert!(error.to_string().contains("dynamicTools requires experimentalApi"), "{error}");
     codex.close().await;
 }
+
+/// A 1×1 transparent PNG.
+const PIXEL: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn images_reach_the_model_with_the_text() {
+    let harness = Harness::start().await;
+    let codex = codex(&harness).await;
+    let chart = Tool::new("chart", "Draws a chart.", |args: NoteArgs| async move {
+        ToolOutput::text(format!("the chart of {}", args.name)).and_image_url(PIXEL)
+    })
+    .unwrap();
+    let thread = codex.thread_start().cwd(harness.cwd()).tools(chart).send().await.unwrap();
+    harness.mock.push(Answer::function_call("call-i", "chart", json!({"name": "sales"})));
+    harness.mock.push(Answer::text("drawn"));
+    within("the turn", thread.run("Draw it.")).await.unwrap();
+    let output = harness
+        .mock
+        .requests()
+        .iter()
+        .find_map(|request| request.function_call_output("call-i").cloned())
+        .expect("the model got the output");
+    let parts = output["output"].as_array().unwrap_or_else(|| panic!("a content list: {output}"));
+    assert_eq!(parts[0], json!({"type": "input_text", "text": "the chart of sales"}), "{output}");
+    assert_eq!(parts[1]["type"], "input_image", "{output}");
+    assert_eq!(parts[1]["image_url"], PIXEL, "{output}");
+    codex.close().await;
+}
