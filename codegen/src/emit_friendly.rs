@@ -428,13 +428,14 @@ fn setter_signature(
     if let (Some(ty), Some(apply)) = (&setter.ty, &setter.apply) {
         let ty: Type = syn::parse_str(ty).with_context(|| format!("type of setter `{wire}`"))?;
         let apply: syn::Path = syn::parse_str(apply)?;
-        let targets = setter
-            .wire_fields(wire)
-            .iter()
-            .map(|target| {
+        let options = setter.with_options.then(|| quote!(&mut self.options));
+        let targets = options
+            .into_iter()
+            .map(Ok)
+            .chain(setter.wire_fields(wire).iter().map(|target| {
                 let ident = field(fields, target, resolved)?.ident;
                 Ok(quote!(&mut self.params.#ident))
-            })
+            }))
             .collect::<Result<Vec<_>>>()?;
         return Ok((quote!(value: #ty), quote!(#apply(value, #(#targets),*);)));
     }

@@ -131,6 +131,11 @@ pub struct Setter {
     /// The setter's doc (default: the schema's description).
     #[serde(default)]
     pub doc: Option<String>,
+    /// Whether `apply` also gets the builder's SDK settings (`options`),
+    /// before the wire fields: for a setter that is part wire field, part
+    /// SDK setting (a tool's spec is sent, its function is kept).
+    #[serde(default)]
+    pub with_options: bool,
 }
 
 impl Setter {
@@ -163,6 +168,9 @@ impl OverrideTable {
             for (wire, setter) in &entry.expose {
                 if setter.apply.is_some() != setter.ty.is_some() {
                     bail!("templates/api.toml [methods.\"{method}\".expose.{wire}]: `type` and `apply` go together");
+                }
+                if setter.with_options && (setter.apply.is_none() || entry.options.is_none()) {
+                    bail!("templates/api.toml [methods.\"{method}\".expose.{wire}]: `with_options` needs `apply` and the entry's `options`");
                 }
             }
         }

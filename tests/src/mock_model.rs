@@ -197,6 +197,34 @@ impl Request {
             .collect()
     }
 
+    /// The spec of the tool `name` the request advertises to the model: a
+    /// top-level tool, or with `namespace` the tool inside that namespace
+    /// (as the runtime sends a client's tool namespace).
+    pub fn tool_spec(&self, namespace: Option<&str>, name: &str) -> Option<&Value> {
+        let tools = self.body["tools"].as_array()?;
+        match namespace {
+            None => tools.iter().find(|tool| tool["name"] == name && tool["type"] != "namespace"),
+            Some(namespace) => tools
+                .iter()
+                .find(|tool| tool["type"] == "namespace" && tool["name"] == namespace)?["tools"]
+                .as_array()?
+                .iter()
+                .find(|tool| tool["name"] == name),
+        }
+    }
+
+    /// The text the runtime sent back to the model for the call `call_id`:
+    /// the `output` of its `function_call_output`, as a string (the runtime
+    /// sends text outputs as a string, and content lists as an array, which
+    /// is given here as its JSON).
+    pub fn function_call_output_text(&self, call_id: &str) -> Option<String> {
+        let output = &self.function_call_output(call_id)?["output"];
+        Some(match output.as_str() {
+            Some(text) => text.to_owned(),
+            None => output.to_string(),
+        })
+    }
+
     /// The `function_call_output` (or `custom_tool_call_output`) input item
     /// answering `call_id`, if the request carries one.
     pub fn function_call_output(&self, call_id: &str) -> Option<&Value> {
@@ -460,6 +488,27 @@ impl Output {
             item,
             deltas: Vec::new(),
         }
+    }
+
+    /// A `function_call` item calling the tool `name` of the namespace
+    /// `namespace` (a client's tool namespace; the item names both).
+    pub fn namespaced_function_call(
+        call_id: impl Into<String>,
+        namespace: &str,
+        name: &str,
+        arguments: Value,
+    ) -> Self {
+        let mut call = Self::function_call(call_id, name, arguments);
+        call.item["namespace"] = json!(namespace);
+        call
+    }
+
+    /// A `function_call` item whose `arguments` string is sent exactly as
+    /// given (for arguments that are not valid JSON).
+    pub fn function_call_raw_arguments(call_id: impl Into<String>, name: &str, arguments: &str) -> Self {
+        let mut call = Self::function_call(call_id, name, Value::Null);
+        call.item["arguments"] = json!(arguments);
+        call
     }
 
     /// A `custom_tool_call` item (a freeform tool such as `apply_patch`) with

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use openai_codex_tests::codex_home::{runtime_bin, SCRUBBED_ENV};
 use openai_codex_tests::harness::Harness;
-use openai_codex_tests::mock_model::{Answer, Matcher};
+use openai_codex_tests::mock_model::{Answer, Matcher, Output};
 use openai_codex_tests::scenario::{escalated_write, write_command, write_file, OutsideDir};
 use serde_json::json;
 
@@ -105,6 +105,7 @@ fn every_example_has_a_test() {
         "10_retry_on_overload",
         "11_blocking",
         "12_concurrent_threads",
+        "13_tools",
     ];
     let names = example_names();
     for name in &names {
@@ -328,4 +329,25 @@ async fn concurrent_threads() {
     for key in ["alpha", "beta", "gamma", "delta"] {
         assert!(out.contains(&format!("{key}: {key}!")), "{key} got someone else's answer:\n{out}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools() {
+    let harness = Harness::start().await;
+    harness.mock.push(Answer::output(vec![
+        Output::function_call("call-w", "get_weather", json!({"city": "Paris", "unit": "fahrenheit"})),
+        Output::namespaced_function_call("call-n", "notes", "read", json!({"name": "groceries"})),
+    ]));
+    harness.mock.push(Answer::text("Sunny in Paris; you need milk, bread and apples."));
+    let out = run_example("13_tools", &harness).await;
+    let mut lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.pop(), Some("Sunny in Paris; you need milk, bread and apples."), "{out}");
+    lines.sort_unstable();
+    assert_eq!(lines, ["called get_weather: ok", "called notes.read: ok"], "{out}");
+    // The tools' outputs reached the model.
+    let output = |call_id: &str| {
+        harness.mock.requests().iter().find_map(|request| request.function_call_output_text(call_id))
+    };
+    assert_eq!(output("call-w").as_deref(), Some("64.4 °F and sunny in Paris"));
+    assert_eq!(output("call-n").as_deref(), Some("milk, bread, apples"));
 }

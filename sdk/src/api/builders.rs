@@ -58,6 +58,7 @@ Created by [`Codex::thread_fork`](crate::Codex::thread_fork); the wire params ar
 pub struct ThreadForkBuilder<'a> {
     owner: &'a crate::Codex,
     params: crate::types::ThreadForkParams,
+    options: crate::api::tools::ThreadTools,
 }
 impl<'a> ThreadForkBuilder<'a> {
     pub(crate) fn new(owner: &'a crate::Codex, thread_id: impl Into<String>) -> Self {
@@ -89,6 +90,7 @@ impl<'a> ThreadForkBuilder<'a> {
                 thread_id: thread_id.into(),
                 thread_source: None,
             },
+            options: ::std::default::Default::default(),
         };
         builder
     }
@@ -200,6 +202,14 @@ Wire: `serviceTier`.*/
         self.params.service_tier = Some(value.into());
         self
     }
+    ///Tools written in Rust that answer the new thread's tool calls (see [`Tool`](crate::Tool)); each call adds to the tools set before. The new thread keeps the source thread's tools, so give the same ones (by name). Default: the tools registered with this client for the source thread.
+    /**
+
+An SDK setting: not sent to the runtime.*/
+    pub fn tools(mut self, value: impl Into<crate::Toolset>) -> Self {
+        crate::api::tools::ThreadTools::add(&mut self.options, value);
+        self
+    }
     /// Sets any wire field of the underlying params, including those
     /// the builder has no setter for.
     pub fn with_params(
@@ -215,7 +225,7 @@ Wire: `serviceTier`.*/
     }
     /// Sends the request.
     pub async fn send(self) -> crate::Result<crate::Thread> {
-        crate::api::thread::fork(self.owner, self.params).await
+        crate::api::thread::fork(self.owner, self.params, self.options).await
     }
 }
 impl crate::Codex {
@@ -380,6 +390,7 @@ Created by [`Codex::thread_resume`](crate::Codex::thread_resume); the wire param
 pub struct ThreadResumeBuilder<'a> {
     owner: &'a crate::Codex,
     params: crate::types::ThreadResumeParams,
+    options: crate::api::tools::ThreadTools,
 }
 impl<'a> ThreadResumeBuilder<'a> {
     pub(crate) fn new(owner: &'a crate::Codex, thread_id: impl Into<String>) -> Self {
@@ -406,6 +417,7 @@ impl<'a> ThreadResumeBuilder<'a> {
                 service_tier: None,
                 thread_id: thread_id.into(),
             },
+            options: ::std::default::Default::default(),
         };
         builder
     }
@@ -507,6 +519,14 @@ Wire: `serviceTier`.*/
         self.params.service_tier = Some(value.into());
         self
     }
+    ///Tools written in Rust that answer the thread's tool calls from now on (see [`Tool`](crate::Tool)); each call adds to the tools set before. The runtime keeps the tools a thread was started with, so give the same ones (by name). Without this, tools already registered with this client for the thread stay.
+    /**
+
+An SDK setting: not sent to the runtime.*/
+    pub fn tools(mut self, value: impl Into<crate::Toolset>) -> Self {
+        crate::api::tools::ThreadTools::add(&mut self.options, value);
+        self
+    }
     /// Sets any wire field of the underlying params, including those
     /// the builder has no setter for.
     pub fn with_params(
@@ -522,7 +542,7 @@ Wire: `serviceTier`.*/
     }
     /// Sends the request.
     pub async fn send(self) -> crate::Result<crate::Thread> {
-        crate::api::thread::resume(self.owner, self.params).await
+        crate::api::thread::resume(self.owner, self.params, self.options).await
     }
 }
 impl crate::Codex {
@@ -542,6 +562,7 @@ Created by [`Codex::thread_start`](crate::Codex::thread_start); the wire params 
 pub struct ThreadStartBuilder<'a> {
     owner: &'a crate::Codex,
     params: crate::types::ThreadStartParams,
+    options: crate::api::tools::ThreadTools,
 }
 impl<'a> ThreadStartBuilder<'a> {
     pub(crate) fn new(owner: &'a crate::Codex) -> Self {
@@ -577,6 +598,7 @@ impl<'a> ThreadStartBuilder<'a> {
                 session_start_source: None,
                 thread_source: None,
             },
+            options: ::std::default::Default::default(),
         };
         builder = builder.approval_mode(crate::ApprovalMode::AutoReview);
         builder
@@ -629,6 +651,18 @@ Wire: `developerInstructions`.*/
         value: impl Into<::std::string::String>,
     ) -> Self {
         self.params.developer_instructions = Some(value.into());
+        self
+    }
+    ///Tools written in Rust that the model may call: a [`Tool`](crate::Tool), a [`ToolNamespace`](crate::ToolNamespace), a `Vec` or array of tools, or a [`Toolset`](crate::Toolset); each call adds to the tools set before. Their specs go to the runtime (an experimental field: the client must use the experimental API, the default), and their functions answer the thread's calls (see [`Tool`](crate::Tool)). The runtime stores the tools with the thread.
+    /**
+
+Wire: `dynamicTools`.*/
+    pub fn tools(mut self, value: impl Into<crate::Toolset>) -> Self {
+        crate::api::tools::dynamic_tools(
+            value,
+            &mut self.options,
+            &mut self.params.dynamic_tools,
+        );
         self
     }
     ///Whether the thread is kept in memory only (not stored, so it cannot be resumed or listed later).
@@ -694,7 +728,7 @@ Wire: `serviceTier`.*/
     }
     /// Sends the request.
     pub async fn send(self) -> crate::Result<crate::Thread> {
-        crate::api::thread::start(self.owner, self.params).await
+        crate::api::thread::start(self.owner, self.params, self.options).await
     }
 }
 impl crate::Codex {

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
-use crate::api::{ApprovalMode, Codex, Sandbox, TurnInput, TurnResult};
+use crate::api::tools::{self, ThreadTools};
+use crate::api::{ApprovalMode, Codex, Sandbox, Toolset, TurnInput, TurnResult};
 use crate::error::{Error, Result};
 use crate::methods::ServerNotification;
 use crate::strict_schema::OutputSchema;
@@ -410,26 +411,45 @@ macro_rules! asked {
     };
 }
 
-/// `thread/start`.
-pub(crate) async fn start(codex: &Codex, params: ThreadStartParams) -> Result<Thread> {
+/// `thread/start`: with tools, their specs go out as `dynamicTools`, and
+/// their functions answer the new thread's calls.
+pub(crate) async fn start(codex: &Codex, mut params: ThreadStartParams, tools: ThreadTools) -> Result<Thread> {
+    let tools = tools::before_start(tools, &mut params.dynamic_tools)?;
     let asked = asked!(params);
     let response = codex.client().thread_start(params).await?;
+    register_tools(codex, &response.thread.id, tools);
     Ok(Thread::from_session(codex, response.thread.clone(), reported!(response), &asked))
 }
 
 /// `thread/resume`: the runtime ignores new settings for a thread it still
 /// has loaded; see [`Thread::settings`] for how the SDK makes them apply.
-pub(crate) async fn resume(codex: &Codex, params: ThreadResumeParams) -> Result<Thread> {
+/// The runtime keeps the thread's tool specs; tools given here answer its
+/// calls from now on (without, those already registered with this client
+/// stay).
+pub(crate) async fn resume(codex: &Codex, params: ThreadResumeParams, tools: ThreadTools) -> Result<Thread> {
+    let tools = tools::before_reopen(tools)?;
     let asked = asked!(params);
     let response = codex.client().thread_resume(params).await?;
+    register_tools(codex, &response.thread.id, tools);
     Ok(Thread::from_session(codex, response.thread.clone(), reported!(response), &asked))
 }
 
-/// `thread/fork`.
-pub(crate) async fn fork(codex: &Codex, params: ThreadForkParams) -> Result<Thread> {
+/// `thread/fork`: the new thread inherits the tool specs; tools given here
+/// answer its calls, else those registered with this client for the
+/// source thread.
+pub(crate) async fn fork(codex: &Codex, params: ThreadForkParams, tools: ThreadTools) -> Result<Thread> {
+    let tools = tools::before_reopen(tools)?.or_else(|| codex.client().tools().get(&params.thread_id));
     let asked = asked!(params);
     let response = codex.client().thread_fork(params).await?;
+    register_tools(codex, &response.thread.id, tools);
     Ok(Thread::from_session(codex, response.thread.clone(), reported!(response), &asked))
+}
+
+fn register_tools(codex: &Codex, thread_id: &str, tools: Option<Arc<Toolset>>) {
+    if let Some(tools) = tools {
+        tracing::debug!(thread = thread_id, tools = tools.len(), "tools registered");
+        codex.client().tools().register(thread_id, tools);
+    }
 }
 
 /// `thread/list`.

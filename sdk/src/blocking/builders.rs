@@ -178,6 +178,13 @@ Wire: `serviceTier`.*/
             runtime: self.runtime,
         }
     }
+    ///Tools written in Rust that answer the new thread's tool calls (see [`Tool`](crate::Tool)); each call adds to the tools set before. The new thread keeps the source thread's tools, so give the same ones (by name). Default: the tools registered with this client for the source thread.
+    pub fn tools(self, value: impl Into<crate::Toolset>) -> Self {
+        Self {
+            inner: self.inner.tools(value),
+            runtime: self.runtime,
+        }
+    }
     /// Sets any wire field of the underlying params.
     pub fn with_params(
         self,
@@ -474,6 +481,13 @@ Wire: `serviceTier`.*/
             runtime: self.runtime,
         }
     }
+    ///Tools written in Rust that answer the thread's tool calls from now on (see [`Tool`](crate::Tool)); each call adds to the tools set before. The runtime keeps the tools a thread was started with, so give the same ones (by name). Without this, tools already registered with this client for the thread stay.
+    pub fn tools(self, value: impl Into<crate::Toolset>) -> Self {
+        Self {
+            inner: self.inner.tools(value),
+            runtime: self.runtime,
+        }
+    }
     /// Sets any wire field of the underlying params.
     pub fn with_params(
         self,
@@ -568,6 +582,16 @@ Wire: `developerInstructions`.*/
     ) -> Self {
         Self {
             inner: self.inner.developer_instructions(value),
+            runtime: self.runtime,
+        }
+    }
+    ///Tools written in Rust that the model may call: a [`Tool`](crate::Tool), a [`ToolNamespace`](crate::ToolNamespace), a `Vec` or array of tools, or a [`Toolset`](crate::Toolset); each call adds to the tools set before. Their specs go to the runtime (an experimental field: the client must use the experimental API, the default), and their functions answer the thread's calls (see [`Tool`](crate::Tool)). The runtime stores the tools with the thread.
+    /**
+
+Wire: `dynamicTools`.*/
+    pub fn tools(self, value: impl Into<crate::Toolset>) -> Self {
+        Self {
+            inner: self.inner.tools(value),
             runtime: self.runtime,
         }
     }

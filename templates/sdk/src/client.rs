@@ -231,6 +231,8 @@ impl ClientBuilder {
     /// minutes; `None` for no limit). When it runs out, the request gets the
     /// fail-closed answer of [`DeclineAll`] (decline or cancel for approvals,
     /// a JSON-RPC error otherwise), so the runtime is never left waiting.
+    /// Calls of [tools written in Rust](crate::Tool) have their own limit
+    /// ([`Tool::timeout`](crate::Tool::timeout)).
     pub fn handler_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.handler_timeout = timeout.into();
         self
@@ -519,6 +521,11 @@ impl Client {
     /// Notifications about one turn.
     pub fn turn_notifications(&self, turn_id: impl Into<String>) -> NotificationStream {
         self.inner.connection.subscribe(Filter::Turn(turn_id.into()))
+    }
+
+    /// The tools registered with this connection, by thread.
+    pub(crate) fn tools(&self) -> &Arc<crate::api::tools::ToolRegistry> {
+        self.inner.connection.tools()
     }
 
     /// What the app-server said in answer to `initialize`.

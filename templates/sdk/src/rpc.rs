@@ -17,7 +17,8 @@
 //! - an unknown notification is published as `Unknown`;
 //! - every server request gets an answer: the handler's, a JSON-RPC error
 //!   when it fails or panics, or the fail-closed default when it does not
-//!   answer in time.
+//!   answer in time; a call of a tool registered for its thread is answered
+//!   by the tool instead (see [`crate::api::tools`]).
 //!
 //! The outgoing queue is bounded (callers wait for room), and a request
 //! whose caller gave up (timed out or dropped) before it was written is
@@ -38,6 +39,7 @@ use tokio::io::{AsyncBufRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument;
 
+use crate::api::tools::ToolRegistry;
 use crate::error::{Error, Redacted, Result};
 use crate::handler::{dispatch, DeclineAll, HandlerError, ServerRequestHandler};
 use crate::line_reader::{read_line, Line};
@@ -161,6 +163,8 @@ pub(crate) struct Connection {
     next_id: AtomicI64,
     router: Router,
     request_timeout: Option<Duration>,
+    /// The tools whose functions answer `item/tool/call` (see [`crate::Tool`]).
+    tools: Arc<ToolRegistry>,
 }
 
 /// Settings of a connection.
@@ -189,15 +193,17 @@ impl Connection {
         Fut: Future<Output = Closed> + Send + 'static,
     {
         let (sender, receiver) = mpsc::channel(options.outgoing_queue.max(1));
+        let tools = Arc::new(ToolRegistry::default());
         let connection = Arc::new(Self {
             outgoing: Mutex::new(Some(sender)),
             pending: Mutex::default(),
             next_id: AtomicI64::new(1),
             router: Router::new(options.buffer),
             request_timeout: options.request_timeout,
+            tools: Arc::clone(&tools),
         });
         tokio::spawn(write_loop(writer, receiver, Arc::downgrade(&connection)));
-        let answering = Answering { handler: options.handler, timeout: options.handler_timeout };
+        let answering = Answering { handler: options.handler, timeout: options.handler_timeout, tools };
         tokio::spawn(read_loop(reader, Arc::clone(&connection), answering, on_eof));
         connection
     }
@@ -274,6 +280,11 @@ impl Connection {
         let line = serde_json::to_string(&OutgoingNotification { method, params })
             .map_err(|source| Error::Encode { method: method.to_owned(), source })?;
         self.send_frame(Frame::Line(line)).await
+    }
+
+    /// The tools registered with this connection, by thread.
+    pub(crate) fn tools(&self) -> &Arc<ToolRegistry> {
+        &self.tools
     }
 
     /// Subscribes to notifications.
@@ -388,6 +399,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut frames: mpsc::Rece
 struct Answering {
     handler: Arc<dyn ServerRequestHandler>,
     timeout: Option<Duration>,
+    tools: Arc<ToolRegistry>,
 }
 
 async fn read_loop<R, F, Fut>(mut reader: R, connection: Arc<Connection>, answering: Answering, on_eof: F)
@@ -586,6 +598,14 @@ impl Answering {
             Ok(request) => request,
             Err(error) => return Err(HandlerError::invalid_params(format!("params of `{method}` did not decode: {error}"))),
         };
+        // A call of a tool registered for its thread: the tool answers
+        // (within its own time limit), not the handler.
+        if let ServerRequest::ItemToolCall(params) = &request {
+            if let Some(answer) = self.tools.answer(params) {
+                return serde_json::to_value(answer.await)
+                    .map_err(|error| HandlerError::internal(format!("could not encode the tool's answer: {error}")));
+            }
+        }
         let fallback = request.clone();
         let handled = AssertUnwindSafe(dispatch(self.handler.as_ref(), request)).catch_unwind();
         let outcome = match self.timeout {

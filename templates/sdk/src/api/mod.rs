@@ -1,5 +1,5 @@
-//! The friendly API: [`Codex`], [`Thread`], turns, [`Sandbox`] and
-//! [`ApprovalMode`]. The builders come from the override table
+//! The friendly API: [`Codex`], [`Thread`], turns, [`Sandbox`],
+//! [`ApprovalMode`] and [`Tool`]s. The builders come from the override table
 //! (`templates/api.toml`); what they send and return is written here.
 
 mod approvals;
@@ -12,6 +12,7 @@ mod input;
 mod retry;
 mod sandbox;
 pub(crate) mod thread;
+pub(crate) mod tools;
 pub(crate) mod turn;
 
 pub use approvals::{Approvals, Decision, IntoAnswer};
@@ -23,6 +24,7 @@ pub use input::{Input, TurnInput};
 pub use retry::*;
 pub use sandbox::{ApprovalMode, Sandbox};
 pub use thread::{EffectiveSettings, Thread, ThreadInfo};
+pub use tools::{IntoToolOutput, Tool, ToolCall, ToolNamespace, ToolOutput, Toolset, DEFAULT_TOOL_TIMEOUT};
 pub use turn::{
     StallReason, TurnHandle, TurnPolicy, TurnResult, TurnTiming, DEFAULT_INTERRUPT_GRACE, DEFAULT_RECONNECT_LIMIT,
     DEFAULT_TURN_TIMEOUT,

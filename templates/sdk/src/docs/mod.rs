@@ -10,6 +10,7 @@
 //! | [`timeouts_and_cancellation`] | a call or a turn must not take forever |
 //! | [`errors_and_retries`] | you handle what goes wrong |
 //! | [`structured_output`] | you want the answer as a Rust type |
+//! | [`tools`] | the model should call your own Rust functions |
 //! | [`many_threads`] | you run several conversations at once |
 //! | [`runtime_versions`] | the Codex runtime moves to a new version |
 //! | [`faq`] | common decisions and pitfalls |
@@ -32,6 +33,9 @@ pub mod errors_and_retries {}
 
 #[doc = include_str!("structured_output.md")]
 pub mod structured_output {}
+
+#[doc = include_str!("tools.md")]
+pub mod tools {}
 
 #[doc = include_str!("many_threads.md")]
 pub mod many_threads {}
