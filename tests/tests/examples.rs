@@ -13,7 +13,7 @@ use std::time::Duration;
 use openai_codex_tests::codex_home::{runtime_bin, SCRUBBED_ENV};
 use openai_codex_tests::harness::Harness;
 use openai_codex_tests::mock_model::{Answer, Matcher};
-use openai_codex_tests::scenario::{escalated_write, write_command, write_file, OutsideDir};
+use openai_codex_tests::scenario::{escalated_write, git_repository, write_command, write_file, OutsideDir};
 use serde_json::json;
 
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -105,6 +105,8 @@ fn every_example_has_a_test() {
         "10_retry_on_overload",
         "11_blocking",
         "12_concurrent_threads",
+        "13_sandboxed_commands",
+        "14_code_review",
     ];
     let names = example_names();
     for name in &names {
@@ -328,4 +330,44 @@ async fn concurrent_threads() {
     for key in ["alpha", "beta", "gamma", "delta"] {
         assert!(out.contains(&format!("{key}: {key}!")), "{key} got someone else's answer:\n{out}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandboxed_commands() {
+    // No model: each command's write shows on disk which sandbox it ran in.
+    let harness = Harness::start().await;
+    let out = run_example("13_sandboxed_commands", &harness).await;
+    assert!(out.contains("ReadOnly: exit code 2"), "{out}");
+    assert!(out.contains("WorkspaceWrite: exit code 0"), "{out}");
+    assert!(out.contains("FullAccess: exit code 0"), "{out}");
+    assert!(!harness.cwd().join("read-only.txt").exists(), "ReadOnly wrote in the working folder");
+    assert!(harness.cwd().join("workspace.txt").exists(), "WorkspaceWrite could not write in the working folder");
+    assert!(harness.cwd().join("full.txt").exists(), "FullAccess could not write");
+    assert!(out.contains("apple\npear\nsort exited with 0"), "{out}");
+    assert!(out.contains("sleep was killed after 500ms"), "{out}");
+    assert!(harness.mock.requests().is_empty(), "no model involved");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_review() {
+    let harness = Harness::start().await;
+    let (main, _) = git_repository(harness.cwd());
+    let review = json!({
+        "findings": [{
+            "title": "[P2] Missing newline",
+            "body": "The file should end with a newline.",
+            "confidence_score": 0.7,
+            "priority": 2,
+            "code_location": {"absolute_file_path": harness.cwd().join("lines.txt"), "line_range": {"start": 3, "end": 3}}
+        }],
+        "overall_correctness": "patch is correct",
+        "overall_explanation": "Small nit only.",
+        "overall_confidence_score": 0.6
+    });
+    harness.mock.push(Answer::text(review.to_string()));
+    let out = run_example("14_code_review", &harness).await;
+    assert!(out.starts_with("Small nit only."), "{out}");
+    assert!(out.contains("[P2] Missing newline"), "{out}");
+    let prompt = harness.mock.requests()[0].last_user_text().unwrap_or_default();
+    assert!(prompt.contains(&format!("The merge base commit for this comparison is {main}")), "{prompt}");
 }

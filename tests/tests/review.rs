@@ -4,7 +4,6 @@
 //! as a stream, inline and detached delivery.
 
 use std::path::Path;
-use std::process::Command;
 
 use futures::StreamExt;
 use openai_codex::methods::ServerNotification;
@@ -12,7 +11,7 @@ use openai_codex::types::ThreadItem;
 use openai_codex::{Codex, ReviewDelivery, ReviewTarget, Sandbox, Thread};
 use openai_codex_tests::harness::{close_and_check, Harness};
 use openai_codex_tests::mock_model::Answer;
-use openai_codex_tests::scenario::{codex, within};
+use openai_codex_tests::scenario::{codex, git_repository, within};
 use serde_json::json;
 
 /// What the mock model answers in review mode: the review as JSON, as the
@@ -33,33 +32,6 @@ fn review_answer(file: &Path) -> Answer {
     Answer::text(review.to_string())
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(["-c", "user.email=test@example.com", "-c", "user.name=Test", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
-
-/// A repository on branch `feature`, one commit ahead of `main`, with an
-/// uncommitted change. Returns (main's sha, the feature commit's sha).
-fn repository(dir: &Path) -> (String, String) {
-    git(dir, &["init", "-q", "-b", "main"]);
-    std::fs::write(dir.join("lines.txt"), "one\n").unwrap();
-    git(dir, &["add", "."]);
-    git(dir, &["commit", "-qm", "first"]);
-    let main = git(dir, &["rev-parse", "HEAD"]);
-    git(dir, &["checkout", "-qb", "feature"]);
-    std::fs::write(dir.join("lines.txt"), "one\ntwo\n").unwrap();
-    git(dir, &["commit", "-qam", "Add a second line"]);
-    let feature = git(dir, &["rev-parse", "HEAD"]);
-    std::fs::write(dir.join("lines.txt"), "one\ntwo\nthree\n").unwrap();
-    (main, feature)
-}
-
 async fn reviewing_thread(codex: &Codex, harness: &Harness) -> Thread {
     codex.thread_start().cwd(harness.cwd()).sandbox(Sandbox::ReadOnly).send().await.expect("thread/start")
 }
@@ -75,7 +47,7 @@ fn last_prompt(harness: &Harness) -> (String, bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn base_branch_review_sends_the_merge_base_and_returns_the_review() {
     let harness = Harness::start().await;
-    let (main, _) = repository(harness.cwd());
+    let (main, _) = git_repository(harness.cwd());
     harness.mock.push(review_answer(&harness.cwd().join("lines.txt")));
     let codex = codex(&harness).await;
     let thread = reviewing_thread(&codex, &harness).await;
@@ -98,7 +70,7 @@ async fn base_branch_review_sends_the_merge_base_and_returns_the_review() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_target_tells_the_model_what_to_review() {
     let harness = Harness::start().await;
-    let (_, feature) = repository(harness.cwd());
+    let (_, feature) = git_repository(harness.cwd());
     harness.mock.set_default(Answer::text("Looks fine."));
     let codex = codex(&harness).await;
     let thread = reviewing_thread(&codex, &harness).await;
@@ -126,7 +98,7 @@ async fn each_target_tells_the_model_what_to_review() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_review_streams_like_a_turn() {
     let harness = Harness::start().await;
-    repository(harness.cwd());
+    git_repository(harness.cwd());
     harness.mock.push(review_answer(&harness.cwd().join("lines.txt")));
     let codex = codex(&harness).await;
     let thread = reviewing_thread(&codex, &harness).await;
@@ -156,7 +128,7 @@ async fn a_review_streams_like_a_turn() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_detached_review_runs_on_a_new_thread_with_the_same_settings() {
     let harness = Harness::start().await;
-    repository(harness.cwd());
+    git_repository(harness.cwd());
     harness.mock.push(Answer::text("Detached review."));
     let codex = codex(&harness).await;
     let thread = reviewing_thread(&codex, &harness).await;
@@ -189,7 +161,7 @@ async fn a_detached_review_runs_on_a_new_thread_with_the_same_settings() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runtime_refuses_detached_delivery_and_tolerates_an_unknown_branch() {
     let harness = Harness::start().await;
-    repository(harness.cwd());
+    git_repository(harness.cwd());
     let codex = codex(&harness).await;
     let thread = reviewing_thread(&codex, &harness).await;
     let error = codex
@@ -213,7 +185,7 @@ async fn runtime_refuses_detached_delivery_and_tolerates_an_unknown_branch() {
 fn blocking_review_runs_and_iterates() {
     let runtime = std::sync::Arc::new(tokio::runtime::Runtime::new().unwrap());
     let harness = runtime.block_on(Harness::start());
-    repository(harness.cwd());
+    git_repository(harness.cwd());
     harness.mock.set_default(Answer::text("Blocking review."));
     let codex = runtime.block_on(codex(&harness));
     let codex = openai_codex::blocking::Codex::from_async(codex, std::sync::Arc::clone(&runtime));
