@@ -364,3 +364,23 @@ fn blocking_command_iterates_writes_and_runs() {
     assert!(matches!(error, Error::CommandSpawn { .. }), "{error:?}");
     codex.close();
 }
+
+/// Recorded runtime behaviour (0.169.0): a command that sets no timeout is
+/// killed after ten seconds (exit code 124), which the SDK reports as
+/// `CommandTimedOut` after `DEFAULT_COMMAND_TIMEOUT`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runtime_default_timeout_is_ten_seconds() {
+    let harness = Harness::start().await;
+    let codex = codex(&harness).await;
+    let started = std::time::Instant::now();
+    let error = within("the command", codex.command(["sleep", "20"]).sandbox(Sandbox::ReadOnly).run())
+        .await
+        .expect_err("killed at the default timeout");
+    assert!(
+        matches!(error, Error::CommandTimedOut { after, .. } if after == openai_codex::DEFAULT_COMMAND_TIMEOUT),
+        "{error:?}"
+    );
+    assert_eq!(openai_codex::DEFAULT_COMMAND_TIMEOUT, Duration::from_secs(10));
+    assert!(started.elapsed() < Duration::from_secs(19), "killed before sleep ended");
+    close_and_check(codex.client().clone()).await;
+}
