@@ -384,3 +384,13 @@ async fn runtime_default_timeout_is_ten_seconds() {
     assert!(started.elapsed() < Duration::from_secs(19), "killed before sleep ended");
     close_and_check(codex.client().clone()).await;
 }
+
+/// The handles move between tasks and threads.
+#[test]
+fn command_handles_are_send() {
+    fn send<T: Send + 'static>() {}
+    send::<openai_codex::CommandHandle>();
+    send::<openai_codex::blocking::CommandHandle>();
+    send::<openai_codex::CommandOutput>();
+    send::<openai_codex::CommandEvent>();
+}

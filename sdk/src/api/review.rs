@@ -10,6 +10,9 @@
 //! [`final_response`](TurnResult::final_response) is the review. The review's
 //! commands run in the thread's sandbox, the same [`Sandbox`](crate::Sandbox)
 //! as everywhere: set it when starting the thread (or with a turn, it sticks).
+//! `review/start` takes no settings of its own, so settings a thread still
+//! owes the runtime (see [`Thread::settings`](crate::Thread::settings)) are
+//! not sent with a review: they go with the thread's next turn.
 //!
 //! ```no_run
 //! # async fn example(codex: openai_codex::Codex) -> openai_codex::Result<()> {
