@@ -394,3 +394,15 @@ fn command_handles_are_send() {
     send::<openai_codex::CommandOutput>();
     send::<openai_codex::CommandEvent>();
 }
+
+/// A command's environment may carry credentials: `Debug` of its params
+/// (and so of the builder) never prints the values.
+#[test]
+fn command_env_values_never_print() {
+    let mut params = CommandExecParams::new(vec!["deploy".into()]);
+    params.env = Some([("OPENAI_API_KEY".to_owned(), Some("sk-very-secret".to_owned()))].into_iter().collect());
+    let printed = format!("{params:?}");
+    assert!(!printed.contains("sk-very-secret"), "{printed}");
+    assert!(printed.contains("<redacted>"), "{printed}");
+    assert!(printed.contains("deploy"), "{printed}");
+}
