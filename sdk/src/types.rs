@@ -3347,7 +3347,7 @@ impl ::std::str::FromStr for CommandExecOutputStream {
 /**Run a standalone command (argv vector) in the server sandbox without creating a thread or turn.
 
 The final `command/exec` response is deferred until the process exits and is sent only after all `command/exec/outputDelta` notifications for that connection have been emitted.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct CommandExecParams {
     ///Command argv vector. Empty arrays are rejected.
     pub command: ::std::vec::Vec<::std::string::String>,
@@ -35472,6 +35472,42 @@ impl ::std::fmt::Debug for ChatgptAuthTokensRefreshResponse {
             .field("access_token", &RedactedSecret)
             .field("chatgpt_account_id", chatgpt_account_id)
             .field("chatgpt_plan_type", chatgpt_plan_type)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for CommandExecParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let Self {
+            command,
+            cwd,
+            disable_output_cap,
+            disable_timeout,
+            env,
+            output_bytes_cap,
+            permission_profile,
+            process_id,
+            sandbox_policy,
+            size,
+            stream_stdin,
+            stream_stdout_stderr,
+            timeout_ms,
+            tty,
+        } = self;
+        f.debug_struct("CommandExecParams")
+            .field("command", command)
+            .field("cwd", cwd)
+            .field("disable_output_cap", disable_output_cap)
+            .field("disable_timeout", disable_timeout)
+            .field("env", &env.as_ref().map(|_| RedactedSecret))
+            .field("output_bytes_cap", output_bytes_cap)
+            .field("permission_profile", permission_profile)
+            .field("process_id", process_id)
+            .field("sandbox_policy", sandbox_policy)
+            .field("size", size)
+            .field("stream_stdin", stream_stdin)
+            .field("stream_stdout_stderr", stream_stdout_stderr)
+            .field("timeout_ms", timeout_ms)
+            .field("tty", tty)
             .finish()
     }
 }

@@ -245,3 +245,39 @@ impl ServerRequestHandler for CountingApprover {
         })
     }
 }
+
+/// Runs `git` in `dir` (with a fixed identity, no signing); returns its
+/// trimmed stdout.
+///
+/// # Panics
+/// If git fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.email=test@example.com", "-c", "user.name=Test", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Makes `dir` a git repository on branch `feature`, one commit ("Add a
+/// second line") ahead of `main`, with an uncommitted change to
+/// `lines.txt`. Returns (main's sha, the feature commit's sha).
+///
+/// # Panics
+/// If git fails.
+pub fn git_repository(dir: &Path) -> (String, String) {
+    git(dir, &["init", "-q", "-b", "main"]);
+    std::fs::write(dir.join("lines.txt"), "one\n").expect("write lines.txt");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "first"]);
+    let main = git(dir, &["rev-parse", "HEAD"]);
+    git(dir, &["checkout", "-qb", "feature"]);
+    std::fs::write(dir.join("lines.txt"), "one\ntwo\n").expect("write lines.txt");
+    git(dir, &["commit", "-qam", "Add a second line"]);
+    let feature = git(dir, &["rev-parse", "HEAD"]);
+    std::fs::write(dir.join("lines.txt"), "one\ntwo\nthree\n").expect("write lines.txt");
+    (main, feature)
+}

@@ -369,3 +369,39 @@ async fn a_turn_logs_in_its_own_span_naming_thread_and_turn() {
     let starting = format!("codex_turn{{thread={}}}:codex_request{{method=\"turn/start\"", fake_app_server::THREAD_ID);
     assert!(logs.contains(&starting), "{logs}");
 }
+
+/// A sandboxed command on a runtime that misbehaves (`fake-codex`'s
+/// `command/exec`): every fault ends the command's stream with an error,
+/// never a hang.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_faults_end_the_command_with_an_error() {
+    use futures::StreamExt;
+    use openai_codex::{Codex, CommandEvent};
+
+    // The runtime exits while the command runs: what came is kept, then the
+    // stream ends with the exit.
+    let codex = Codex::from_client(spawn(fake()).await);
+    let mut command = within("command/exec", codex.command(["fault-exit"]).send()).await.unwrap();
+    let first = within("the output", command.next()).await.unwrap().unwrap();
+    assert_eq!(first, CommandEvent::Stdout(b"partial\n".to_vec()));
+    let error = within("the end", command.next()).await.expect("an error").expect_err("the runtime is gone");
+    assert!(error.is_process_exited(), "{error:?}");
+    assert!(within("the stream's end", command.next()).await.is_none());
+    let error = within("run", codex.command(["fault-exit"]).run()).await.expect_err("the runtime is gone");
+    assert!(error.is_process_exited(), "{error:?}");
+
+    // Output that is not base64 is an error in the stream; the rest goes on.
+    let codex = Codex::from_client(spawn(fake()).await);
+    let command = within("command/exec", codex.command(["fault-bad-base64"]).send()).await.unwrap();
+    let events: Vec<_> = within("the events", command.collect::<Vec<_>>()).await;
+    assert!(matches!(&events[0], Err(Error::Protocol { method, .. }) if method == "command/exec/outputDelta"), "{events:?}");
+    assert_eq!(events[1].as_ref().unwrap(), &CommandEvent::Stdout(b"ok\n".to_vec()));
+    assert_eq!(events[2].as_ref().unwrap(), &CommandEvent::Exited(0));
+    let error = within("wait", codex.command(["fault-bad-base64"]).run()).await.expect_err("output was lost");
+    assert!(matches!(error, Error::Protocol { .. }), "{error:?}");
+
+    // An answer that does not decode.
+    let error = within("run", codex.command(["anything"]).run()).await.expect_err("undecodable");
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    codex.close().await;
+}

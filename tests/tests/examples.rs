@@ -13,7 +13,7 @@ use std::time::Duration;
 use openai_codex_tests::codex_home::{runtime_bin, SCRUBBED_ENV};
 use openai_codex_tests::harness::Harness;
 use openai_codex_tests::mock_model::{Answer, Matcher, Output};
-use openai_codex_tests::scenario::{escalated_write, write_command, write_file, OutsideDir};
+use openai_codex_tests::scenario::{escalated_write, git_repository, write_command, write_file, OutsideDir};
 use serde_json::json;
 
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -106,6 +106,8 @@ fn every_example_has_a_test() {
         "11_blocking",
         "12_concurrent_threads",
         "13_tools",
+        "14_sandboxed_commands",
+        "15_code_review",
     ];
     let names = example_names();
     for name in &names {
@@ -350,4 +352,44 @@ async fn tools() {
     };
     assert_eq!(output("call-w").as_deref(), Some("64.4 °F and sunny in Paris"));
     assert_eq!(output("call-n").as_deref(), Some("milk, bread, apples"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandboxed_commands() {
+    // No model: each command's write shows on disk which sandbox it ran in.
+    let harness = Harness::start().await;
+    let out = run_example("14_sandboxed_commands", &harness).await;
+    assert!(out.contains("ReadOnly: exit code 2"), "{out}");
+    assert!(out.contains("WorkspaceWrite: exit code 0"), "{out}");
+    assert!(out.contains("FullAccess: exit code 0"), "{out}");
+    assert!(!harness.cwd().join("read-only.txt").exists(), "ReadOnly wrote in the working folder");
+    assert!(harness.cwd().join("workspace.txt").exists(), "WorkspaceWrite could not write in the working folder");
+    assert!(harness.cwd().join("full.txt").exists(), "FullAccess could not write");
+    assert!(out.contains("apple\npear\nsort exited with 0"), "{out}");
+    assert!(out.contains("sleep was killed after 500ms"), "{out}");
+    assert!(harness.mock.requests().is_empty(), "no model involved");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_review() {
+    let harness = Harness::start().await;
+    let (main, _) = git_repository(harness.cwd());
+    let review = json!({
+        "findings": [{
+            "title": "[P2] Missing newline",
+            "body": "The file should end with a newline.",
+            "confidence_score": 0.7,
+            "priority": 2,
+            "code_location": {"absolute_file_path": harness.cwd().join("lines.txt"), "line_range": {"start": 3, "end": 3}}
+        }],
+        "overall_correctness": "patch is correct",
+        "overall_explanation": "Small nit only.",
+        "overall_confidence_score": 0.6
+    });
+    harness.mock.push(Answer::text(review.to_string()));
+    let out = run_example("15_code_review", &harness).await;
+    assert!(out.starts_with("Small nit only."), "{out}");
+    assert!(out.contains("[P2] Missing newline"), "{out}");
+    let prompt = harness.mock.requests()[0].last_user_text().unwrap_or_default();
+    assert!(prompt.contains(&format!("The merge base commit for this comparison is {main}")), "{prompt}");
 }

@@ -105,7 +105,7 @@ pub fn emit_types(schema: &Value, weak: &WeakAllowlist, secrets: &SecretReview) 
     weak.check(&weak_spots(&file))?;
     fallback::add_unknown_variants(&mut file);
     tag_first::decode_tag_first(&mut file);
-    secrets.check(&secret_spots(&file))?;
+    secrets.check(&secrets::reviewed_spots(&file, secrets))?;
     secrets::redact_debug(&mut file, secrets);
     constructors::add_constructors(&mut file);
     add_lint_allowances(&mut file);

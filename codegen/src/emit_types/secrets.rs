@@ -183,6 +183,25 @@ pub fn secret_spots(file: &syn::File) -> BTreeSet<String> {
     spots
 }
 
+/// The spots the review must cover: every secret-looking field, and every
+/// field an exact `[secret]` key names although its name does not look
+/// secret-bearing (e.g. `CommandExecParams.env`, whose values may be
+/// credentials).
+pub fn reviewed_spots(file: &syn::File, review: &SecretReview) -> BTreeSet<String> {
+    let mut spots = secret_spots(file);
+    for (owner, fields) in owners(file) {
+        if let Fields::Named(named) = fields {
+            for field in &named.named {
+                let spot = format!("{owner}.{}", wire_name(field));
+                if review.secret.contains_key(&spot) {
+                    spots.insert(spot);
+                }
+            }
+        }
+    }
+    spots
+}
+
 /// Each struct and enum variant with its fields, keyed as in the review.
 fn owners(file: &syn::File) -> Vec<(String, &Fields)> {
     let mut owners = Vec::new();
@@ -382,6 +401,22 @@ mod tests {
     fn spots_are_secret_looking_wire_names() {
         let spots: Vec<String> = secret_spots(&sample()).into_iter().collect();
         assert_eq!(spots, ["Auth::Key.apiKey", "Login.apiKey", "Login.inputTokens", "Login.refreshToken"]);
+    }
+
+    #[test]
+    fn an_exact_secret_key_may_name_a_field_that_does_not_look_secret() {
+        let review = SecretReview::parse(
+            "[secret]\n\"*.apiKey\" = \"API key\"\n\"Login.refreshToken\" = \"token\"\n\"Auth::Key.region\" = \"say it is\"\n\
+             [not_secret]\n\"*.inputTokens\" = \"a count\"\n",
+        )
+        .unwrap();
+        let spots = reviewed_spots(&sample(), &review);
+        assert!(spots.contains("Auth::Key.region"), "{spots:?}");
+        review.check(&spots).unwrap();
+        assert!(review.is_secret("Auth::Key.region"));
+        // Not a wildcard: `*.region` naming no secret-looking spot stays stale.
+        let wildcard = SecretReview::parse("[secret]\n\"*.region\" = \"no\"\n").unwrap();
+        assert!(!reviewed_spots(&sample(), &wildcard).contains("Auth::Key.region"));
     }
 
     #[test]

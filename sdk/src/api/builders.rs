@@ -3,6 +3,192 @@
 //! The friendly builders, generated from the override table (`templates/api.toml`): one per wrapped method, each with a setter per exposed field, `with_params` to set any other wire field, and `send()`.
 #[allow(unused_imports)]
 use crate::types::*;
+/**Builds a `command/exec` request: set what you need, then `.send().await`.
+
+Created by [`Codex::command`](crate::Codex::command); the wire params are [`CommandExecParams`](crate::types::CommandExecParams).*/
+#[must_use = "a builder does nothing until `.send()`"]
+#[derive(Debug)]
+pub struct CommandBuilder<'a> {
+    owner: &'a crate::Codex,
+    params: crate::types::CommandExecParams,
+}
+impl<'a> CommandBuilder<'a> {
+    pub(crate) fn new(
+        owner: &'a crate::Codex,
+        argv: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut builder = Self {
+            owner,
+            params: crate::types::CommandExecParams {
+                command: crate::api::command::argv(argv),
+                cwd: None,
+                disable_output_cap: None,
+                disable_timeout: None,
+                env: None,
+                output_bytes_cap: None,
+                permission_profile: None,
+                process_id: None,
+                sandbox_policy: None,
+                size: None,
+                stream_stdin: None,
+                stream_stdout_stderr: None,
+                timeout_ms: None,
+                tty: None,
+            },
+        };
+        builder
+    }
+    ///The command's working folder (default: the app-server's).
+    /**
+
+Wire: `cwd`.*/
+    pub fn cwd(mut self, value: impl AsRef<std::path::Path>) -> Self {
+        crate::api::convert::path(value, &mut self.params.cwd);
+        self
+    }
+    ///The most bytes kept of stdout and of stderr each; the runtime drops the rest and says so with [`CommandEvent::OutputCapped`](crate::CommandEvent::OutputCapped) (`None`: no cap; default: the runtime's).
+    /**
+
+Wire: `outputBytesCap`, `disableOutputCap`.*/
+    pub fn output_cap(mut self, value: impl Into<Option<usize>>) -> Self {
+        crate::api::command::output_cap(
+            value,
+            &mut self.params.output_bytes_cap,
+            &mut self.params.disable_output_cap,
+        );
+        self
+    }
+    ///How much the command may touch (default: the runtime's configured sandbox, `sandbox_mode` in its `config.toml`).
+    /**
+
+Wire: `sandboxPolicy`.*/
+    pub fn sandbox(mut self, value: crate::Sandbox) -> Self {
+        crate::api::convert::sandbox_policy(value, &mut self.params.sandbox_policy);
+        self
+    }
+    ///The terminal's initial size (with `tty`).
+    /**
+
+Wire: `size`.*/
+    pub fn tty_size(mut self, value: impl Into<CommandExecTerminalSize>) -> Self {
+        self.params.size = Some(value.into());
+        self
+    }
+    ///Keeps the command's stdin open for [`CommandHandle::write_stdin`](crate::CommandHandle::write_stdin) (default: false, stdin is empty).
+    /**
+
+Wire: `streamStdin`.*/
+    pub fn stdin(mut self, value: bool) -> Self {
+        self.params.stream_stdin = Some(value);
+        self
+    }
+    ///How long the command may run before the runtime kills it, which is then [`Error::CommandTimedOut`](crate::Error::CommandTimedOut) (`None`: no limit; default: the runtime's, [`DEFAULT_COMMAND_TIMEOUT`](crate::DEFAULT_COMMAND_TIMEOUT) on the pinned runtime).
+    /**
+
+Wire: `timeoutMs`, `disableTimeout`.*/
+    pub fn timeout(mut self, value: impl Into<Option<std::time::Duration>>) -> Self {
+        crate::api::command::timeout(
+            value,
+            &mut self.params.timeout_ms,
+            &mut self.params.disable_timeout,
+        );
+        self
+    }
+    ///Runs the command in a pseudo-terminal: stdout and stderr arrive merged as stdout, stdin is open, and [`CommandHandle::resize`](crate::CommandHandle::resize) works. The pinned runtime cannot start a tty inside its sandbox on Linux: use it with `Sandbox::FullAccess`.
+    /**
+
+Wire: `tty`.*/
+    pub fn tty(mut self, value: bool) -> Self {
+        self.params.tty = Some(value);
+        self
+    }
+    /// Sets any wire field of the underlying params, including those
+    /// the builder has no setter for.
+    pub fn with_params(
+        mut self,
+        edit: impl FnOnce(&mut crate::types::CommandExecParams),
+    ) -> Self {
+        edit(&mut self.params);
+        self
+    }
+    /// The wire params as they stand.
+    pub fn params(&self) -> &crate::types::CommandExecParams {
+        &self.params
+    }
+    /// Sends the request.
+    pub async fn send(self) -> crate::Result<crate::CommandHandle> {
+        crate::api::command::start(self.owner, self.params).await
+    }
+}
+impl crate::Codex {
+    ///Starts a `command/exec` request; see [`CommandBuilder`].
+    pub fn command(
+        &self,
+        argv: impl IntoIterator<Item = impl Into<String>>,
+    ) -> CommandBuilder<'_> {
+        CommandBuilder::new(self, argv)
+    }
+}
+/**Builds a `review/start` request: set what you need, then `.send().await`.
+
+Created by [`Thread::review`](crate::Thread::review); the wire params are [`ReviewStartParams`](crate::types::ReviewStartParams).*/
+#[must_use = "a builder does nothing until `.send()`"]
+#[derive(Debug)]
+pub struct ReviewBuilder<'a> {
+    owner: &'a crate::Thread,
+    params: crate::types::ReviewStartParams,
+    options: crate::api::review::ReviewOptions,
+}
+impl<'a> ReviewBuilder<'a> {
+    pub(crate) fn new(
+        owner: &'a crate::Thread,
+        target: impl Into<crate::ReviewTarget>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut builder = Self {
+            owner,
+            params: crate::types::ReviewStartParams {
+                delivery: None,
+                target: crate::api::review::target(target),
+                thread_id: owner.id().to_owned(),
+            },
+            options: ::std::default::Default::default(),
+        };
+        builder
+    }
+    ///On which thread the review runs: this one ([`ReviewDelivery::Inline`](crate::ReviewDelivery::Inline), the default) or a new one with its settings ([`ReviewDelivery::Detached`](crate::ReviewDelivery::Detached)).
+    /**
+
+An SDK setting: not sent to the runtime.*/
+    pub fn delivery(mut self, value: crate::ReviewDelivery) -> Self {
+        crate::api::review::ReviewOptions::delivery(&mut self.options, value);
+        self
+    }
+    /// Sets any wire field of the underlying params, including those
+    /// the builder has no setter for.
+    pub fn with_params(
+        mut self,
+        edit: impl FnOnce(&mut crate::types::ReviewStartParams),
+    ) -> Self {
+        edit(&mut self.params);
+        self
+    }
+    /// The wire params as they stand.
+    pub fn params(&self) -> &crate::types::ReviewStartParams {
+        &self.params
+    }
+    /// Sends the request.
+    pub async fn send(self) -> crate::Result<crate::TurnHandle> {
+        crate::api::review::start(self.owner, self.params, self.options).await
+    }
+}
+impl crate::Thread {
+    ///Starts a `review/start` request; see [`ReviewBuilder`].
+    pub fn review(&self, target: impl Into<crate::ReviewTarget>) -> ReviewBuilder<'_> {
+        ReviewBuilder::new(self, target)
+    }
+}
 /**Builds a `thread/archive` request: set what you need, then `.send().await`.
 
 Created by [`Codex::thread_archive`](crate::Codex::thread_archive); the wire params are [`ThreadArchiveParams`](crate::types::ThreadArchiveParams).*/

@@ -13,6 +13,26 @@ use crate::types::{ApprovalsReviewer, AskForApproval, SandboxMode, SandboxPolicy
 /// the thread's later turns until another turn sets it again.
 ///
 /// There is deliberately no conversion from strings: a typo cannot widen access.
+///
+/// The same value everywhere an access level is chosen: a thread, a turn,
+/// and a command run without a model; a code review runs in its thread's
+/// sandbox.
+///
+/// ```no_run
+/// use openai_codex::{ReviewTarget, Sandbox};
+///
+/// # async fn example(codex: openai_codex::Codex) -> openai_codex::Result<()> {
+/// // A thread (wire `sandbox` on `thread/start`, `thread/resume`, `thread/fork`).
+/// let thread = codex.thread_start().cwd("/path/to/project").sandbox(Sandbox::WorkspaceWrite).send().await?;
+/// // A turn, sticking for the later ones (wire `sandboxPolicy` on `turn/start`).
+/// thread.turn("Only look around.").sandbox(Sandbox::ReadOnly).run().await?;
+/// // A command without a model (wire `sandboxPolicy` on `command/exec`).
+/// codex.command(["cargo", "test"]).cwd("/path/to/project").sandbox(Sandbox::WorkspaceWrite).run().await?;
+/// // A review: in the thread's sandbox (read-only, set by the turn above).
+/// thread.review(ReviewTarget::base_branch("main")).run().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sandbox {
     /// Read anything, write nothing.
@@ -55,8 +75,8 @@ impl Sandbox {
         }
     }
 
-    /// The turn-level wire value (`sandboxPolicy` on `turn/start`), with the
-    /// runtime's defaults for the policy's details.
+    /// The turn-level wire value (`sandboxPolicy` on `turn/start` and
+    /// `command/exec`), with the runtime's defaults for the policy's details.
     pub fn policy(self) -> SandboxPolicy {
         match self {
             Sandbox::ReadOnly => SandboxPolicy::ReadOnly { network_access: None },

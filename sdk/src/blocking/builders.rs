@@ -3,6 +3,165 @@
 //! The blocking builders, generated from the override table (`templates/api.toml`): each wraps its async twin and blocks in `send()`.
 #[allow(unused_imports)]
 use crate::types::*;
+///The blocking [`CommandBuilder`](crate::CommandBuilder): the same setters; `send()` blocks until the answer.
+#[must_use = "a builder does nothing until `.send()`"]
+#[derive(Debug)]
+pub struct CommandBuilder<'a> {
+    inner: crate::CommandBuilder<'a>,
+    runtime: &'a std::sync::Arc<crate::blocking::Runtime>,
+}
+impl<'a> CommandBuilder<'a> {
+    ///The command's working folder (default: the app-server's).
+    /**
+
+Wire: `cwd`.*/
+    pub fn cwd(self, value: impl AsRef<std::path::Path>) -> Self {
+        Self {
+            inner: self.inner.cwd(value),
+            runtime: self.runtime,
+        }
+    }
+    ///The most bytes kept of stdout and of stderr each; the runtime drops the rest and says so with [`CommandEvent::OutputCapped`](crate::CommandEvent::OutputCapped) (`None`: no cap; default: the runtime's).
+    /**
+
+Wire: `outputBytesCap`, `disableOutputCap`.*/
+    pub fn output_cap(self, value: impl Into<Option<usize>>) -> Self {
+        Self {
+            inner: self.inner.output_cap(value),
+            runtime: self.runtime,
+        }
+    }
+    ///How much the command may touch (default: the runtime's configured sandbox, `sandbox_mode` in its `config.toml`).
+    /**
+
+Wire: `sandboxPolicy`.*/
+    pub fn sandbox(self, value: crate::Sandbox) -> Self {
+        Self {
+            inner: self.inner.sandbox(value),
+            runtime: self.runtime,
+        }
+    }
+    ///The terminal's initial size (with `tty`).
+    /**
+
+Wire: `size`.*/
+    pub fn tty_size(self, value: impl Into<CommandExecTerminalSize>) -> Self {
+        Self {
+            inner: self.inner.tty_size(value),
+            runtime: self.runtime,
+        }
+    }
+    ///Keeps the command's stdin open for [`CommandHandle::write_stdin`](crate::CommandHandle::write_stdin) (default: false, stdin is empty).
+    /**
+
+Wire: `streamStdin`.*/
+    pub fn stdin(self, value: bool) -> Self {
+        Self {
+            inner: self.inner.stdin(value),
+            runtime: self.runtime,
+        }
+    }
+    ///How long the command may run before the runtime kills it, which is then [`Error::CommandTimedOut`](crate::Error::CommandTimedOut) (`None`: no limit; default: the runtime's, [`DEFAULT_COMMAND_TIMEOUT`](crate::DEFAULT_COMMAND_TIMEOUT) on the pinned runtime).
+    /**
+
+Wire: `timeoutMs`, `disableTimeout`.*/
+    pub fn timeout(self, value: impl Into<Option<std::time::Duration>>) -> Self {
+        Self {
+            inner: self.inner.timeout(value),
+            runtime: self.runtime,
+        }
+    }
+    ///Runs the command in a pseudo-terminal: stdout and stderr arrive merged as stdout, stdin is open, and [`CommandHandle::resize`](crate::CommandHandle::resize) works. The pinned runtime cannot start a tty inside its sandbox on Linux: use it with `Sandbox::FullAccess`.
+    /**
+
+Wire: `tty`.*/
+    pub fn tty(self, value: bool) -> Self {
+        Self {
+            inner: self.inner.tty(value),
+            runtime: self.runtime,
+        }
+    }
+    /// Sets any wire field of the underlying params.
+    pub fn with_params(
+        self,
+        edit: impl FnOnce(&mut crate::types::CommandExecParams),
+    ) -> Self {
+        Self {
+            inner: self.inner.with_params(edit),
+            runtime: self.runtime,
+        }
+    }
+    /// The wire params as they stand.
+    pub fn params(&self) -> &crate::types::CommandExecParams {
+        self.inner.params()
+    }
+    /// Sends the request and blocks until the answer.
+    pub fn send(self) -> crate::Result<crate::blocking::CommandHandle> {
+        self.runtime
+            .block_on(self.inner.send())
+            .map(|output| crate::blocking::CommandHandle::from_async(
+                output,
+                self.runtime,
+            ))
+    }
+}
+impl crate::blocking::Codex {
+    ///Starts a `command/exec` request; see [`CommandBuilder`].
+    pub fn command(
+        &self,
+        argv: impl IntoIterator<Item = impl Into<String>>,
+    ) -> CommandBuilder<'_> {
+        CommandBuilder {
+            inner: self.inner().command(argv),
+            runtime: self.runtime(),
+        }
+    }
+}
+///The blocking [`ReviewBuilder`](crate::ReviewBuilder): the same setters; `send()` blocks until the answer.
+#[must_use = "a builder does nothing until `.send()`"]
+#[derive(Debug)]
+pub struct ReviewBuilder<'a> {
+    inner: crate::ReviewBuilder<'a>,
+    runtime: &'a std::sync::Arc<crate::blocking::Runtime>,
+}
+impl<'a> ReviewBuilder<'a> {
+    ///On which thread the review runs: this one ([`ReviewDelivery::Inline`](crate::ReviewDelivery::Inline), the default) or a new one with its settings ([`ReviewDelivery::Detached`](crate::ReviewDelivery::Detached)).
+    pub fn delivery(self, value: crate::ReviewDelivery) -> Self {
+        Self {
+            inner: self.inner.delivery(value),
+            runtime: self.runtime,
+        }
+    }
+    /// Sets any wire field of the underlying params.
+    pub fn with_params(
+        self,
+        edit: impl FnOnce(&mut crate::types::ReviewStartParams),
+    ) -> Self {
+        Self {
+            inner: self.inner.with_params(edit),
+            runtime: self.runtime,
+        }
+    }
+    /// The wire params as they stand.
+    pub fn params(&self) -> &crate::types::ReviewStartParams {
+        self.inner.params()
+    }
+    /// Sends the request and blocks until the answer.
+    pub fn send(self) -> crate::Result<crate::blocking::TurnHandle> {
+        self.runtime
+            .block_on(self.inner.send())
+            .map(|output| crate::blocking::TurnHandle::from_async(output, self.runtime))
+    }
+}
+impl crate::blocking::Thread {
+    ///Starts a `review/start` request; see [`ReviewBuilder`].
+    pub fn review(&self, target: impl Into<crate::ReviewTarget>) -> ReviewBuilder<'_> {
+        ReviewBuilder {
+            inner: self.inner().review(target),
+            runtime: self.runtime(),
+        }
+    }
+}
 ///The blocking [`ThreadArchiveBuilder`](crate::ThreadArchiveBuilder): the same setters; `send()` blocks until the answer.
 #[must_use = "a builder does nothing until `.send()`"]
 #[derive(Debug)]

@@ -489,6 +489,16 @@ impl Client {
         decode_response(M::METHOD, &raw)
     }
 
+    /// Sends a request of the typed method `M`, waiting at most `timeout`
+    /// for the answer (`None`: no limit) instead of the client's request
+    /// timeout: for requests answered only when something ends, such as
+    /// `command/exec` (answered when the command exits).
+    pub async fn request_within<M: ClientMethod>(&self, params: M::Params, timeout: Option<Duration>) -> Result<M::Response> {
+        let params = encode_params(M::METHOD, &params)?;
+        let raw = self.inner.connection.request_within(M::METHOD, params.as_deref(), timeout).await?;
+        decode_response(M::METHOD, &raw)
+    }
+
     async fn request_typed<P: Serialize + ?Sized>(&self, method: &str, params: &P) -> Result<Box<RawValue>> {
         let params = encode_params(method, params)?;
         self.inner.connection.request(method, params.as_deref()).await
@@ -526,6 +536,9 @@ impl Client {
     /// The tools registered with this connection, by thread.
     pub(crate) fn tools(&self) -> &Arc<crate::api::tools::ToolRegistry> {
         self.inner.connection.tools()
+    /// The output of one `command/exec` process (`command/exec/outputDelta`).
+    pub(crate) fn process_notifications(&self, process_id: impl Into<String>) -> NotificationStream {
+        self.inner.connection.subscribe(Filter::Process(process_id.into()))
     }
 
     /// What the app-server said in answer to `initialize`.

@@ -205,6 +205,28 @@ pub enum Error {
     /// An I/O error talking to the app-server.
     #[error("I/O error talking to the Codex app-server: {0}")]
     Io(#[from] std::io::Error),
+    /// A sandboxed command ([`Codex::command`](crate::Codex::command)) could
+    /// not be started: the program does not exist or cannot be run, or the
+    /// runtime could not set up its sandbox.
+    #[error("could not start the command `{program}`: {reason}")]
+    CommandSpawn {
+        /// The program (`argv[0]`).
+        program: String,
+        /// Why, as the runtime put it (e.g. "No such file or directory (os error 2)").
+        reason: String,
+    },
+    /// A sandboxed command ran longer than its timeout and the runtime
+    /// killed it; `output` holds what it printed before.
+    #[error("the command `{program}` ran longer than its timeout of {after:?} and was killed")]
+    CommandTimedOut {
+        /// The program (`argv[0]`).
+        program: String,
+        /// The timeout.
+        after: Duration,
+        /// What the command printed before it was killed (its exit code is
+        /// the runtime's, 124).
+        output: Box<crate::api::CommandOutput>,
+    },
 }
 
 impl Error {

@@ -38,6 +38,8 @@ pub(crate) enum Filter {
     Thread(String),
     /// Notifications about one turn.
     Turn(String),
+    /// The output of one `command/exec` process (by its process id).
+    Process(String),
 }
 
 impl Filter {
@@ -46,6 +48,10 @@ impl Filter {
             Filter::All => true,
             Filter::Thread(id) => notification.thread_id() == Some(id.as_str()),
             Filter::Turn(id) => notification.turn_id() == Some(id.as_str()),
+            Filter::Process(id) => matches!(
+                notification,
+                ServerNotification::CommandExecOutputDelta(delta) if &delta.process_id == id
+            ),
         }
     }
 }

@@ -165,6 +165,7 @@ fn answer(input: &mut impl BufRead, state: &mut State, id: Value, method: &str, 
         }
         // The runtime's environment as it sees it.
         "fault/env" => reply(&id, json!({"RUST_LOG": std::env::var("RUST_LOG").ok()})),
+        "command/exec" => command_exec(&id, params),
         _ => reply(&id, json!({"ok": true})),
     }
 }
@@ -182,5 +183,30 @@ fn read_reply(input: &mut impl BufRead, request_id: &Value) -> Value {
         if message.get("method").is_none() && message.get("id") == Some(request_id) {
             return message;
         }
+    }
+}
+
+/// `command/exec` misbehaving as its program (`argv[0]`) says:
+/// `fault-exit` prints a line and then the app-server exits without
+/// answering; `fault-bad-base64` sends output that is not base64, then
+/// exits 0; anything else gets an answer that does not decode.
+fn command_exec(id: &Value, params: &Value) {
+    let process = params["processId"].clone();
+    let delta = |data: &str| {
+        send(&json!({"method": "command/exec/outputDelta", "params": {
+            "processId": process, "stream": "stdout", "deltaBase64": data, "capReached": false
+        }}));
+    };
+    match params["command"][0].as_str() {
+        Some("fault-exit") => {
+            delta("cGFydGlhbAo="); // "partial\n"
+            std::process::exit(3);
+        }
+        Some("fault-bad-base64") => {
+            delta("not base64!");
+            delta("b2sK"); // "ok\n"
+            reply(id, json!({"exitCode": 0, "stdout": "", "stderr": ""}));
+        }
+        _ => reply(id, json!({"ok": true})),
     }
 }

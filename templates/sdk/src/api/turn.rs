@@ -311,21 +311,7 @@ pub(crate) async fn start(thread: &Thread, mut params: TurnStartParams, options:
     span.record("turn", tracing::field::display(&response.turn.id));
     tracing::debug!(parent: &span, "turn started");
     thread.turn_started(&params);
-    let sleep = |limit: Duration| Box::pin(tokio::time::sleep(limit));
-    Ok(TurnHandle {
-        thread: thread.clone(),
-        id: response.turn.id,
-        events,
-        collected: Collected::default(),
-        finished: false,
-        policy,
-        deadline: policy.timeout.map(sleep),
-        reconnecting: None,
-        stopping: None,
-        ending: None,
-        lagged: false,
-        span,
-    })
+    Ok(TurnHandle::attach(thread, response.turn.id, events, policy, span))
 }
 
 /// `turn/interrupt`, retrying briefly while the turn is not active yet.
@@ -344,6 +330,33 @@ pub(crate) async fn interrupt_turn(client: Client, params: TurnInterruptParams) 
 }
 
 impl TurnHandle {
+    /// A handle on a turn the runtime just started (the answer of
+    /// `turn/start` or `review/start`), whose events arrive on `events`
+    /// (subscribed to before the request, so none is missed).
+    pub(crate) fn attach(
+        thread: &Thread,
+        id: String,
+        events: NotificationStream,
+        policy: TurnPolicy,
+        span: tracing::Span,
+    ) -> Self {
+        let sleep = |limit: Duration| Box::pin(tokio::time::sleep(limit));
+        TurnHandle {
+            thread: thread.clone(),
+            id,
+            events,
+            collected: Collected::default(),
+            finished: false,
+            policy,
+            deadline: policy.timeout.map(sleep),
+            reconnecting: None,
+            stopping: None,
+            ending: None,
+            lagged: false,
+            span,
+        }
+    }
+
     /// The turn's id.
     pub fn id(&self) -> &str {
         &self.id

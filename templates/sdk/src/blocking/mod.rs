@@ -22,6 +22,7 @@
 mod auth;
 mod builders;
 mod events;
+mod command;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -31,6 +32,7 @@ use std::time::Duration;
 pub use auth::*;
 pub use builders::*;
 pub use events::{TextStream, TurnEvents};
+pub use command::CommandHandle;
 
 impl TurnBuilder<'_> {
     /// Starts the turn and runs it to its end: the same as
