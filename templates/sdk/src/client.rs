@@ -536,6 +536,8 @@ impl Client {
     /// The tools registered with this connection, by thread.
     pub(crate) fn tools(&self) -> &Arc<crate::api::tools::ToolRegistry> {
         self.inner.connection.tools()
+    }
+
     /// The output of one `command/exec` process (`command/exec/outputDelta`).
     pub(crate) fn process_notifications(&self, process_id: impl Into<String>) -> NotificationStream {
         self.inner.connection.subscribe(Filter::Process(process_id.into()))
