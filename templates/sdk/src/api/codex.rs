@@ -135,9 +135,11 @@ pub struct Metadata {
 }
 
 /// Configures a [`Codex`]: where the runtime is, its environment and config,
-/// who answers its approval requests. Finish with [`CodexBuilder::spawn`].
+/// who answers its approval requests. Finish with [`CodexBuilder::spawn`] to
+/// start a runtime, or with [`CodexBuilder::connect`] (or `connect_unix`,
+/// `connect_daemon`) to use one that runs already.
 #[derive(Debug, Default)]
-#[must_use = "a builder does nothing until `.spawn()`"]
+#[must_use = "a builder does nothing until `.spawn()` or `.connect(..)`"]
 pub struct CodexBuilder {
     client: ClientBuilder,
     turn_policy: TurnPolicy,
@@ -243,12 +245,71 @@ impl CodexBuilder {
         Self { client: edit(self.client), ..self }
     }
 
+    /// Sends this capability token when connecting to an app-server started
+    /// with `--ws-auth capability-token`; see [`ClientBuilder::bearer_token`].
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        Self { client: self.client.bearer_token(token), ..self }
+    }
+
+    /// Signs a fresh HS256 JWT for each connection to an app-server started
+    /// with `--ws-auth signed-bearer-token`; see [`ClientBuilder::jwt_signer`].
+    pub fn jwt_signer(self, signer: crate::JwtSigner) -> Self {
+        Self { client: self.client.jwt_signer(signer), ..self }
+    }
+
+    /// How long connecting to a running app-server may take (default 10 s);
+    /// see [`ClientBuilder::connect_timeout`].
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        Self { client: self.client.connect_timeout(timeout), ..self }
+    }
+
+    /// Whether [`connect_daemon`](Self::connect_daemon) starts the local
+    /// daemon when none is running (default `false`).
+    pub fn start_daemon_if_missing(self, start: bool) -> Self {
+        Self { client: self.client.start_daemon_if_missing(start), ..self }
+    }
+
     /// Starts the runtime and initializes it.
     pub async fn spawn(self) -> Result<Codex> {
-        Ok(Codex {
-            client: self.client.spawn().await?,
-            turn_policy: self.turn_policy,
-            handler: HandlerNotice { installed: self.handler_installed, warned: Arc::default() },
-        })
+        let client = self.client.spawn().await?;
+        Ok(Self::finish(client, self.turn_policy, self.handler_installed))
+    }
+
+    /// Connects to a running app-server at `ws://HOST:PORT` or `unix://PATH`
+    /// instead of starting one, and initializes it; see
+    /// [`ClientBuilder::connect`].
+    ///
+    /// ```no_run
+    /// # async fn example() -> openai_codex::Result<()> {
+    /// use openai_codex::{Codex, JwtSigner};
+    ///
+    /// let signer = JwtSigner::from_secret_file("/run/codex/secret", "my-program", "codex")?;
+    /// let codex = Codex::builder().jwt_signer(signer).connect("ws://127.0.0.1:4500").await?;
+    /// let thread = codex.thread_start().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect(self, url: impl AsRef<str>) -> Result<Codex> {
+        let client = self.client.connect(url).await?;
+        Ok(Self::finish(client, self.turn_policy, self.handler_installed))
+    }
+
+    /// Connects to an app-server listening on a Unix socket; see
+    /// [`ClientBuilder::connect_unix`].
+    pub async fn connect_unix(self, path: impl AsRef<std::path::Path>) -> Result<Codex> {
+        let client = self.client.connect_unix(path).await?;
+        Ok(Self::finish(client, self.turn_policy, self.handler_installed))
+    }
+
+    /// Connects to the local app-server daemon (started first if
+    /// [`start_daemon_if_missing`](Self::start_daemon_if_missing)); see
+    /// [`ClientBuilder::connect_daemon`].
+    pub async fn connect_daemon(self) -> Result<Codex> {
+        let client = self.client.connect_daemon().await?;
+        Ok(Self::finish(client, self.turn_policy, self.handler_installed))
+    }
+
+    fn finish(client: Client, turn_policy: TurnPolicy, handler_installed: bool) -> Codex {
+        Codex { client, turn_policy, handler: HandlerNotice { installed: handler_installed, warned: Arc::default() } }
     }
 }
