@@ -1,7 +1,8 @@
 //! A real `codex app-server` that listens for clients instead of speaking
 //! over stdio: on a loopback WebSocket port (`--listen ws://127.0.0.1:0`,
 //! optionally with `--ws-auth`) or on a Unix socket (`--listen unix://PATH`).
-//! Killed (and reaped) on drop.
+//! Killed (and reaped) on drop. And [`StopDaemon`], which cleans up after
+//! `codex app-server daemon start`.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -168,4 +169,48 @@ fn spawn(home: &CodexHome, cwd: &Path, args: &[String]) -> Spawned {
         }
     });
     (child, stderr, receiver)
+}
+
+/// On drop, stops the daemon of a `CODEX_HOME` (`daemon stop`), ends the
+/// helper processes it leaves, and removes its socket file.
+#[derive(Debug)]
+pub struct StopDaemon(pub std::path::PathBuf);
+
+impl Drop for StopDaemon {
+    fn drop(&mut self) {
+        // The socket is a link to a file in /tmp/codex-daemon-<uid>/ that
+        // the daemon leaves behind, with its lock file.
+        let socket = std::fs::read_link(self.0.join("app-server-control/app-server-control.sock")).ok();
+        let _ = std::process::Command::new(crate::codex_home::runtime_bin())
+            .args(["app-server", "daemon", "stop"])
+            .env("CODEX_HOME", &self.0)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        // `daemon stop` leaves its `pid-update-loop` helper (and, if the stop
+        // failed, the daemon) running: end what runs from this home's copy.
+        for pid in processes_under(&self.0) {
+            let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
+        if let Some(socket) = socket {
+            let _ = std::fs::remove_file(&socket);
+            let mut lock = socket.into_os_string();
+            lock.push(".lock");
+            let _ = std::fs::remove_file(lock);
+        }
+    }
+}
+
+/// The processes whose executable lies under `dir` (the daemon's copy of
+/// the runtime is in `$CODEX_HOME/packages`).
+fn processes_under(dir: &Path) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|cmdline| String::from_utf8_lossy(&cmdline).contains(&*dir.to_string_lossy()))
+                .unwrap_or(false)
+        })
+        .collect()
 }

@@ -21,14 +21,13 @@
 //!   it reports is a symlink into `/tmp/codex-daemon-<uid>/`; `daemon stop`
 //!   leaves its `pid-update-loop` helper running.
 
-use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::StreamExt;
 use openai_codex::{ApprovalMode, Codex, CodexBuilder, Error, JwtSigner, Sandbox};
 use openai_codex_tests::codex_home::runtime_bin;
 use openai_codex_tests::harness::Harness;
-use openai_codex_tests::listen::{ListeningServer, WsAuth};
+use openai_codex_tests::listen::{ListeningServer, StopDaemon, WsAuth};
 use openai_codex_tests::mock_model::{Answer, Matcher};
 use openai_codex_tests::scenario::{
     command_executions, escalated_write, is_refused, within, write_file, CountingApprover,
@@ -356,46 +355,4 @@ async fn the_local_daemon_is_found_started_and_used() {
     let endpoint = codex.client().endpoint().expect("a connected client has an endpoint").to_owned();
     assert!(endpoint.starts_with("unix://") && endpoint.ends_with("app-server-control.sock"), "{endpoint}");
     codex.close().await;
-}
-
-/// Stops the daemon of a `CODEX_HOME` and ends its helper processes.
-struct StopDaemon(std::path::PathBuf);
-
-impl Drop for StopDaemon {
-    fn drop(&mut self) {
-        // The socket is a link to a file in /tmp/codex-daemon-<uid>/ that
-        // the daemon leaves behind, with its lock file.
-        let socket = std::fs::read_link(self.0.join("app-server-control/app-server-control.sock")).ok();
-        let _ = std::process::Command::new(runtime_bin())
-            .args(["app-server", "daemon", "stop"])
-            .env("CODEX_HOME", &self.0)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status();
-        // `daemon stop` leaves its `pid-update-loop` helper (and, if the stop
-        // failed, the daemon) running: end what runs from this home's copy.
-        for pid in processes_under(&self.0) {
-            let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
-        }
-        if let Some(socket) = socket {
-            let _ = std::fs::remove_file(&socket);
-            let mut lock = socket.into_os_string();
-            lock.push(".lock");
-            let _ = std::fs::remove_file(lock);
-        }
-    }
-}
-
-/// The processes whose executable lies under `dir` (the daemon's copy of
-/// the runtime is in `$CODEX_HOME/packages`).
-fn processes_under(dir: &Path) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|cmdline| String::from_utf8_lossy(&cmdline).contains(&*dir.to_string_lossy()))
-                .unwrap_or(false)
-        })
-        .collect()
 }

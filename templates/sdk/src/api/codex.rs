@@ -138,7 +138,7 @@ pub struct Metadata {
 /// who answers its approval requests. Finish with [`CodexBuilder::spawn`] to
 /// start a runtime, or with [`CodexBuilder::connect`] (or `connect_unix`,
 /// `connect_daemon`) to use one that runs already.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 #[must_use = "a builder does nothing until `.spawn()` or `.connect(..)`"]
 pub struct CodexBuilder {
     client: ClientBuilder,

@@ -101,12 +101,13 @@ impl Endpoint {
 }
 
 /// How an endpoint is named in errors and logs: no query (it could carry
-/// a token).
+/// a token), and no lone `/` path (as the runtime prints its address).
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Endpoint::Tcp { path, .. } => {
                 let path = path.split('?').next().unwrap_or_default();
+                let path = if path == "/" { "" } else { path };
                 write!(f, "ws://{}{path}", self.authority())
             }
             Endpoint::Unix(path) => write!(f, "unix://{}", path.display()),
@@ -168,6 +169,7 @@ mod tests {
     #[test]
     fn the_shown_name_has_no_query() {
         assert_eq!(Endpoint::parse("ws://h:1/p?token=secret").unwrap().to_string(), "ws://h:1/p");
+        assert_eq!(Endpoint::parse("ws://h:1/?token=secret").unwrap().to_string(), "ws://h:1");
         assert_eq!(shown("ws://u:p@h/x?t=1"), "ws://<credentials>@h/x");
     }
 }

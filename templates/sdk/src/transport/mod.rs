@@ -19,6 +19,8 @@
 //! HS256 JWT (`--ws-auth signed-bearer-token`, see [`JwtSigner`]). Tokens
 //! and secrets never appear in `Debug` output, logs or errors.
 //!
+//! To spread threads over several app-servers, see [`AppServerPool`].
+//!
 //! `wss://` is not supported: reach a remote app-server through an SSH
 //! tunnel (see the README's "Running an app-server on another machine").
 
@@ -26,6 +28,7 @@ mod auth;
 mod daemon;
 mod endpoint;
 mod lines;
+mod pool;
 mod websocket;
 
 use std::future::Future;
@@ -36,6 +39,7 @@ pub use daemon::DaemonInfo;
 pub(crate) use daemon::{daemon_info, start_daemon, DaemonCommand};
 pub(crate) use endpoint::Endpoint;
 pub(crate) use lines::{LineSink, LineSource};
+pub use pool::AppServerPool;
 pub(crate) use websocket::connect_websocket;
 
 use crate::line_reader::Line;
