@@ -83,7 +83,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub use client::{Client, ClientBuilder};
         pub use error::{Error, Result};
         pub use router::NotificationStream;
-        pub use transport::{AppServerPool, JwtSigner};
+        pub use transport::{AppServerPool, JwtSigner, LostTurn, Reconnected};
     })
     .expect("the crate root is valid Rust")
 }

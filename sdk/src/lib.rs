@@ -32,4 +32,4 @@ pub use schemars;
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use router::NotificationStream;
-pub use transport::{AppServerPool, JwtSigner};
+pub use transport::{AppServerPool, JwtSigner, LostTurn, Reconnected};

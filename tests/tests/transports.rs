@@ -356,3 +356,57 @@ async fn the_local_daemon_is_found_started_and_used() {
     assert!(endpoint.starts_with("unix://") && endpoint.ends_with("app-server-control.sock"), "{endpoint}");
     codex.close().await;
 }
+
+/// A client that lost its connection mid-turn connects again and
+/// re-attaches to its thread; the turn it could not follow is reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_reattaches_threads_and_reports_the_lost_turn() {
+    let harness = Harness::start().await;
+    let auth = WsAuth::Jwt { secret: SECRET.to_owned(), issuer: ISSUER.to_owned(), audience: AUDIENCE.to_owned() };
+    let server = ListeningServer::ws(&harness.home, harness.cwd(), auth).await;
+    let (stall, gate) = Answer::stall();
+    harness.mock.push(stall);
+    // Tokens live 2 s: the reconnect must sign a new one.
+    let signer = JwtSigner::new(SECRET, ISSUER, AUDIENCE).lifetime(Duration::from_secs(2));
+    let codex = Codex::builder().jwt_signer(signer).connect(server.url()).await.expect("connect");
+    let thread = codex.thread_start().cwd(harness.cwd()).send().await.expect("thread/start");
+    let turn = thread.turn("Stall, please.").send().await.expect("turn/start");
+    let turn_id = turn.id().to_owned();
+    assert!(gate.reached(Duration::from_secs(30)).await, "the model call started");
+    // The connection goes away (as a network drop would) while the turn runs.
+    codex.close().await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let again = within("reconnect", codex.reconnect([thread.id()])).await.expect("reconnects with a fresh token");
+    assert_eq!(again.threads.len(), 1);
+    assert_eq!(again.threads[0].id(), thread.id());
+    eprintln!("lost turns: {:?}", again.lost_turns);
+    assert_eq!(again.lost_turns.len(), 1, "{:?}", again.lost_turns);
+    assert_eq!(again.lost_turns[0].turn_id, turn_id);
+    assert_eq!(again.lost_turns[0].thread_id, thread.id());
+
+    // The re-attached thread goes on.
+    gate.open();
+    harness.mock.push(Answer::text("back again"));
+    let thread = &again.threads[0];
+    let result = within("a turn after the reconnect", async {
+        loop {
+            match thread.run("Are you there?").await {
+                Ok(result) => break result,
+                // The lost turn may still be finishing.
+                Err(error) if error.to_string().contains("active turn") => tokio::time::sleep(Duration::from_millis(200)).await,
+                Err(error) => panic!("{error:?}"),
+            }
+        }
+    })
+    .await;
+    eprintln!("after reconnect: {:?}", result.final_response);
+    again.codex.close().await;
+
+    // A Codex made from a client has nothing to repeat.
+    let client = openai_codex::Client::builder().jwt_signer(JwtSigner::new(SECRET, ISSUER, AUDIENCE)).connect(server.url()).await.expect("connect");
+    let codex = Codex::from_client(client);
+    let refused = codex.reconnect([thread.id()]).await;
+    assert!(matches!(refused, Err(Error::InvalidArgument { .. })), "{refused:?}");
+    codex.close().await;
+}

@@ -12,6 +12,7 @@ use crate::api::{EffectiveSettings, TurnPolicy};
 use crate::client::{Client, ClientBuilder};
 use crate::error::Result;
 use crate::handler::ServerRequestHandler;
+use crate::transport::{Origin, Target};
 use crate::types::{ApprovalsReviewer, AskForApproval};
 
 /// A running Codex runtime. Cheap to clone; every clone talks to the same
@@ -35,6 +36,8 @@ pub struct Codex {
     client: Client,
     turn_policy: TurnPolicy,
     handler: HandlerNotice,
+    /// How it was made, for [`Codex::reconnect`] (`None` from a client).
+    origin: Option<Arc<Origin>>,
 }
 
 /// Whether an approval handler was installed, and whether the warning that
@@ -60,7 +63,7 @@ impl Codex {
     /// Wraps an already connected low-level client (with the default
     /// [`TurnPolicy`]; see [`Codex::with_turn_policy`]).
     pub fn from_client(client: Client) -> Self {
-        Self { client, turn_policy: TurnPolicy::default(), handler: HandlerNotice::default() }
+        Self { client, turn_policy: TurnPolicy::default(), handler: HandlerNotice::default(), origin: None }
     }
 
     /// This `Codex` with another [`TurnPolicy`] for its turns (clones made
@@ -91,6 +94,11 @@ impl Codex {
                  use ApprovalMode::AskHandler to have it decide approvals"
             );
         }
+    }
+
+    /// How this `Codex` was made, if by a builder.
+    pub(crate) fn origin(&self) -> Option<&Arc<Origin>> {
+        self.origin.as_ref()
     }
 
     /// The low-level client: every protocol method, typed.
@@ -273,8 +281,9 @@ impl CodexBuilder {
 
     /// Starts the runtime and initializes it.
     pub async fn spawn(self) -> Result<Codex> {
+        let origin = Origin::new(&self, Target::Spawn);
         let client = self.client.spawn().await?;
-        Ok(Self::finish(client, self.turn_policy, self.handler_installed))
+        Ok(Self::finish(client, self.turn_policy, self.handler_installed, origin))
     }
 
     /// Connects to a running app-server at `ws://HOST:PORT` or `unix://PATH`
@@ -292,26 +301,30 @@ impl CodexBuilder {
     /// # }
     /// ```
     pub async fn connect(self, url: impl AsRef<str>) -> Result<Codex> {
+        let origin = Origin::new(&self, Target::Url(url.as_ref().to_owned()));
         let client = self.client.connect(url).await?;
-        Ok(Self::finish(client, self.turn_policy, self.handler_installed))
+        Ok(Self::finish(client, self.turn_policy, self.handler_installed, origin))
     }
 
     /// Connects to an app-server listening on a Unix socket; see
     /// [`ClientBuilder::connect_unix`].
     pub async fn connect_unix(self, path: impl AsRef<std::path::Path>) -> Result<Codex> {
+        let origin = Origin::new(&self, Target::Unix(path.as_ref().to_owned()));
         let client = self.client.connect_unix(path).await?;
-        Ok(Self::finish(client, self.turn_policy, self.handler_installed))
+        Ok(Self::finish(client, self.turn_policy, self.handler_installed, origin))
     }
 
     /// Connects to the local app-server daemon (started first if
     /// [`start_daemon_if_missing`](Self::start_daemon_if_missing)); see
     /// [`ClientBuilder::connect_daemon`].
     pub async fn connect_daemon(self) -> Result<Codex> {
+        let origin = Origin::new(&self, Target::Daemon);
         let client = self.client.connect_daemon().await?;
-        Ok(Self::finish(client, self.turn_policy, self.handler_installed))
+        Ok(Self::finish(client, self.turn_policy, self.handler_installed, origin))
     }
 
-    fn finish(client: Client, turn_policy: TurnPolicy, handler_installed: bool) -> Codex {
-        Codex { client, turn_policy, handler: HandlerNotice { installed: handler_installed, warned: Arc::default() } }
+    fn finish(client: Client, turn_policy: TurnPolicy, handler_installed: bool, origin: Arc<Origin>) -> Codex {
+        let handler = HandlerNotice { installed: handler_installed, warned: Arc::default() };
+        Codex { client, turn_policy, handler, origin: Some(origin) }
     }
 }

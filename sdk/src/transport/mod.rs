@@ -31,6 +31,7 @@ mod daemon;
 mod endpoint;
 mod lines;
 mod pool;
+mod reconnect;
 mod websocket;
 
 use std::future::Future;
@@ -42,6 +43,8 @@ pub(crate) use daemon::{daemon_info, start_daemon, DaemonCommand};
 pub(crate) use endpoint::Endpoint;
 pub(crate) use lines::{LineSink, LineSource};
 pub use pool::AppServerPool;
+pub use reconnect::{LostTurn, Reconnected};
+pub(crate) use reconnect::{Origin, Target};
 pub(crate) use websocket::connect_websocket;
 
 use crate::line_reader::Line;

@@ -29,6 +29,7 @@ mod daemon;
 mod endpoint;
 mod lines;
 mod pool;
+mod reconnect;
 mod websocket;
 
 use std::future::Future;
@@ -40,6 +41,8 @@ pub(crate) use daemon::{daemon_info, start_daemon, DaemonCommand};
 pub(crate) use endpoint::Endpoint;
 pub(crate) use lines::{LineSink, LineSource};
 pub use pool::AppServerPool;
+pub use reconnect::{LostTurn, Reconnected};
+pub(crate) use reconnect::{Origin, Target};
 pub(crate) use websocket::connect_websocket;
 
 use crate::line_reader::Line;
