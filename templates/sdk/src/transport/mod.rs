@@ -36,7 +36,7 @@ use std::future::Future;
 
 pub use auth::JwtSigner;
 pub(crate) use auth::Credentials;
-pub use daemon::DaemonInfo;
+pub(crate) use daemon::DaemonInfo;
 pub(crate) use daemon::{daemon_info, start_daemon, DaemonCommand};
 pub(crate) use endpoint::Endpoint;
 pub(crate) use lines::{LineSink, LineSource};
