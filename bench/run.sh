@@ -13,6 +13,8 @@
 #   startup - tests/benches/startup.rs (SDK vs raw spawn + initialize vs the
 #             Python SDK, interleaved)
 #   memory  - tests/benches/memory.rs  (peak RSS over 100k deltas)
+#   scale_out - tests/benches/scale_out.rs (turns/s: 4 app-servers vs 1 at
+#             the same concurrency; ws:// vs stdio on one app-server)
 #   build   - with --with-build-cost: clean `cargo build -p openai-codex` vs
 #             a crate of only the wire types (sdk/src/types.rs)
 #   soak    - with --with-soak: tests/tests/soak.rs (1,000 turns on one
@@ -76,6 +78,7 @@ fi
 run_bench turns
 run_bench startup
 run_bench memory
+run_bench scale_out
 
 if [[ $with_soak == 1 ]]; then
   echo "== soak" >&2

@@ -25,13 +25,16 @@ name = "openai_codex"
 # neither `select!`/`join!` from futures nor `#[instrument]`, and leaving
 # them out keeps a second syn and three macro crates out of users' builds.
 [dependencies]
+data-encoding = "2"
 futures = {{ version = "0.3", default-features = false, features = ["std"] }}
+hmac = "0.13"
 schemars = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["raw_value"] }}
 sha2 = "0.11"
 thiserror = "2"
-tokio = {{ version = "1", features = ["io-util", "macros", "process", "rt", "rt-multi-thread", "sync", "time"] }}
+tokio = {{ version = "1", features = ["io-util", "macros", "net", "process", "rt", "rt-multi-thread", "sync", "time"] }}
+tokio-tungstenite = {{ version = "0.30", default-features = false, features = ["handshake"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 
 [lints]
@@ -65,6 +68,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         mod rpc;
         pub mod runtime;
         pub mod strict_schema;
+        pub mod transport;
         /// Every wire type of the protocol, generated with typify from the
         /// schema; docs come from the schema's descriptions.
         // Many wire fields have no description in the schema, and the
@@ -82,6 +86,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub use client::{Client, ClientBuilder};
         pub use error::{Error, Result};
         pub use router::NotificationStream;
+        pub use transport::{AppServerPool, JwtSigner, LostTurn, Reconnected};
     })
     .expect("the crate root is valid Rust")
 }

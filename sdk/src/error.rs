@@ -118,6 +118,36 @@ pub enum Error {
         /// The last lines it wrote to stderr.
         stderr_tail: Vec<String>,
     },
+    /// The connection to a running app-server (WebSocket, Unix socket or
+    /// the daemon) was lost: it closed, failed, or the app-server went away.
+    #[error("the connection to the Codex app-server at {endpoint} was lost: {reason}")]
+    ConnectionLost {
+        /// Where the app-server was (never with credentials).
+        endpoint: String,
+        /// What ended the connection, as far as is known.
+        reason: String,
+    },
+    /// Connecting to a running app-server failed: nothing listens there, the
+    /// handshake failed, or the daemon could not be found or started.
+    #[error("could not connect to the Codex app-server at {endpoint}: {reason}")]
+    Connect {
+        /// Where the app-server was to be (never with credentials).
+        endpoint: String,
+        /// Why it failed, and what to check.
+        reason: String,
+    },
+    /// The app-server refused this client's credentials at the WebSocket
+    /// upgrade (HTTP 401): the token is wrong, expired, missing, or signed
+    /// for another issuer or audience.
+    #[error("the Codex app-server at {endpoint} rejected the token (HTTP {status}){}", token_hint(*.token_sent))]
+    TokenRejected {
+        /// Where the app-server is.
+        endpoint: String,
+        /// The HTTP status of the refusal (401, or 403).
+        status: u16,
+        /// Whether a token was sent at all.
+        token_sent: bool,
+    },
     /// A request got no answer in time.
     #[error("`{method}` got no answer within {after:?} ({})", delivery_note(*.sent))]
     Timeout {
@@ -270,6 +300,13 @@ impl Error {
     pub fn is_process_exited(&self) -> bool {
         matches!(self, Error::ProcessExited { .. })
     }
+
+    /// Whether the app-server is out of reach for good: its process exited
+    /// ([`Error::ProcessExited`]) or the connection to it was lost
+    /// ([`Error::ConnectionLost`]). A new client is needed.
+    pub fn is_disconnected(&self) -> bool {
+        matches!(self, Error::ProcessExited { .. } | Error::ConnectionLost { .. })
+    }
 }
 
 impl fmt::Debug for Error {
@@ -325,6 +362,14 @@ fn turn_error_message(result: &crate::api::TurnResult) -> String {
         .as_ref()
         .map(|error| error.message.clone())
         .unwrap_or_else(|| "no reason given".to_owned())
+}
+
+fn token_hint(sent: bool) -> &'static str {
+    if sent {
+        ": check the bearer token, or the JWT's secret, issuer, audience and lifetime (and both clocks)"
+    } else {
+        ": it requires a token and none was set; use `bearer_token(..)` or `jwt_signer(..)`"
+    }
 }
 
 fn delivery_note(sent: bool) -> &'static str {

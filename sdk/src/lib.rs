@@ -17,6 +17,7 @@ mod router;
 mod rpc;
 pub mod runtime;
 pub mod strict_schema;
+pub mod transport;
 /// Every wire type of the protocol, generated with typify from the
 /// schema; docs come from the schema's descriptions.
 #[allow(missing_docs)]
@@ -31,3 +32,4 @@ pub use schemars;
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use router::NotificationStream;
+pub use transport::{AppServerPool, JwtSigner, LostTurn, Reconnected};

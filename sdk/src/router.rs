@@ -132,13 +132,19 @@ impl Subscriber {
 pub(crate) struct Closed {
     pub status: String,
     pub stderr_tail: Vec<String>,
+    /// The address of a running app-server the client connected to (`None`
+    /// for a spawned process or plain byte streams).
+    pub endpoint: Option<String>,
 }
 
 impl Closed {
     pub fn to_error(&self) -> Error {
-        Error::ProcessExited {
-            status: self.status.clone(),
-            stderr_tail: self.stderr_tail.clone(),
+        match &self.endpoint {
+            Some(endpoint) => Error::ConnectionLost { endpoint: endpoint.clone(), reason: self.status.clone() },
+            None => Error::ProcessExited {
+                status: self.status.clone(),
+                stderr_tail: self.stderr_tail.clone(),
+            },
         }
     }
 }

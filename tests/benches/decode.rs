@@ -89,7 +89,7 @@ fn reader_throughput(lines: &[String], reps: usize) {
     let raw_mbs = mb / common::median(&mut raw);
     eprintln!("reader: sdk {sdk_mbs:.0} MB/s, raw Value loop {raw_mbs:.0} MB/s");
     common::row(
-        "client reader MB/s: bytes → typed event on a stream, through `Client::connect` (baseline: a loop reading lines into `Value` on a channel)",
+        "client reader MB/s: bytes → typed event on a stream, through `Client::connect_io` (baseline: a loop reading lines into `Value` on a channel)",
         format!("{sdk_mbs:.0} MB/s"),
         format!("{raw_mbs:.0} MB/s"),
         sdk_mbs / raw_mbs,
@@ -119,7 +119,7 @@ async fn sdk_reader(stream: std::sync::Arc<Vec<u8>>, count: usize) -> f64 {
     });
     let client = openai_codex::Client::builder()
         .event_buffer(count + 16)
-        .connect(client_read, client_write)
+        .connect_io(client_read, client_write)
         .await
         .expect("connects");
     let mut events = client.notifications();

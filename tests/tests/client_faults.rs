@@ -126,7 +126,7 @@ async fn malformed_lines_are_skipped_and_unknown_methods_passed_on() {
     let (client_side, server_side) = tokio::io::duplex(64 * 1024);
     let server = tokio::spawn(fake_server(server_side));
     let (read, write) = tokio::io::split(client_side);
-    let client = Client::builder().connect(read, write).await.expect("initialize works");
+    let client = Client::builder().connect_io(read, write).await.expect("initialize works");
     assert_eq!(client.initialize_response().user_agent, "fake/1.0");
     let mut events = client.notifications();
     client.notify_raw("test/emit", json!({})).await.unwrap();

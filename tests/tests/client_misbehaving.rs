@@ -264,7 +264,7 @@ async fn a_full_outgoing_queue_makes_senders_wait_instead_of_growing() {
         drop(lines);
     });
     let (read, write) = tokio::io::split(client_side);
-    let client = within("connect", Client::builder().outgoing_queue(8).connect(read, write)).await.unwrap();
+    let client = within("connect", Client::builder().outgoing_queue(8).connect_io(read, write)).await.unwrap();
     let payload = "n".repeat(1024);
     let mut completed = 0;
     for _ in 0..200 {

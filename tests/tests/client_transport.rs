@@ -40,7 +40,7 @@ async fn connect(script: Script, configure: impl FnOnce(openai_codex::ClientBuil
         }
     });
     let (read, write) = tokio::io::split(client_side);
-    configure(Client::builder()).connect(read, write).await.expect("initialize works")
+    configure(Client::builder()).connect_io(read, write).await.expect("initialize works")
 }
 
 #[tokio::test]

@@ -238,7 +238,7 @@ async fn feed_the_reader(lines: Vec<Vec<u8>>) {
         }
     });
     let (read, write) = tokio::io::split(client_side);
-    let client = Client::builder().connect(read, write).await.expect("initialize works");
+    let client = Client::builder().connect_io(read, write).await.expect("initialize works");
     let mut events = client.notifications();
     let done = tokio::time::timeout(Duration::from_secs(120), async {
         while let Some(event) = events.next().await {

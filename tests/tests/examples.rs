@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use openai_codex_tests::codex_home::{runtime_bin, SCRUBBED_ENV};
 use openai_codex_tests::harness::Harness;
+use openai_codex_tests::listen::{ListeningServer, StopDaemon, WsAuth};
 use openai_codex_tests::mock_model::{Answer, Matcher, Output};
 use openai_codex_tests::scenario::{escalated_write, git_repository, write_command, write_file, OutsideDir};
 use serde_json::json;
@@ -108,6 +109,11 @@ fn every_example_has_a_test() {
         "13_tools",
         "14_sandboxed_commands",
         "15_code_review",
+        "16_websocket_token",
+        "17_websocket_jwt",
+        "18_unix_socket",
+        "19_daemon",
+        "20_app_server_pool",
     ];
     let names = example_names();
     for name in &names {
@@ -392,4 +398,70 @@ async fn code_review() {
     assert!(out.contains("[P2] Missing newline"), "{out}");
     let prompt = harness.mock.requests()[0].last_user_text().unwrap_or_default();
     assert!(prompt.contains(&format!("The merge base commit for this comparison is {main}")), "{prompt}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn websocket_token() {
+    let harness = Harness::start().await;
+    let token = "example-token-5e0c";
+    let server = ListeningServer::ws(&harness.home, harness.cwd(), WsAuth::Token(token.to_owned())).await;
+    let token_file = harness.cwd().join("token");
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    harness.mock.push(Answer::text("Hello over a WebSocket."));
+    let env = [("CODEX_APP_SERVER_URL", server.url()), ("CODEX_APP_SERVER_TOKEN_FILE", token_file.to_str().unwrap())];
+    let out = run_example_with_env("16_websocket_token", &harness, &env).await;
+    assert_eq!(out.trim(), "Hello over a WebSocket.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn websocket_jwt() {
+    let harness = Harness::start().await;
+    let secret = "example-secret-0123456789abcdef0123456789";
+    let auth = WsAuth::Jwt { secret: secret.to_owned(), issuer: "my-program".to_owned(), audience: "codex-app-server".to_owned() };
+    let server = ListeningServer::ws(&harness.home, harness.cwd(), auth).await;
+    let secret_file = harness.cwd().join("secret");
+    std::fs::write(&secret_file, format!("{secret}\n")).unwrap();
+    harness.mock.push(Answer::text("Hello with a JWT."));
+    let env = [("CODEX_APP_SERVER_URL", server.url()), ("CODEX_APP_SERVER_SECRET_FILE", secret_file.to_str().unwrap())];
+    let out = run_example_with_env("17_websocket_jwt", &harness, &env).await;
+    assert_eq!(out.trim(), "Hello with a JWT.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unix_socket() {
+    let harness = Harness::start().await;
+    let server = ListeningServer::unix(&harness.home, harness.cwd()).await;
+    harness.mock.push(Answer::text("Hello over a Unix socket."));
+    let socket = server.socket_path();
+    let env = [("CODEX_APP_SERVER_SOCKET", socket.to_str().unwrap())];
+    let out = run_example_with_env("18_unix_socket", &harness, &env).await;
+    assert_eq!(out.trim(), "Hello over a Unix socket.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn daemon() {
+    let harness = Harness::start().await;
+    let _stop = StopDaemon(harness.home.path().to_owned());
+    harness.mock.push(Answer::text("Hello from the daemon."));
+    let out = run_example("19_daemon", &harness).await;
+    assert_eq!(out.trim(), "Hello from the daemon.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_server_pool() {
+    let harness = Harness::start().await;
+    let first = ListeningServer::ws(&harness.home, harness.cwd(), WsAuth::None).await;
+    let second = ListeningServer::ws(&harness.home, harness.cwd(), WsAuth::None).await;
+    for (task, answer) in [("prime", "7"), ("colour", "teal"), ("planet", "Mars"), ("tree", "oak")] {
+        harness.mock.push_when(Matcher::user_text_contains(task), Answer::text(answer));
+    }
+    let urls = format!("{},{}", first.url(), second.url());
+    let out = run_example_with_env("20_app_server_pool", &harness, &[("CODEX_APP_SERVER_URLS", &urls)]).await;
+    for line in ["Name a prime number. 7", "Name a colour. teal", "Name a planet. Mars", "Name a tree. oak"] {
+        assert!(out.contains(line), "{line:?} missing from:\n{out}");
+    }
+    // Round robin: each app-server ran two of the four threads.
+    for url in [first.url(), second.url()] {
+        assert_eq!(out.matches(&format!("(on {url})")).count(), 2, "{out}");
+    }
 }

@@ -66,7 +66,7 @@ async fn connect() -> Client {
         }
     });
     let (read, write) = tokio::io::split(client_side);
-    Client::builder().connect(read, write).await.expect("initialize works")
+    Client::builder().connect_io(read, write).await.expect("initialize works")
 }
 
 /// Everything a stream yields until the connection's end ends it.

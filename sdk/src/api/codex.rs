@@ -19,6 +19,7 @@ use crate::types::{
     McpServerElicitationRequestResponse, PermissionsRequestApprovalParams, PermissionsRequestApprovalResponse,
     ToolRequestUserInputParams, ToolRequestUserInputResponse,
 };
+use crate::transport::{Origin, Target};
 
 /// A running Codex runtime. Cheap to clone; every clone talks to the same
 /// app-server. Dropping the last clone shuts the runtime down;
@@ -41,6 +42,8 @@ pub struct Codex {
     client: Client,
     turn_policy: TurnPolicy,
     handler: HandlerNotice,
+    /// How it was made, for [`Codex::reconnect`] (`None` from a client).
+    origin: Option<Arc<Origin>>,
 }
 
 /// Whether an approval handler was installed, and whether the warning that
@@ -66,7 +69,7 @@ impl Codex {
     /// Wraps an already connected low-level client (with the default
     /// [`TurnPolicy`]; see [`Codex::with_turn_policy`]).
     pub fn from_client(client: Client) -> Self {
-        Self { client, turn_policy: TurnPolicy::default(), handler: HandlerNotice::default() }
+        Self { client, turn_policy: TurnPolicy::default(), handler: HandlerNotice::default(), origin: None }
     }
 
     /// This `Codex` with another [`TurnPolicy`] for its turns (clones made
@@ -97,6 +100,11 @@ impl Codex {
                  use ApprovalMode::AskHandler to have it decide approvals"
             );
         }
+    }
+
+    /// How this `Codex` was made, if by a builder.
+    pub(crate) fn origin(&self) -> Option<&Arc<Origin>> {
+        self.origin.as_ref()
     }
 
     /// The low-level client: every protocol method, typed.
@@ -143,9 +151,11 @@ pub struct Metadata {
 }
 
 /// Configures a [`Codex`]: where the runtime is, its environment and config,
-/// who answers its approval requests. Finish with [`CodexBuilder::spawn`].
-#[derive(Debug, Default)]
-#[must_use = "a builder does nothing until `.spawn()`"]
+/// who answers its approval requests. Finish with [`CodexBuilder::spawn`] to
+/// start a runtime, or with [`CodexBuilder::connect`] (or `connect_unix`,
+/// `connect_daemon`) to use one that runs already.
+#[derive(Debug, Default, Clone)]
+#[must_use = "a builder does nothing until `.spawn()` or `.connect(..)`"]
 pub struct CodexBuilder {
     client: ClientBuilder,
     turn_policy: TurnPolicy,
@@ -319,13 +329,83 @@ impl CodexBuilder {
         Self { client: edit(self.client), ..self }
     }
 
+    /// Sends this capability token when connecting to an app-server started
+    /// with `--ws-auth capability-token`; see [`ClientBuilder::bearer_token`].
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        Self { client: self.client.bearer_token(token), ..self }
+    }
+
+    /// Signs a fresh HS256 JWT for each connection to an app-server started
+    /// with `--ws-auth signed-bearer-token`; see [`ClientBuilder::jwt_signer`].
+    pub fn jwt_signer(self, signer: crate::JwtSigner) -> Self {
+        Self { client: self.client.jwt_signer(signer), ..self }
+    }
+
+    /// How long connecting to a running app-server may take (default 10 s);
+    /// see [`ClientBuilder::connect_timeout`].
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        Self { client: self.client.connect_timeout(timeout), ..self }
+    }
+
+    /// Whether [`connect_daemon`](Self::connect_daemon) starts the local
+    /// daemon when none is running (default `false`).
+    pub fn start_daemon_if_missing(self, start: bool) -> Self {
+        Self { client: self.client.start_daemon_if_missing(start), ..self }
+    }
+
     /// Starts the runtime and initializes it.
     pub async fn spawn(self) -> Result<Codex> {
+        let origin = Origin::new(&self, Target::Spawn);
+        let (client, turn_policy, handler_installed) = self.into_parts();
+        Ok(Self::finish(client.spawn().await?, turn_policy, handler_installed, origin))
+    }
+
+    /// Connects to a running app-server at `ws://HOST:PORT` or `unix://PATH`
+    /// instead of starting one, and initializes it; see
+    /// [`ClientBuilder::connect`].
+    ///
+    /// ```no_run
+    /// # async fn example() -> openai_codex::Result<()> {
+    /// use openai_codex::{Codex, JwtSigner};
+    ///
+    /// let signer = JwtSigner::from_secret_file("/run/codex/secret", "my-program", "codex")?;
+    /// let codex = Codex::builder().jwt_signer(signer).connect("ws://127.0.0.1:4500").await?;
+    /// let thread = codex.thread_start().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect(self, url: impl AsRef<str>) -> Result<Codex> {
+        let origin = Origin::new(&self, Target::Url(url.as_ref().to_owned()));
+        let (client, turn_policy, handler_installed) = self.into_parts();
+        Ok(Self::finish(client.connect(url).await?, turn_policy, handler_installed, origin))
+    }
+
+    /// Connects to an app-server listening on a Unix socket; see
+    /// [`ClientBuilder::connect_unix`].
+    pub async fn connect_unix(self, path: impl AsRef<std::path::Path>) -> Result<Codex> {
+        let origin = Origin::new(&self, Target::Unix(path.as_ref().to_owned()));
+        let (client, turn_policy, handler_installed) = self.into_parts();
+        Ok(Self::finish(client.connect_unix(path).await?, turn_policy, handler_installed, origin))
+    }
+
+    /// Connects to the local app-server daemon (started first if
+    /// [`start_daemon_if_missing`](Self::start_daemon_if_missing)); see
+    /// [`ClientBuilder::connect_daemon`].
+    pub async fn connect_daemon(self) -> Result<Codex> {
+        let origin = Origin::new(&self, Target::Daemon);
+        let (client, turn_policy, handler_installed) = self.into_parts();
+        Ok(Self::finish(client.connect_daemon().await?, turn_policy, handler_installed, origin))
+    }
+
+    /// The client builder with the approval handlers installed (when any
+    /// were given), and the settings the `Codex` keeps.
+    fn into_parts(self) -> (ClientBuilder, TurnPolicy, bool) {
         let client = if self.handler_installed { self.client.handler(self.approvals) } else { self.client };
-        Ok(Codex {
-            client: client.spawn().await?,
-            turn_policy: self.turn_policy,
-            handler: HandlerNotice { installed: self.handler_installed, warned: Arc::default() },
-        })
+        (client, self.turn_policy, self.handler_installed)
+    }
+
+    fn finish(client: Client, turn_policy: TurnPolicy, handler_installed: bool, origin: Arc<Origin>) -> Codex {
+        let handler = HandlerNotice { installed: handler_installed, warned: Arc::default() };
+        Codex { client, turn_policy, handler, origin: Some(origin) }
     }
 }

@@ -99,7 +99,7 @@ impl Codex {
     /// use openai_codex::{blocking, Client};
     ///
     /// let runtime = tokio::runtime::Runtime::new()?;
-    /// let client = runtime.block_on(Client::builder().connect(reader, writer))?;
+    /// let client = runtime.block_on(Client::builder().connect_io(reader, writer))?;
     /// let codex = blocking::Codex::from_async(openai_codex::Codex::from_client(client), runtime);
     /// # Ok(())
     /// # }
@@ -326,11 +326,60 @@ impl CodexBuilder {
 
     /// Starts the runtime and initializes it; see [`crate::CodexBuilder::spawn`].
     pub fn spawn(self) -> Result<Codex> {
+        self.start(|inner| Box::pin(inner.spawn()))
+    }
+
+    /// Sends this capability token when connecting; see
+    /// [`crate::CodexBuilder::bearer_token`].
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.map(|inner| inner.bearer_token(token))
+    }
+
+    /// Signs a JWT for each connection; see [`crate::CodexBuilder::jwt_signer`].
+    pub fn jwt_signer(self, signer: crate::JwtSigner) -> Self {
+        self.map(|inner| inner.jwt_signer(signer))
+    }
+
+    /// How long connecting may take; see [`crate::CodexBuilder::connect_timeout`].
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        self.map(|inner| inner.connect_timeout(timeout))
+    }
+
+    /// Whether [`connect_daemon`](Self::connect_daemon) starts the daemon;
+    /// see [`crate::CodexBuilder::start_daemon_if_missing`].
+    pub fn start_daemon_if_missing(self, start: bool) -> Self {
+        self.map(|inner| inner.start_daemon_if_missing(start))
+    }
+
+    /// Connects to a running app-server (`ws://HOST:PORT` or `unix://PATH`);
+    /// see [`crate::CodexBuilder::connect`].
+    pub fn connect(self, url: impl AsRef<str>) -> Result<Codex> {
+        let url = url.as_ref().to_owned();
+        self.start(move |inner| Box::pin(inner.connect(url)))
+    }
+
+    /// Connects to an app-server on a Unix socket; see
+    /// [`crate::CodexBuilder::connect_unix`].
+    pub fn connect_unix(self, path: impl AsRef<std::path::Path>) -> Result<Codex> {
+        let path = path.as_ref().to_owned();
+        self.start(move |inner| Box::pin(inner.connect_unix(path)))
+    }
+
+    /// Connects to the local app-server daemon; see
+    /// [`crate::CodexBuilder::connect_daemon`].
+    pub fn connect_daemon(self) -> Result<Codex> {
+        self.start(|inner| Box::pin(inner.connect_daemon()))
+    }
+
+    fn start(
+        self,
+        open: impl FnOnce(crate::CodexBuilder) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<crate::Codex>> + Send>>,
+    ) -> Result<Codex> {
         let runtime = match self.runtime {
             Some(runtime) => runtime,
             None => new_runtime()?,
         };
-        let inner = runtime.block_on(self.inner.spawn())?;
+        let inner = runtime.block_on(open(self.inner))?;
         Ok(Codex { inner, runtime })
     }
 }

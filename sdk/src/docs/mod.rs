@@ -14,6 +14,7 @@
 //! | [`structured_output`] | you want the answer as a Rust type |
 //! | [`tools`] | the model should call your own Rust functions |
 //! | [`many_threads`] | you run several conversations at once |
+//! | [`remote_app_servers`] | the app-server runs already: a WebSocket, a Unix socket, the daemon, another machine, several app-servers |
 //! | [`runtime_versions`] | the Codex runtime moves to a new version |
 //! | [`faq`] | common decisions and pitfalls |
 //! | [`examples`] | you want a complete program to start from |
@@ -41,6 +42,9 @@ pub mod tools {}
 
 #[doc = include_str!("many_threads.md")]
 pub mod many_threads {}
+
+#[doc = include_str!("remote_app_servers.md")]
+pub mod remote_app_servers {}
 
 #[doc = include_str!("runtime_versions.md")]
 pub mod runtime_versions {}

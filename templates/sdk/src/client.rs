@@ -1,6 +1,8 @@
-//! The low-level typed client: one `codex app-server` process, every protocol
-//! method as a typed async call (see the generated `impl Client` blocks), raw
-//! requests for what the schema lacks, and notification streams.
+//! The low-level typed client: one `codex app-server` (spawned, or running
+//! and reached over a WebSocket or Unix socket, see [`crate::transport`]),
+//! every protocol method as a typed async call (see the generated `impl
+//! Client` blocks), raw requests for what the schema lacks, and notification
+//! streams.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,7 @@ use crate::methods::ClientMethod;
 use crate::process::{AppServerProcess, SpawnOptions};
 use crate::router::{Closed, Filter, NotificationStream};
 use crate::rpc::{Connection, ConnectionOptions};
+use crate::transport::{self, Credentials, DaemonCommand, Endpoint, JwtSigner, LineSink, LineSource};
 use crate::types::InitializeResponse;
 
 /// How long [`Client::close`] waits for the app-server to exit before killing it.
@@ -35,11 +38,17 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 pub const DEFAULT_HANDLER_TIMEOUT: Duration = Duration::from_secs(300);
 /// How many outgoing messages may wait to be written before senders wait.
 const DEFAULT_OUTGOING_QUEUE: usize = 1024;
+/// How long connecting to a running app-server may take unless configured otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a `codex app-server daemon` command may take (`start` installs
+/// the daemon's copy of the runtime the first time).
+const DAEMON_COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A connection to one `codex app-server`. Cheap to clone (all clones share
 /// the connection); every method takes `&self`, so requests, streams and
 /// server-request handling run concurrently. Dropping the last clone kills
-/// the process; [`Client::close`] shuts it down gracefully.
+/// a spawned process (or closes the connection to a running app-server);
+/// [`Client::close`] shuts it down gracefully.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<ClientInner>,
@@ -48,6 +57,8 @@ pub struct Client {
 struct ClientInner {
     connection: Arc<Connection>,
     process: Option<Arc<AppServerProcess>>,
+    /// The address of a running app-server this client connected to.
+    endpoint: Option<String>,
     initialize: InitializeResponse,
     shutdown_grace: Duration,
 }
@@ -64,6 +75,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("pid", &self.process_id())
+            .field("endpoint", &self.inner.endpoint)
             .field("closed", &self.is_closed())
             .finish_non_exhaustive()
     }
@@ -71,6 +83,7 @@ impl std::fmt::Debug for Client {
 
 /// Configures and starts a [`Client`].
 #[must_use = "a builder does nothing until `spawn` or `connect`"]
+#[derive(Clone)]
 pub struct ClientBuilder {
     codex_bin: Option<PathBuf>,
     args: Vec<OsString>,
@@ -89,6 +102,9 @@ pub struct ClientBuilder {
     runtime_log: Option<String>,
     event_buffer: usize,
     shutdown_grace: Duration,
+    credentials: Credentials,
+    connect_timeout: Duration,
+    start_daemon: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -103,6 +119,8 @@ impl std::fmt::Debug for ClientBuilder {
             .field("allow_version_mismatch", &self.allow_version_mismatch)
             .field("install_if_missing", &self.install_if_missing)
             .field("experimental_api", &self.experimental_api)
+            .field("credentials", &self.credentials)
+            .field("connect_timeout", &self.connect_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +145,9 @@ impl Default for ClientBuilder {
             runtime_log: None,
             event_buffer: DEFAULT_EVENT_BUFFER,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            credentials: Credentials::None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            start_daemon: false,
         }
     }
 }
@@ -269,6 +290,41 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends this capability token (`Authorization: Bearer ...`) when
+    /// connecting to an app-server started with `--ws-auth capability-token
+    /// --ws-token-file FILE`: the token is the file's content. The token
+    /// never appears in `Debug` output or logs. Replaces a
+    /// [`jwt_signer`](Self::jwt_signer).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = Credentials::Bearer(Arc::from(token.into()));
+        self
+    }
+
+    /// Signs a fresh HS256 JWT for each connection to an app-server started
+    /// with `--ws-auth signed-bearer-token` (see [`JwtSigner`]). Replaces a
+    /// [`bearer_token`](Self::bearer_token).
+    pub fn jwt_signer(mut self, signer: JwtSigner) -> Self {
+        self.credentials = Credentials::Jwt(signer);
+        self
+    }
+
+    /// How long [`connect`](Self::connect) (and the other `connect_*`
+    /// methods) may take to open the socket and finish the WebSocket
+    /// handshake (default [`DEFAULT_CONNECT_TIMEOUT`], 10 s). `initialize`
+    /// then has the [`request_timeout`](Self::request_timeout).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Whether [`connect_daemon`](Self::connect_daemon) starts the local
+    /// daemon (`codex app-server daemon start`) when none is running
+    /// (default `false`: it fails with [`Error::Connect`] instead).
+    pub fn start_daemon_if_missing(mut self, start: bool) -> Self {
+        self.start_daemon = start;
+        self
+    }
+
     /// Finds the runtime, starts `codex app-server`, initializes the
     /// connection and checks the runtime's version.
     ///
@@ -291,9 +347,10 @@ impl ClientBuilder {
         let process = Arc::new(process);
         let watched = Arc::downgrade(&process);
         let on_eof = move || exit_report(watched);
-        let connection = Connection::start(BufReader::new(pipes.stdout), pipes.stdin, self.connection_options(), on_eof);
+        let reader = LineSource(BufReader::new(pipes.stdout));
+        let connection = Connection::start(reader, LineSink(pipes.stdin), self.connection_options(), on_eof);
         tokio::select! {
-            started = self.initialize(connection, Some(process)) => match started {
+            started = self.initialize(connection, Some(process), None) => match started {
                 Ok(client) => self.accept_version(&binary, client).await,
                 Err(error) => Err(self.explain_failed_start(&binary, error).await),
             },
@@ -301,9 +358,122 @@ impl ClientBuilder {
         }
     }
 
-    /// Speaks the protocol over any byte streams instead of a spawned process
-    /// (for tests, or an app-server reached another way), and initializes.
-    pub async fn connect<R, W>(self, reader: R, writer: W) -> Result<Client>
+    /// Connects to a running app-server and initializes the connection:
+    ///
+    /// - `ws://HOST:PORT` for one started with `codex app-server --listen
+    ///   ws://IP:PORT` (with [`bearer_token`](Self::bearer_token) or
+    ///   [`jwt_signer`](Self::jwt_signer) if it was started with `--ws-auth`);
+    /// - `unix://PATH` for one started with `--listen unix://PATH` (the same
+    ///   as [`connect_unix`](Self::connect_unix)).
+    ///
+    /// `wss://` is not supported (use an SSH tunnel, see the README). The
+    /// app-server's version (from its `initialize` answer) must be the SDK's,
+    /// as for [`spawn`](Self::spawn), unless
+    /// [`allow_version_mismatch`](Self::allow_version_mismatch).
+    ///
+    /// Fails with [`Error::Connect`] when nothing answers (or not within the
+    /// [`connect_timeout`](Self::connect_timeout)) and with
+    /// [`Error::TokenRejected`] when the app-server refuses the credentials.
+    /// Once connected, a lost connection fails every pending request and
+    /// ends every stream with [`Error::ConnectionLost`].
+    ///
+    /// ```no_run
+    /// # async fn example() -> openai_codex::Result<()> {
+    /// let token = std::fs::read_to_string("/run/codex/token")?;
+    /// let client = openai_codex::Client::builder()
+    ///     .bearer_token(token.trim())
+    ///     .connect("ws://127.0.0.1:4500")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect(self, url: impl AsRef<str>) -> Result<Client> {
+        let endpoint = Endpoint::parse(url.as_ref())?;
+        self.connect_endpoint(endpoint).await
+    }
+
+    /// Connects to an app-server listening on a Unix socket (`codex
+    /// app-server --listen unix://PATH`) and initializes the connection.
+    /// See [`connect`](Self::connect) for the version check and failures.
+    pub async fn connect_unix(self, path: impl AsRef<Path>) -> Result<Client> {
+        self.connect_endpoint(Endpoint::Unix(path.as_ref().to_owned())).await
+    }
+
+    /// Connects to the local app-server daemon of the `CODEX_HOME` in this
+    /// builder's [`env`](Self::env) (or this program's): asks `codex
+    /// app-server daemon version` (with the [`codex_bin`](Self::codex_bin)
+    /// binary) for its socket and version, starts it first if
+    /// [`start_daemon_if_missing`](Self::start_daemon_if_missing), checks
+    /// the version (unless [`allow_version_mismatch`](Self::allow_version_mismatch)),
+    /// and connects to its socket.
+    ///
+    /// The daemon outlives this client: [`Client::close`] only disconnects;
+    /// stop the daemon with `codex app-server daemon stop`.
+    pub async fn connect_daemon(self) -> Result<Client> {
+        let info = self.daemon_info().await?;
+        if let Some(found) = &info.app_server_version {
+            self.check_found_version(&format!("the app-server daemon ({})", info.socket_path.display()), found)?;
+        }
+        self.connect_endpoint(Endpoint::Unix(info.socket_path)).await
+    }
+
+    /// The local daemon, started if it is not running and that was asked.
+    async fn daemon_info(&self) -> Result<transport::DaemonInfo> {
+        let binary = self.locate_binary().await?;
+        let command = DaemonCommand {
+            binary: &binary,
+            env: &self.env,
+            config_args: &self.args,
+            timeout: DAEMON_COMMAND_TIMEOUT,
+        };
+        if let Some(info) = transport::daemon_info(&command).await? {
+            return Ok(info);
+        }
+        if !self.start_daemon {
+            return Err(Error::Connect {
+                endpoint: "the local app-server daemon".to_owned(),
+                reason: "no daemon is running for this CODEX_HOME; start it with `codex app-server daemon start`, \
+                         or use `start_daemon_if_missing(true)`"
+                    .to_owned(),
+            });
+        }
+        self.check_version(&binary).await?;
+        tracing::debug!("starting the local app-server daemon");
+        transport::start_daemon(&command).await
+    }
+
+    async fn connect_endpoint(self, endpoint: Endpoint) -> Result<Client> {
+        let websocket = transport::connect_websocket(&endpoint, &self.credentials, self.connect_timeout).await?;
+        let name = endpoint.to_string();
+        let end = websocket.end;
+        let reported = name.clone();
+        let on_eof = move || async move {
+            Closed { status: end.get(), stderr_tail: Vec::new(), endpoint: Some(reported) }
+        };
+        let connection = Connection::start(websocket.source, websocket.sink, self.connection_options(), on_eof);
+        let check_version = !self.allow_version_mismatch;
+        let client = self.initialize(connection, None, Some(name.clone())).await?;
+        if let Some(found) = client.runtime_version().map(str::to_owned) {
+            if found != crate::runtime::VERSION {
+                if check_version {
+                    client.close().await;
+                    return Err(Error::VersionMismatch {
+                        binary: PathBuf::from(format!("the app-server at {name}")),
+                        expected: crate::runtime::VERSION.to_owned(),
+                        found,
+                    });
+                }
+                tracing::warn!(endpoint = %name, found, expected = crate::runtime::VERSION, "connected to a codex runtime of another version");
+            }
+        }
+        Ok(client)
+    }
+
+    /// Speaks the protocol (one JSON message per line) over any byte
+    /// streams instead of a spawned process (for tests, or an app-server
+    /// reached another way, such as `codex app-server proxy` run over SSH),
+    /// and initializes.
+    pub async fn connect_io<R, W>(self, reader: R, writer: W) -> Result<Client>
     where
         R: AsyncRead + Unpin + Send + 'static,
         W: AsyncWrite + Unpin + Send + 'static,
@@ -312,10 +482,11 @@ impl ClientBuilder {
             Closed {
                 status: "the transport closed".to_owned(),
                 stderr_tail: Vec::new(),
+                endpoint: None,
             }
         };
-        let connection = Connection::start(BufReader::new(reader), writer, self.connection_options(), on_eof);
-        self.initialize(connection, None).await
+        let connection = Connection::start(LineSource(BufReader::new(reader)), LineSink(writer), self.connection_options(), on_eof);
+        self.initialize(connection, None, None).await
     }
 
     fn connection_options(&self) -> ConnectionOptions {
@@ -355,17 +526,27 @@ impl ClientBuilder {
     }
 
     fn version_verdict(&self, binary: &Path, found: String) -> Result<()> {
+        self.check_found_version(&binary.display().to_string(), &found)
+    }
+
+    async fn check_version(&self, binary: &Path) -> Result<()> {
+        let found = crate::process::probe_version(binary).await?;
+        self.check_found_version(&binary.display().to_string(), &found)
+    }
+
+    /// Accepts `found` if it is the SDK's version or mismatches are allowed.
+    fn check_found_version(&self, what: &str, found: &str) -> Result<()> {
         if found == crate::runtime::VERSION {
             return Ok(());
         }
         if self.allow_version_mismatch {
-            tracing::warn!(binary = %binary.display(), found, expected = crate::runtime::VERSION, "using a codex runtime of another version");
+            tracing::warn!(runtime = what, found, expected = crate::runtime::VERSION, "using a codex runtime of another version");
             return Ok(());
         }
         Err(Error::VersionMismatch {
-            binary: binary.to_owned(),
+            binary: PathBuf::from(what),
             expected: crate::runtime::VERSION.to_owned(),
-            found,
+            found: found.to_owned(),
         })
     }
 
@@ -399,7 +580,7 @@ impl ClientBuilder {
     }
 
     /// `initialize`, then the `initialized` notification.
-    async fn initialize(&self, connection: Arc<Connection>, process: Option<Arc<AppServerProcess>>) -> Result<Client> {
+    async fn initialize(&self, connection: Arc<Connection>, process: Option<Arc<AppServerProcess>>, endpoint: Option<String>) -> Result<Client> {
         let params = serde_json::json!({
             "clientInfo": {
                 "name": self.client_name,
@@ -417,6 +598,7 @@ impl ClientBuilder {
             inner: Arc::new(ClientInner {
                 connection,
                 process,
+                endpoint,
                 initialize,
                 shutdown_grace: self.shutdown_grace,
             }),
@@ -437,11 +619,12 @@ async fn exit_report(process: Weak<AppServerProcess>) -> Closed {
             // Its last stderr lines may still be in the pipe: let the drain
             // read them before they are reported.
             process.stderr.settled(EXIT_STATUS_WAIT).await;
-            Closed { status, stderr_tail: process.stderr.lines() }
+            Closed { status, stderr_tail: process.stderr.lines(), endpoint: None }
         }
         None => Closed {
             status: "the client was dropped".to_owned(),
             stderr_tail: Vec::new(),
+            endpoint: None,
         },
     }
 }
@@ -554,9 +737,16 @@ impl Client {
         version_from_user_agent(&self.inner.initialize.user_agent)
     }
 
-    /// The app-server's process id (none for [`ClientBuilder::connect`]).
+    /// The app-server's process id (only for a spawned one).
     pub fn process_id(&self) -> Option<u32> {
         self.inner.process.as_ref().and_then(|process| process.pid)
+    }
+
+    /// The address of the running app-server this client connected to
+    /// (`ws://...` or `unix://...`; never with credentials), or `None` for
+    /// a spawned one.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.inner.endpoint.as_deref()
     }
 
     /// Whether the connection has ended.
@@ -567,14 +757,25 @@ impl Client {
     /// Shuts down: closes the app-server's input, waits for it to exit (up to
     /// the configured grace period), then kills it. Pending requests and
     /// streams end with [`Error::ProcessExited`].
+    ///
+    /// For a running app-server this client [connected](ClientBuilder::connect)
+    /// to, it closes the connection (waiting up to the grace period for the
+    /// app-server to close its side) and leaves the app-server running;
+    /// pending requests and streams end with [`Error::ConnectionLost`].
     pub async fn close(&self) {
         self.inner.connection.close_output();
         if let Some(process) = &self.inner.process {
             process.shutdown(self.inner.shutdown_grace).await;
+        } else if self.inner.endpoint.is_some() {
+            // Every stream ends when the connection does.
+            let mut events = self.inner.connection.subscribe(Filter::All);
+            let drained = async { while futures::StreamExt::next(&mut events).await.is_some() {} };
+            let _ = tokio::time::timeout(self.inner.shutdown_grace, drained).await;
         }
     }
 
     /// Kills the app-server at once (what a crash looks like to the client).
+    /// Does nothing for a running app-server this client connected to.
     pub async fn kill(&self) {
         if let Some(process) = &self.inner.process {
             process.kill().await;

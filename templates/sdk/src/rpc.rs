@@ -3,10 +3,12 @@
 //! [`Router`], and server requests to the [`ServerRequestHandler`].
 //!
 //! Two tasks do the I/O: a writer that owns the output half, and a reader
-//! that owns the input half. The reader decodes each line in one pass
-//! ([`frame`]): a notification's params go straight into their typed
-//! variant. Lines that pass does not decide go through the two-pass reader
-//! here, which owns the rules. What the client promises about bad input:
+//! that owns the input half, of any transport (see [`crate::transport`]:
+//! lines over stdio, WebSocket messages over TCP or a Unix socket). The
+//! reader decodes each message in one pass ([`frame`]): a notification's
+//! params go straight into their typed variant. Messages that pass does not
+//! decide go through the two-pass reader here, which owns the rules. What
+//! the client promises about bad input:
 //!
 //! - a line costs only itself: bytes that are not UTF-8, a line that is not
 //!   JSON-RPC, or one over [`MAX_FRAME_BYTES`] is reported (tracing, warn, a
@@ -35,16 +37,16 @@ use futures::FutureExt;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
-use tokio::io::{AsyncBufRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument;
 
 use crate::api::tools::ToolRegistry;
 use crate::error::{Error, Redacted, Result};
 use crate::handler::{dispatch, DeclineAll, HandlerError, ServerRequestHandler};
-use crate::line_reader::{read_line, Line};
+use crate::line_reader::Line;
 use crate::methods::{ServerNotification, ServerRequest};
 use crate::router::{Closed, Filter, NotificationStream, Router};
+use crate::transport::{FrameSink, FrameSource};
 
 mod frame;
 
@@ -187,8 +189,8 @@ impl Connection {
     /// stderr), once the input closes.
     pub fn start<R, W, F, Fut>(reader: R, writer: W, options: ConnectionOptions, on_eof: F) -> Arc<Self>
     where
-        R: AsyncBufRead + Unpin + Send + 'static,
-        W: AsyncWrite + Unpin + Send + 'static,
+        R: FrameSource,
+        W: FrameSink,
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Closed> + Send + 'static,
     {
@@ -359,9 +361,9 @@ impl Drop for PendingGuard<'_> {
     }
 }
 
-async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut frames: mpsc::Receiver<Frame>, connection: Weak<Connection>) {
+async fn write_loop<W: FrameSink>(mut writer: W, mut frames: mpsc::Receiver<Frame>, connection: Weak<Connection>) {
     while let Some(frame) = frames.recv().await {
-        let (request_id, mut line) = match frame {
+        let (request_id, line) = match frame {
             Frame::Request { id, line, delivery } => {
                 if !delivery.claim_for_writing() {
                     tracing::debug!(id, "not sending a request whose caller gave up");
@@ -371,12 +373,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut frames: mpsc::Rece
             }
             Frame::Line(line) => (None, line),
         };
-        line.push('\n');
-        let written = async {
-            writer.write_all(line.as_bytes()).await?;
-            writer.flush().await
-        };
-        if let Err(error) = written.await {
+        if let Err(error) = writer.write_frame(line).await {
             tracing::debug!(%error, "writing to the app-server failed");
             // Whatever is still queued will never be written: its callers
             // learn it now instead of waiting for an answer.
@@ -392,7 +389,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, mut frames: mpsc::Rece
             break;
         }
     }
-    let _ = writer.shutdown().await;
+    writer.close().await;
 }
 
 /// How server requests are answered.
@@ -404,14 +401,14 @@ struct Answering {
 
 async fn read_loop<R, F, Fut>(mut reader: R, connection: Arc<Connection>, answering: Answering, on_eof: F)
 where
-    R: AsyncBufRead + Unpin,
+    R: FrameSource,
     F: FnOnce() -> Fut,
     Fut: Future<Output = Closed>,
 {
     let answering = Arc::new(answering);
     let mut line = Line::default();
     loop {
-        match read_line(&mut reader, &mut line, MAX_FRAME_BYTES).await {
+        match reader.read_frame(&mut line).await {
             Ok(true) => handle_frame(&connection, &answering, &line),
             Ok(false) => break,
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,

@@ -163,7 +163,7 @@ pub async fn connect_scripted(
     let (client_side, server_side) = tokio::io::duplex(1 << 20);
     tokio::spawn(serve(server_side, recorder.clone(), script));
     let (read, write) = tokio::io::split(client_side);
-    let client = configure(Client::builder()).connect(read, write).await.expect("initialize works");
+    let client = configure(Client::builder()).connect_io(read, write).await.expect("initialize works");
     (Codex::from_client(client), recorder)
 }
 
