@@ -6,11 +6,12 @@
 
 use anyhow::{bail, Context, Result};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::{Attribute, Fields, Item, ItemStruct, Type};
 
 use crate::emit_types::serde_rename;
 use crate::overrides::{Owner, Resolved, Setter};
+use crate::syntax::{ident, rust_expr};
 
 /// A field of a params struct: its Rust name, type and docs, by wire name.
 struct ParamsField<'a> {
@@ -68,17 +69,23 @@ fn builders_file(
 /// One async builder and its entry method.
 fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
     let entry = resolved.entry;
-    let name = format_ident!("{}", entry.builder);
+    let name = ident(&entry.builder)?;
     let params_ty = type_path(resolved.params)?;
     let owner = owner_type(entry.owner);
     let fields = params_fields(types, resolved.params)?;
     let init = params_init(resolved, &fields)?;
     let (arg_decls, arg_names) = entry_args(resolved)?;
-    let defaults = entry.expose.iter().filter_map(|(wire, setter)| {
-        let value: syn::Expr = syn::parse_str(setter.default.as_deref()?).ok()?;
-        let method = format_ident!("{}", setter.public_name(wire));
-        Some(quote!(builder = builder.#method(#value);))
-    });
+    let defaults = entry
+        .expose
+        .iter()
+        .filter_map(|(wire, setter)| Some((wire, setter, setter.default.as_deref()?)))
+        .map(|(wire, setter, default)| {
+            let value = rust_expr(default)
+                .with_context(|| format!("{} `default` of `{wire}`", at(resolved)))?;
+            let method = ident(&setter.public_name(wire))?;
+            Ok(quote!(builder = builder.#method(#value);))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let setters = entry
         .expose
         .iter()
@@ -100,7 +107,7 @@ fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
         resolved.params,
         resolved.params,
     );
-    let entry_fn = format_ident!("{}", entry.entry);
+    let entry_fn = ident(&entry.entry)?;
     let entry_doc = format!("Starts a `{}` request; see [`{}`].", resolved.wire, entry.builder);
     Ok(quote! {
         #[doc = #doc]
@@ -153,7 +160,7 @@ fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
 
 fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
     let entry = resolved.entry;
-    let name = format_ident!("{}", entry.builder);
+    let name = ident(&entry.builder)?;
     let params_ty = type_path(resolved.params)?;
     let fields = params_fields(types, resolved.params)?;
     let (arg_decls, arg_names) = entry_args(resolved)?;
@@ -166,7 +173,7 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
         .iter()
         .map(|(wire, setter)| {
             let (signature, _) = setter_signature(resolved, wire, setter, &fields)?;
-            let method = format_ident!("{}", setter.public_name(wire));
+            let method = ident(&setter.public_name(wire))?;
             let docs = setter_docs(wire, setter, &fields);
             Ok(quote! {
                 #(#docs)*
@@ -180,7 +187,7 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
         .options_setters
         .iter()
         .map(|(name, setter)| {
-            let method = format_ident!("{}", name);
+            let method = ident(name)?;
             let ty: Type = syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?;
             let doc = &setter.doc;
             Ok(quote! {
@@ -204,7 +211,7 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
         "The blocking [`{0}`](crate::{0}): the same setters; `send()` blocks until the answer.",
         entry.builder
     );
-    let entry_fn = format_ident!("{}", entry.entry);
+    let entry_fn = ident(&entry.entry)?;
     let entry_doc = format!("Starts a `{}` request; see [`{}`].", resolved.wire, entry.builder);
     Ok(quote! {
         #[doc = #doc]
@@ -266,7 +273,7 @@ impl SdkOptions {
             .options_setters
             .iter()
             .map(|(name, setter)| {
-                let method = format_ident!("{}", name);
+                let method = ident(name)?;
                 let value_ty: Type =
                     syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?;
                 let apply: syn::Path =
@@ -314,8 +321,13 @@ fn owner_path(owner: Owner) -> &'static str {
 }
 
 fn type_path(name: &str) -> Result<TokenStream> {
-    let ident = format_ident!("{}", name);
-    Ok(quote!(crate::types::#ident))
+    let name = ident(name)?;
+    Ok(quote!(crate::types::#name))
+}
+
+/// `templates/api.toml [methods."<wire>"]`, where an error about an entry points.
+fn at(resolved: &Resolved<'_>) -> String {
+    format!("{} [methods.\"{}\"]", crate::overrides::OverrideTable::FILE, resolved.wire)
 }
 
 /// The entry method's parameters (`name: type`) and their names.
@@ -323,7 +335,7 @@ fn entry_args(resolved: &Resolved<'_>) -> Result<(Vec<TokenStream>, Vec<syn::Ide
     let mut decls = Vec::new();
     let mut names = Vec::new();
     for arg in &resolved.entry.args {
-        let name = format_ident!("{}", arg.name);
+        let name = ident(&arg.name)?;
         let ty: Type = syn::parse_str(&arg.ty).with_context(|| format!("type of argument `{}`", arg.name))?;
         decls.push(quote!(#name: #ty));
         names.push(name);
@@ -373,10 +385,10 @@ fn params_init(resolved: &Resolved<'_>, fields: &[ParamsField<'_>]) -> Result<To
     let params_ty = type_path(resolved.params)?;
     let mut inits = Vec::new();
     for field in fields {
-        let ident = field.ident;
+        let field_ident = field.ident;
         let arg = resolved.entry.args.iter().find(|arg| arg.wire == field.wire);
         let value = if let Some(arg) = arg {
-            let name = format_ident!("{}", arg.name);
+            let name = ident(&arg.name)?;
             match &arg.apply {
                 Some(apply) => {
                     let apply: syn::Path = syn::parse_str(apply)?;
@@ -395,7 +407,7 @@ fn params_init(resolved: &Resolved<'_>, fields: &[ParamsField<'_>]) -> Result<To
                 field.wire
             );
         };
-        inits.push(quote!(#ident: #value));
+        inits.push(quote!(#field_ident: #value));
     }
     Ok(quote!(#params_ty { #(#inits),* }))
 }
@@ -482,7 +494,7 @@ fn setter_docs(wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Vec<T
 
 fn setter_fn(resolved: &Resolved<'_>, wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
     let (signature, store) = setter_signature(resolved, wire, setter, fields)?;
-    let method = format_ident!("{}", setter.public_name(wire));
+    let method = ident(&setter.public_name(wire))?;
     let docs = setter_docs(wire, setter, fields);
     Ok(quote! {
         #(#docs)*

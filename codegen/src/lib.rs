@@ -31,6 +31,7 @@ pub mod protocol_diff;
 pub mod runtime;
 pub mod schema_update;
 pub mod snapshot;
+pub mod syntax;
 pub mod workspace;
 
 use anyhow::Result;

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::catalog::{Catalog, Method};
+use crate::syntax;
 
 /// The whole table.
 #[derive(Debug, Clone, Deserialize)]
@@ -146,29 +147,26 @@ impl Setter {
 }
 
 impl OverrideTable {
+    /// Where the table lives, as every error names it.
+    pub const FILE: &'static str = "templates/api.toml";
+
     /// Reads the table.
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let table: Self = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        Self::parse(&text)
+    }
+
+    /// Parses the table's text and checks every entry by itself: names are
+    /// Rust identifiers, types, paths and expressions parse as Rust, and the
+    /// fields that go together are there together. Each error names the
+    /// entry, the field and the fix.
+    pub fn parse(text: &str) -> Result<Self> {
+        let table: Self = toml::from_str(text).with_context(|| format!("parsing {}", Self::FILE))?;
         for (method, entry) in &table.methods {
-            if entry.options.is_none() && !entry.options_setters.is_empty() {
-                bail!("templates/api.toml [methods.\"{method}\"]: `options_setters` need `options`");
-            }
-            for name in entry.options_setters.keys() {
-                let clash = entry.expose.iter().any(|(wire, setter)| &setter.public_name(wire) == name);
-                if clash {
-                    bail!("templates/api.toml [methods.\"{method}\"]: the setter `{name}` is defined twice");
-                }
-            }
-            for (wire, setter) in &entry.expose {
-                if setter.apply.is_some() != setter.ty.is_some() {
-                    bail!("templates/api.toml [methods.\"{method}\".expose.{wire}]: `type` and `apply` go together");
-                }
-            }
+            entry.check(method)?;
         }
         Ok(table)
     }
-
     /// Checks every entry against the catalog and the schema, and returns
     /// the wrapped methods with their params field sets.
     pub fn resolve<'a>(&'a self, catalog: &'a Catalog, schemas: &SchemaFields) -> Result<Vec<Resolved<'a>>> {
@@ -228,6 +226,71 @@ impl Resolved<'_> {
 }
 
 impl Entry {
+    /// The checks that need only the entry itself (see [`OverrideTable::parse`]).
+    fn check(&self, method: &str) -> Result<()> {
+        let at = |key: &str| {
+            let entry = format!("{} [methods.\"{method}\"]", OverrideTable::FILE);
+            if key.is_empty() { entry } else { format!("{entry} {key}") }
+        };
+        if self.options.is_none() && !self.options_setters.is_empty() {
+            bail!("{}: `options_setters` need `options`; add `options = \"<type>\"` to the entry", at(""));
+        }
+        for name in self.options_setters.keys() {
+            let clash = self.expose.iter().any(|(wire, setter)| &setter.public_name(wire) == name);
+            if clash {
+                bail!("{}: the setter `{name}` is defined twice; rename one of them", at(""));
+            }
+        }
+        rust_ident(&self.builder, &at("builder"), "a type name such as `ThreadStartBuilder`")?;
+        rust_ident(&self.entry, &at("entry"), "a snake_case method name such as `thread_start`")?;
+        rust_path(&self.send, &at("send"))?;
+        rust_type(&self.output, &at("output"))?;
+        if let Some(blocking) = &self.blocking_output {
+            rust_type(&blocking.ty, &at("blocking_output.type"))?;
+            rust_path(&blocking.from, &at("blocking_output.from"))?;
+        }
+        if let Some(options) = &self.options {
+            rust_type(options, &at("options"))?;
+        }
+        for (index, arg) in self.args.iter().enumerate() {
+            let key = |field: &str| at(&format!("args[{index}].{field}"));
+            rust_ident(&arg.name, &key("name"), "a snake_case parameter name such as `thread_id`")?;
+            rust_type(&arg.ty, &key("type"))?;
+            if let Some(apply) = &arg.apply {
+                rust_path(apply, &key("apply"))?;
+            }
+        }
+        for (wire, setter) in &self.expose {
+            let key = |field: &str| at(&format!("expose.{wire}.{field}"));
+            if setter.apply.is_some() != setter.ty.is_some() {
+                bail!("{}: `type` and `apply` go together; give both or neither", at(&format!("expose.{wire}")));
+            }
+            let fix = "a snake_case method name that is not a Rust keyword (set `name` to choose one)";
+            rust_ident(&setter.public_name(wire), &key("name"), fix)?;
+            if let Some(ty) = &setter.ty {
+                rust_type(ty, &key("type"))?;
+            }
+            if let Some(apply) = &setter.apply {
+                rust_path(apply, &key("apply"))?;
+            }
+            if let Some(default) = &setter.default {
+                syntax::rust_expr(default).map_err(|error| {
+                    anyhow::anyhow!(
+                        "{}: {error}; write one such as `crate::ApprovalMode::AutoReview`",
+                        key("default")
+                    )
+                })?;
+            }
+        }
+        for (name, setter) in &self.options_setters {
+            let key = |field: &str| at(&format!("options_setters.{name}{field}"));
+            rust_ident(name, &key(""), "a snake_case method name such as `timeout`")?;
+            rust_type(&setter.ty, &key(".type"))?;
+            rust_path(&setter.apply, &key(".apply"))?;
+        }
+        Ok(())
+    }
+
     /// Every field the entry names must exist in the params type.
     fn check_fields(&self, method: &str, fields: &BTreeSet<String>) -> Result<()> {
         let named = self
@@ -283,4 +346,19 @@ fn properties(schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
             (name.clone(), fields)
         })
         .collect()
+}
+
+/// `name` as an identifier, or an error at `at` that says what to write instead.
+fn rust_ident(name: &str, at: &str, fix: &str) -> Result<syn::Ident> {
+    syntax::ident(name).map_err(|error| anyhow::anyhow!("{at}: {error}; write {fix}"))
+}
+
+fn rust_type(text: &str, at: &str) -> Result<syn::Type> {
+    syntax::rust_type(text)
+        .map_err(|error| anyhow::anyhow!("{at}: {error}; write one such as `impl Into<String>`"))
+}
+
+fn rust_path(text: &str, at: &str) -> Result<syn::Path> {
+    syntax::rust_path(text)
+        .map_err(|error| anyhow::anyhow!("{at}: {error}; write a path to a function such as `crate::api::convert::path`"))
 }
