@@ -62,6 +62,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         mod rpc;
         pub mod runtime;
         pub mod strict_schema;
+        mod turn_result;
         /// Every wire type of the protocol, generated with typify from the
         /// schema; docs come from the schema's descriptions.
         // Many wire fields have no description in the schema, and the

@@ -21,6 +21,7 @@ use crate::emit_types::{self, SecretReview, WeakAllowlist};
 use crate::pin::Pin;
 use crate::prepass;
 use crate::snapshot::Snapshot;
+use crate::files::{relative_to, slash_path, walk};
 use crate::workspace::Workspace;
 
 /// The command that regenerates `sdk/`, named in every file header.
@@ -145,39 +146,10 @@ impl Header {
 fn template_files(dir: &Path, header: &Header) -> Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();
     for path in walk(dir)? {
-        let relative = path.strip_prefix(dir).expect("walk stays under dir").to_owned();
+        let relative = relative_to(&path, dir)?;
         let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let template = format!("templates/sdk/{}", slash_path(&relative));
         files.push(header.template(relative, &template, &text));
     }
     Ok(files)
-}
-
-/// Every file below `dir`, sorted, so output order never depends on the file system.
-pub fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(folder) = pending.pop() {
-        if !folder.exists() {
-            continue;
-        }
-        for entry in fs::read_dir(&folder).with_context(|| format!("listing {}", folder.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// A relative path with `/` separators, as shown in headers and diffs.
-pub fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|part| part.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

@@ -11,7 +11,7 @@ use openai_codex_codegen::overrides::OverrideTable;
 use openai_codex_codegen::protocol_diff::{self, Surface, WorkspaceTables};
 use openai_codex_codegen::schema_update::{self, UpdateOptions};
 use openai_codex_codegen::snapshot::Snapshot;
-use openai_codex_codegen::{committed_snapshot, generate, generate_sdk, output, runtime, Workspace};
+use openai_codex_codegen::{generate, generate_sdk, output, runtime, snapshot, Workspace};
 
 /// Generates the openai-codex Rust SDK (`sdk/`) from the JSON Schema that the
 /// pinned Codex runtime prints, and keeps that runtime at hand.
@@ -156,7 +156,7 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
         Command::Diff { old, new, format, surface } => {
             let committed = match &old {
                 Some(_) => None,
-                None => Some(committed_snapshot(workspace)?),
+                None => Some(snapshot::committed(workspace)?),
             };
             let old_dir = old.unwrap_or_else(|| committed.as_ref().expect("extracted above").path().to_owned());
             let new_dir = new.unwrap_or_else(|| workspace.snapshot_dir());

@@ -22,7 +22,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use openai_codex_codegen::catalog::ResponseOverrides;
-use openai_codex_codegen::generate::walk;
+use openai_codex_codegen::files::walk;
 use openai_codex_codegen::overrides::OverrideTable;
 use openai_codex_codegen::protocol_diff::{self, DiffOptions, Direction, Effect, Impact, ProtocolDiff, SdkSurface, Surface};
 use openai_codex_codegen::snapshot::{ExperimentalBundles, Snapshot};

@@ -17,6 +17,7 @@ mod router;
 mod rpc;
 pub mod runtime;
 pub mod strict_schema;
+mod turn_result;
 /// Every wire type of the protocol, generated with typify from the
 /// schema; docs come from the schema's descriptions.
 #[allow(missing_docs)]
