@@ -85,16 +85,16 @@ pub struct Catalog {
     pub client_notifications: Vec<Method>,
 }
 
-/// The reviewed table of response types that cannot be inferred
+/// The reviewed table of the response types that cannot be inferred
 /// (`templates/response_types.toml`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResponseOverrides {
+pub struct ResponseTypeTable {
     /// Method wire name → response type name.
     pub responses: BTreeMap<String, String>,
 }
 
-impl ResponseOverrides {
+impl ResponseTypeTable {
     /// Reads the table.
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
@@ -112,13 +112,13 @@ impl Catalog {
     pub fn from_snapshot(
         snapshot: &Snapshot,
         wire_schema: &Value,
-        overrides: &ResponseOverrides,
+        overrides: &ResponseTypeTable,
         known_types: &BTreeSet<String>,
     ) -> Result<Self> {
         let client_requests = methods_of(&snapshot.client_request, "ClientRequest.json")?;
         let client_requests = with_responses(client_requests, overrides, known_types)?;
         let server_requests = methods_of(&snapshot.server_request, "ServerRequest.json")?;
-        let server_requests = with_responses(server_requests, &ResponseOverrides::default(), known_types)?;
+        let server_requests = with_responses(server_requests, &ResponseTypeTable::default(), known_types)?;
         let notifications = methods_of(&snapshot.server_notification, "ServerNotification.json")?;
         let notifications = with_experimental_notifications(notifications, snapshot)?;
         let catalog = Catalog {
@@ -246,7 +246,7 @@ fn ref_name(schema: &Value) -> Option<String> {
 /// type named by the method's own words (see [`infer_from_wire`]).
 fn with_responses(
     mut methods: Vec<Method>,
-    overrides: &ResponseOverrides,
+    overrides: &ResponseTypeTable,
     known_types: &BTreeSet<String>,
 ) -> Result<Vec<Method>> {
     let wires: BTreeSet<&str> = methods.iter().map(|m| m.wire.as_str()).collect();

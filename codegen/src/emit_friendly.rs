@@ -10,7 +10,7 @@ use quote::quote;
 use syn::{Attribute, Fields, Item, ItemStruct, Type};
 
 use crate::emit_types::serde_rename;
-use crate::overrides::{Owner, Resolved, Setter};
+use crate::api_table::{Owner, BuilderPlan, Setter};
 use crate::syntax::{ident, rust_expr};
 
 /// A field of a params struct: its Rust name, type and docs, by wire name.
@@ -22,7 +22,7 @@ struct ParamsField<'a> {
 }
 
 /// The async builders.
-pub fn emit_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn::File> {
+pub fn emit_builders(entries: &[BuilderPlan<'_>], types: &syn::File) -> Result<syn::File> {
     builders_file(
         " The friendly builders, generated from the override table (`templates/api.toml`): \
          one per wrapped method, each with a setter per exposed field, `with_params` to set \
@@ -34,7 +34,7 @@ pub fn emit_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn:
 }
 
 /// The blocking builders: the same setters, `send()` blocks.
-pub fn emit_blocking_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn::File> {
+pub fn emit_blocking_builders(entries: &[BuilderPlan<'_>], types: &syn::File) -> Result<syn::File> {
     builders_file(
         " The blocking builders, generated from the override table (`templates/api.toml`): \
          each wraps its async twin and blocks in `send()`.",
@@ -47,9 +47,9 @@ pub fn emit_blocking_builders(entries: &[Resolved<'_>], types: &syn::File) -> Re
 /// A module of one builder per entry, made by `emit`.
 fn builders_file(
     doc: &str,
-    entries: &[Resolved<'_>],
+    entries: &[BuilderPlan<'_>],
     types: &syn::File,
-    emit: fn(&Resolved<'_>, &syn::File) -> Result<TokenStream>,
+    emit: fn(&BuilderPlan<'_>, &syn::File) -> Result<TokenStream>,
 ) -> Result<syn::File> {
     let builders = entries
         .iter()
@@ -67,21 +67,21 @@ fn builders_file(
 }
 
 /// One async builder and its entry method.
-fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
-    let entry = resolved.entry;
+fn builder(plan: &BuilderPlan<'_>, types: &syn::File) -> Result<TokenStream> {
+    let entry = plan.entry;
     let name = ident(&entry.builder)?;
-    let params_ty = type_path(resolved.params)?;
+    let params_ty = type_path(plan.params)?;
     let owner = owner_type(entry.owner);
-    let fields = params_fields(types, resolved.params)?;
-    let init = params_init(resolved, &fields)?;
-    let (arg_decls, arg_names) = entry_args(resolved)?;
+    let fields = params_fields(types, plan.params)?;
+    let init = params_init(plan, &fields)?;
+    let (arg_decls, arg_names) = entry_args(plan)?;
     let defaults = entry
         .expose
         .iter()
         .filter_map(|(wire, setter)| Some((wire, setter, setter.default.as_deref()?)))
         .map(|(wire, setter, default)| {
             let value = rust_expr(default)
-                .with_context(|| format!("{} `default` of `{wire}`", at(resolved)))?;
+                .with_context(|| format!("{} `default` of `{wire}`", at(plan)))?;
             let method = ident(&setter.public_name(wire))?;
             Ok(quote!(builder = builder.#method(#value);))
         })
@@ -89,26 +89,26 @@ fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
     let setters = entry
         .expose
         .iter()
-        .map(|(wire, setter)| setter_fn(resolved, wire, setter, &fields))
+        .map(|(wire, setter)| setter_fn(plan, wire, setter, &fields))
         .collect::<Result<Vec<_>>>()?;
-    let options = SdkOptions::of(resolved)?;
+    let options = SdkOptions::of(plan)?;
     let (options_field, options_init, options_arg) = (&options.field, &options.init, &options.arg);
     let option_setters = &options.setters;
-    let send: syn::Path = syn::parse_str(&entry.send).with_context(|| format!("`send` of {}", resolved.wire))?;
-    let output: Type = syn::parse_str(&entry.output).with_context(|| format!("`output` of {}", resolved.wire))?;
+    let send: syn::Path = syn::parse_str(&entry.send).with_context(|| format!("`send` of {}", plan.wire))?;
+    let output: Type = syn::parse_str(&entry.output).with_context(|| format!("`output` of {}", plan.wire))?;
     let doc = format!(
         "Builds a `{}` request: set what you need, then `.send().await`.\n\n\
          Created by [`{}::{}`]({}::{}); the wire params are [`{}`](crate::types::{}).",
-        resolved.wire,
+        plan.wire,
         owner_name(entry.owner),
         entry.entry,
         owner_path(entry.owner),
         entry.entry,
-        resolved.params,
-        resolved.params,
+        plan.params,
+        plan.params,
     );
     let entry_fn = ident(&entry.entry)?;
-    let entry_doc = format!("Starts a `{}` request; see [`{}`].", resolved.wire, entry.builder);
+    let entry_doc = format!("Starts a `{}` request; see [`{}`].", plan.wire, entry.builder);
     Ok(quote! {
         #[doc = #doc]
         #[must_use = "a builder does nothing until `.send()`"]
@@ -158,12 +158,12 @@ fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
     })
 }
 
-fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
-    let entry = resolved.entry;
+fn blocking_builder(plan: &BuilderPlan<'_>, types: &syn::File) -> Result<TokenStream> {
+    let entry = plan.entry;
     let name = ident(&entry.builder)?;
-    let params_ty = type_path(resolved.params)?;
-    let fields = params_fields(types, resolved.params)?;
-    let (arg_decls, arg_names) = entry_args(resolved)?;
+    let params_ty = type_path(plan.params)?;
+    let fields = params_fields(types, plan.params)?;
+    let (arg_decls, arg_names) = entry_args(plan)?;
     let owner = match entry.owner {
         Owner::Codex => quote!(crate::blocking::Codex),
         Owner::Thread => quote!(crate::blocking::Thread),
@@ -172,7 +172,7 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
         .expose
         .iter()
         .map(|(wire, setter)| {
-            let (signature, _) = setter_signature(resolved, wire, setter, &fields)?;
+            let (signature, _) = setter_signature(plan, wire, setter, &fields)?;
             let method = ident(&setter.public_name(wire))?;
             let docs = setter_docs(wire, setter, &fields);
             Ok(quote! {
@@ -212,7 +212,7 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
         entry.builder
     );
     let entry_fn = ident(&entry.entry)?;
-    let entry_doc = format!("Starts a `{}` request; see [`{}`].", resolved.wire, entry.builder);
+    let entry_doc = format!("Starts a `{}` request; see [`{}`].", plan.wire, entry.builder);
     Ok(quote! {
         #[doc = #doc]
         #[must_use = "a builder does nothing until `.send()`"]
@@ -263,12 +263,12 @@ struct SdkOptions {
 }
 
 impl SdkOptions {
-    fn of(resolved: &Resolved<'_>) -> Result<Self> {
-        let entry = resolved.entry;
+    fn of(plan: &BuilderPlan<'_>) -> Result<Self> {
+        let entry = plan.entry;
         let Some(options) = &entry.options else {
             return Ok(Self { field: quote!(), init: quote!(), arg: quote!(), setters: Vec::new() });
         };
-        let ty: Type = syn::parse_str(options).with_context(|| format!("`options` of {}", resolved.wire))?;
+        let ty: Type = syn::parse_str(options).with_context(|| format!("`options` of {}", plan.wire))?;
         let setters = entry
             .options_setters
             .iter()
@@ -326,15 +326,15 @@ fn type_path(name: &str) -> Result<TokenStream> {
 }
 
 /// `templates/api.toml [methods."<wire>"]`, where an error about an entry points.
-fn at(resolved: &Resolved<'_>) -> String {
-    format!("{} [methods.\"{}\"]", crate::overrides::OverrideTable::FILE, resolved.wire)
+fn at(plan: &BuilderPlan<'_>) -> String {
+    format!("{} [methods.\"{}\"]", crate::api_table::ApiTable::FILE, plan.wire)
 }
 
 /// The entry method's parameters (`name: type`) and their names.
-fn entry_args(resolved: &Resolved<'_>) -> Result<(Vec<TokenStream>, Vec<syn::Ident>)> {
+fn entry_args(plan: &BuilderPlan<'_>) -> Result<(Vec<TokenStream>, Vec<syn::Ident>)> {
     let mut decls = Vec::new();
     let mut names = Vec::new();
-    for arg in &resolved.entry.args {
+    for arg in &plan.entry.args {
         let name = ident(&arg.name)?;
         let ty: Type = syn::parse_str(&arg.ty).with_context(|| format!("type of argument `{}`", arg.name))?;
         decls.push(quote!(#name: #ty));
@@ -373,20 +373,20 @@ fn fields_of(item: &ItemStruct) -> Vec<ParamsField<'_>> {
         .collect()
 }
 
-fn field<'f, 'a>(fields: &'f [ParamsField<'a>], wire: &str, resolved: &Resolved<'_>) -> Result<&'f ParamsField<'a>> {
+fn field<'f, 'a>(fields: &'f [ParamsField<'a>], wire: &str, plan: &BuilderPlan<'_>) -> Result<&'f ParamsField<'a>> {
     fields
         .iter()
         .find(|field| field.wire == wire)
-        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: no params field `{wire}`", resolved.wire))
+        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: no params field `{wire}`", plan.wire))
 }
 
 /// The params struct literal: arguments, the thread's id, `None` elsewhere.
-fn params_init(resolved: &Resolved<'_>, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
-    let params_ty = type_path(resolved.params)?;
+fn params_init(plan: &BuilderPlan<'_>, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
+    let params_ty = type_path(plan.params)?;
     let mut inits = Vec::new();
     for field in fields {
         let field_ident = field.ident;
-        let arg = resolved.entry.args.iter().find(|arg| arg.wire == field.wire);
+        let arg = plan.entry.args.iter().find(|arg| arg.wire == field.wire);
         let value = if let Some(arg) = arg {
             let name = ident(&arg.name)?;
             match &arg.apply {
@@ -396,14 +396,14 @@ fn params_init(resolved: &Resolved<'_>, fields: &[ParamsField<'_>]) -> Result<To
                 }
                 None => quote!(#name.into()),
             }
-        } else if resolved.entry.owner == Owner::Thread && field.wire == "threadId" {
+        } else if plan.entry.owner == Owner::Thread && field.wire == "threadId" {
             quote!(owner.id().to_owned())
         } else if is_option(field.ty) {
             quote!(None)
         } else {
             bail!(
                 "templates/api.toml [methods.\"{}\"]: the required field `{}` needs an entry in `args`",
-                resolved.wire,
+                plan.wire,
                 field.wire
             );
         };
@@ -432,7 +432,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 
 /// `value: <type>` of a setter, and the statement that stores it.
 fn setter_signature(
-    resolved: &Resolved<'_>,
+    plan: &BuilderPlan<'_>,
     wire: &str,
     setter: &Setter,
     fields: &[ParamsField<'_>],
@@ -444,16 +444,16 @@ fn setter_signature(
             .wire_fields(wire)
             .iter()
             .map(|target| {
-                let ident = field(fields, target, resolved)?.ident;
+                let ident = field(fields, target, plan)?.ident;
                 Ok(quote!(&mut self.params.#ident))
             })
             .collect::<Result<Vec<_>>>()?;
         return Ok((quote!(value: #ty), quote!(#apply(value, #(#targets),*);)));
     }
-    let target = field(fields, wire, resolved)?;
+    let target = field(fields, wire, plan)?;
     let ident = target.ident;
     let inner = option_inner(target.ty)
-        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: `{wire}` is required; make it an arg", resolved.wire))?;
+        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: `{wire}` is required; make it an arg", plan.wire))?;
     if is_primitive(inner) {
         // `impl Into<u32>` would refuse the literal `10` (an `i32` by default)
         // and accept `true`; the plain type takes literals and nothing else.
@@ -492,8 +492,8 @@ fn setter_docs(wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Vec<T
     docs
 }
 
-fn setter_fn(resolved: &Resolved<'_>, wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
-    let (signature, store) = setter_signature(resolved, wire, setter, fields)?;
+fn setter_fn(plan: &BuilderPlan<'_>, wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
+    let (signature, store) = setter_signature(plan, wire, setter, fields)?;
     let method = ident(&setter.public_name(wire))?;
     let docs = setter_docs(wire, setter, fields);
     Ok(quote! {

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::catalog::{Catalog, ResponseOverrides};
+use crate::catalog::{Catalog, ResponseTypeTable};
 use crate::emit_api::{emit_client_methods, emit_handler};
 use crate::emit_catalog::emit_catalog;
 use crate::emit_friendly::{emit_blocking_builders, emit_builders};
-use crate::overrides::{OverrideTable, SchemaFields};
+use crate::api_table::{ApiTable, SchemaFields};
 use crate::emit_crate;
 use crate::emit_types::{self, SecretReview, WeakAllowlist};
 use crate::pin::Pin;
@@ -53,15 +53,15 @@ pub fn generate(workspace: &Workspace) -> Result<Generation> {
     let templates = workspace.templates_dir();
     let weak = WeakAllowlist::load(&templates.join("weak_types.toml"))?;
     let secrets = SecretReview::load(&templates.join("secret_fields.toml"))?;
-    let overrides = ResponseOverrides::load(&templates.join("response_types.toml"))?;
+    let response_types = ResponseTypeTable::load(&templates.join("response_types.toml"))?;
 
     let schema = prepass::wire_schema(&snapshot)?;
     let types = emit_types::emit_types(&schema, &weak, &secrets)?;
     let known_types = emit_types::type_names(&types);
-    let catalog = Catalog::from_snapshot(&snapshot, &schema, &overrides, &known_types)?;
-    let table = OverrideTable::load(&templates.join("api.toml"))?;
+    let catalog = Catalog::from_snapshot(&snapshot, &schema, &response_types, &known_types)?;
+    let table = ApiTable::load(&templates.join("api.toml"))?;
     let fields = SchemaFields::new(&schema, &snapshot.v2_bundle);
-    let wrapped = table.resolve(&catalog, &fields)?;
+    let wrapped = table.plans(&catalog, &fields)?;
     let unreviewed_fields = wrapped
         .iter()
         .flat_map(|entry| {

@@ -9,14 +9,14 @@
 //! 1. read the inputs: [`pin`] (`schema/runtime.toml`), [`snapshot`]
 //!    (`schema/snapshot/`), and the reviewed tables under `templates/`
 //!    ([`emit_types::WeakAllowlist`], [`emit_types::SecretReview`],
-//!    [`catalog::ResponseOverrides`], [`overrides::OverrideTable`]);
+//!    [`catalog::ResponseTypeTable`], [`api_table::ApiTable`]);
 //! 2. [`prepass`]: normalise the schema JSON so typify reads it right;
 //! 3. [`emit_types`]: the wire types, with typify, then the syn passes over
 //!    them (forward-compatible enums, secrets, docs, ...);
 //! 4. [`catalog`]: the method catalog (every request and notification, with
 //!    its params and response types), and [`emit_catalog`]: its Rust;
 //! 5. [`emit_api`]: the typed client methods and the server-request handler;
-//! 6. [`overrides`]: the override table checked against the catalog and the
+//! 6. [`api_table`]: the override table checked against the catalog and the
 //!    schema, and [`emit_friendly`]: the friendly builders it describes;
 //! 7. [`emit_crate`]: the crate's manifest, root and pin; the files of
 //!    `templates/sdk/` are copied as they are;
@@ -32,6 +32,7 @@
 //! [`protocol_diff`] (what changed between two snapshots).
 //! [`workspace`] knows where the project's folders are.
 
+pub mod api_table;
 pub mod catalog;
 pub mod emit_api;
 pub mod emit_catalog;
@@ -41,7 +42,6 @@ pub mod emit_types;
 pub mod files;
 pub mod generate;
 pub mod output;
-pub mod overrides;
 pub mod pin;
 pub mod prepass;
 pub mod protocol_diff;

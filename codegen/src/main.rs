@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use openai_codex_codegen::pin::Pin;
-use openai_codex_codegen::overrides::OverrideTable;
+use openai_codex_codegen::api_table::ApiTable;
 use openai_codex_codegen::protocol_diff::{self, Surface, WorkspaceTables};
 use openai_codex_codegen::schema_update::{self, UpdateOptions};
 use openai_codex_codegen::snapshot::Snapshot;
@@ -161,7 +161,7 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
             let old_dir = old.unwrap_or_else(|| committed.as_ref().expect("extracted above").path().to_owned());
             let new_dir = new.unwrap_or_else(|| workspace.snapshot_dir());
             // The override table must parse: its review list is part of the report.
-            OverrideTable::load(&workspace.templates_dir().join("api.toml"))?;
+            ApiTable::load(&workspace.templates_dir().join("api.toml"))?;
             let tables = WorkspaceTables::load(workspace)?;
             let report = protocol_diff::diff(&Snapshot::load(&old_dir)?, &Snapshot::load(&new_dir)?, &tables.options(surface))?;
             let text = match format {

@@ -4,7 +4,7 @@
 
 use openai_codex_codegen::catalog::{Catalog, Method, Params};
 use openai_codex_codegen::emit_api::{emit_client_methods, emit_handler};
-use openai_codex_codegen::overrides::OverrideTable;
+use openai_codex_codegen::api_table::ApiTable;
 use openai_codex_codegen::Workspace;
 
 /// A small valid table; each test breaks one value of it.
@@ -25,7 +25,7 @@ cwd = { type = "impl AsRef<std::path::Path>", apply = "crate::api::convert::path
 /// The error of parsing [`TABLE`] with `from` replaced by `to`, with its whole chain.
 fn table_error(from: &str, to: &str) -> String {
     assert_eq!(TABLE.matches(from).count(), 1, "the anchor `{from}` must be unique");
-    let error = OverrideTable::parse(&TABLE.replacen(from, to, 1)).expect_err("the edited table must be refused");
+    let error = ApiTable::parse(&TABLE.replacen(from, to, 1)).expect_err("the edited table must be refused");
     format!("{error:#}")
 }
 
@@ -37,8 +37,8 @@ fn assert_names(message: &str, parts: &[&str]) {
 
 #[test]
 fn the_tables_parse() {
-    OverrideTable::parse(TABLE).unwrap();
-    OverrideTable::load(&Workspace::this().templates_dir().join("api.toml")).unwrap();
+    ApiTable::parse(TABLE).unwrap();
+    ApiTable::load(&Workspace::this().templates_dir().join("api.toml")).unwrap();
 }
 
 const ENTRY: &str = "templates/api.toml [methods.\"thread/resume\"]";

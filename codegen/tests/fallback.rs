@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use openai_codex_codegen::catalog::ResponseOverrides;
+use openai_codex_codegen::catalog::ResponseTypeTable;
 use openai_codex_codegen::emit_types::{fallback_decisions, Decision, NoFallback};
 use openai_codex_codegen::pin::Pin;
 use openai_codex_codegen::prepass::wire_schema;
@@ -43,7 +43,7 @@ fn every_received_enum_has_a_fallback_or_is_shielded_by_one_that_has() {
     let workspace = Workspace::this();
     let snapshot = Snapshot::load(&workspace.snapshot_dir()).unwrap();
     let pin = Pin::load(&workspace.pin_path()).unwrap();
-    let responses = ResponseOverrides::load(&workspace.templates_dir().join("response_types.toml")).unwrap();
+    let responses = ResponseTypeTable::load(&workspace.templates_dir().join("response_types.toml")).unwrap();
     let directions = directions(&snapshot, Surface::Sdk, SdkSurface::of(&pin), Some(&responses)).unwrap();
     let decisions = decisions();
     let without: Vec<(&str, &str)> = decisions

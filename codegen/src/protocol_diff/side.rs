@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
 
-use crate::catalog::ResponseOverrides;
+use crate::catalog::ResponseTypeTable;
 use crate::emit_types::{self, Decision};
 use crate::prepass;
 use crate::snapshot::Snapshot;
@@ -102,7 +102,7 @@ impl Side {
         snapshot: &Snapshot,
         methods_from: Bundle,
         types_from: Bundle,
-        responses: Option<&ResponseOverrides>,
+        responses: Option<&ResponseTypeTable>,
     ) -> Result<Self> {
         let experimental = snapshot.experimental.as_ref();
         let methods_source = match (methods_from, experimental) {
@@ -244,7 +244,7 @@ pub(super) fn ref_name(schema: &Value) -> Option<&str> {
 /// one, else `FooResponse` for params `FooParams` (as the generator does).
 fn add_responses(
     methods: &mut BTreeMap<String, MethodInfo>,
-    overrides: Option<&ResponseOverrides>,
+    overrides: Option<&ResponseTypeTable>,
     known: &BTreeSet<String>,
 ) {
     for (wire, method) in methods.iter_mut() {

@@ -1,5 +1,5 @@
-//! The override table (`templates/api.toml`): which wire methods the friendly
-//! API wraps, which of their fields it exposes, under what names and types.
+//! The friendly API's table (`templates/api.toml`, "the override table"):
+//! which wire methods the friendly API wraps, which of their fields it exposes, under what names and types.
 //!
 //! This module reads the table and checks it against the schema: an entry
 //! naming a method or field the schema no longer has fails generation with
@@ -17,12 +17,12 @@ use serde_json::Value;
 use crate::catalog::{Catalog, Method};
 use crate::syntax;
 
-/// The whole table.
+/// The whole of `templates/api.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OverrideTable {
+pub struct ApiTable {
     /// Wire method → its entry.
-    pub methods: BTreeMap<String, Entry>,
+    pub methods: BTreeMap<String, WrappedMethod>,
 }
 
 /// Who has a wrapped method's entry point.
@@ -34,10 +34,10 @@ pub enum Owner {
     Thread,
 }
 
-/// One wrapped method.
+/// One method the friendly API wraps: its builder, entry point, setters.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub struct WrappedMethod {
     /// The builder type's name.
     pub builder: String,
     /// Who has the entry method.
@@ -70,7 +70,7 @@ pub struct Entry {
     pub options_setters: BTreeMap<String, OptionSetter>,
 }
 
-/// A builder setter for one of the SDK's own settings (see [`Entry::options`]).
+/// A builder setter for one of the SDK's own settings (see [`WrappedMethod::options`]).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptionSetter {
@@ -146,7 +146,7 @@ impl Setter {
     }
 }
 
-impl OverrideTable {
+impl ApiTable {
     /// Where the table lives, as every error names it.
     pub const FILE: &'static str = "templates/api.toml";
 
@@ -169,7 +169,7 @@ impl OverrideTable {
     }
     /// Checks every entry against the catalog and the schema, and returns
     /// the wrapped methods with their params field sets.
-    pub fn resolve<'a>(&'a self, catalog: &'a Catalog, schemas: &SchemaFields) -> Result<Vec<Resolved<'a>>> {
+    pub fn plans<'a>(&'a self, catalog: &'a Catalog, schemas: &SchemaFields) -> Result<Vec<BuilderPlan<'a>>> {
         self.methods
             .iter()
             .map(|(wire, entry)| {
@@ -186,19 +186,20 @@ impl OverrideTable {
                     .with_context(|| format!("templates/api.toml wraps `{wire}`, which takes no params"))?;
                 let fields = schemas.fields_of(params);
                 entry.check_fields(wire, &fields)?;
-                Ok(Resolved { wire, entry, method, params, stable_fields: schemas.stable_fields_of(params) })
+                Ok(BuilderPlan { wire, entry, method, params, stable_fields: schemas.stable_fields_of(params) })
             })
             .collect()
     }
 }
 
-/// A table entry with what the schema says about it.
+/// A wrapped method checked against the catalog and the schema: what
+/// [`crate::emit_friendly`] builds one builder from.
 #[derive(Debug, Clone)]
-pub struct Resolved<'a> {
+pub struct BuilderPlan<'a> {
     /// The wire method.
     pub wire: &'a str,
     /// The entry.
-    pub entry: &'a Entry,
+    pub entry: &'a WrappedMethod,
     /// The catalog's method.
     pub method: &'a Method,
     /// The params type's name.
@@ -207,7 +208,7 @@ pub struct Resolved<'a> {
     pub stable_fields: BTreeSet<String>,
 }
 
-impl Resolved<'_> {
+impl BuilderPlan<'_> {
     /// Stable wire fields the entry neither exposes, hides, nor takes as an argument.
     pub fn unreviewed_fields(&self) -> Vec<String> {
         let entry = self.entry;
@@ -225,11 +226,11 @@ impl Resolved<'_> {
     }
 }
 
-impl Entry {
-    /// The checks that need only the entry itself (see [`OverrideTable::parse`]).
+impl WrappedMethod {
+    /// The checks that need only the entry itself (see [`ApiTable::parse`]).
     fn check(&self, method: &str) -> Result<()> {
         let at = |key: &str| {
-            let entry = format!("{} [methods.\"{method}\"]", OverrideTable::FILE);
+            let entry = format!("{} [methods.\"{method}\"]", ApiTable::FILE);
             if key.is_empty() { entry } else { format!("{entry} {key}") }
         };
         if self.options.is_none() && !self.options_setters.is_empty() {
