@@ -214,9 +214,9 @@ impl Error {
     /// if retried later (see `retry_on_overload`).
     pub fn is_overloaded(&self) -> bool {
         match self {
-            Error::JsonRpc { code, message, .. } => {
-                *code == OVERLOADED_CODE || message.to_ascii_lowercase().contains("overloaded")
-            }
+            // The runtime says so with its code alone ("Server overloaded;
+            // retry later." is the message that comes with it).
+            Error::JsonRpc { code, .. } => *code == OVERLOADED_CODE,
             Error::TurnFailed(result) => result
                 .error
                 .as_ref()

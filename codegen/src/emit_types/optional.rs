@@ -17,7 +17,6 @@
 
 use std::collections::BTreeSet;
 
-use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{parse_quote, Attribute, Field, Item, Meta, Token};
@@ -146,12 +145,10 @@ fn add_default_derive(attrs: &mut [Attribute]) {
 /// Drops the functions of typify's `defaults` module that nothing calls any
 /// more, and the module if it ends up empty.
 fn remove_unused_default_helpers(file: &mut syn::File) {
-    let outside: String = file
-        .items
-        .iter()
-        .filter(|item| !is_defaults_module(item))
-        .map(|item| item.to_token_stream().to_string())
-        .collect();
+    let mut used = DefaultHelperUses::default();
+    for item in file.items.iter_mut().filter(|item| !is_defaults_module(item)) {
+        used.visit_item_mut(item);
+    }
     for item in &mut file.items {
         let Item::Mod(module) = item else { continue };
         if module.ident != "defaults" {
@@ -159,7 +156,7 @@ fn remove_unused_default_helpers(file: &mut syn::File) {
         }
         if let Some((_, items)) = &mut module.content {
             items.retain(|inner| match inner {
-                Item::Fn(function) => outside.contains(&format!("defaults :: {}", function.sig.ident)),
+                Item::Fn(function) => used.names.contains(&function.sig.ident.to_string()),
                 _ => true,
             });
         }
@@ -170,6 +167,82 @@ fn remove_unused_default_helpers(file: &mut syn::File) {
     });
 }
 
+/// The helpers of the `defaults` module that code refers to: as a path
+/// (`defaults::name()` in a `Default` impl) or in a serde attribute
+/// (`#[serde(default = "defaults::name")]`).
+#[derive(Default)]
+struct DefaultHelperUses {
+    names: BTreeSet<String>,
+}
+
+impl DefaultHelperUses {
+    fn note(&mut self, path: &syn::Path) {
+        let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+        if let [.., module, helper] = segments.as_slice() {
+            if module.ident == "defaults" {
+                self.names.insert(helper.ident.to_string());
+            }
+        }
+    }
+}
+
+impl VisitMut for DefaultHelperUses {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        self.note(path);
+        visit_mut::visit_path_mut(self, path);
+    }
+
+    fn visit_attribute_mut(&mut self, attr: &mut Attribute) {
+        for meta in serde_items(attr).into_iter().flatten() {
+            let Meta::NameValue(pair) = meta else { continue };
+            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(function), .. }) = &pair.value else { continue };
+            if pair.path.is_ident("default") {
+                if let Ok(function) = function.parse::<syn::ExprPath>() {
+                    self.note(&function.path);
+                }
+            }
+        }
+    }
+}
+
 fn is_defaults_module(item: &Item) -> bool {
     matches!(item, Item::Mod(module) if module.ident == "defaults")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `defaults` helpers still referred to (by a path, or by a serde
+    /// attribute, generic or not) stay; the others go.
+    #[test]
+    fn unused_default_helpers_are_found_by_syntax_not_text() {
+        let mut file: syn::File = parse_quote! {
+            pub struct A {
+                #[serde(default = "defaults::a")]
+                pub x: Option<u8>,
+                #[serde(default = "defaults::default_u64::<u8, 3>")]
+                pub z: Option<u8>,
+            }
+            pub struct B { pub y: u8 }
+            impl ::std::default::Default for B {
+                fn default() -> Self { Self { y: defaults::b() } }
+            }
+            /// Mentions defaults::c in a doc, which is not a use.
+            pub struct C;
+            pub mod defaults {
+                pub fn a() -> Option<u8> { None }
+                pub fn b() -> u8 { 1 }
+                pub fn c() -> u8 { 2 }
+                pub fn default_u64<T, const V: u64>() -> T { todo!() }
+            }
+        };
+        remove_unused_default_helpers(&mut file);
+        let Some(Item::Mod(module)) = file.items.last() else { panic!("the defaults module stays") };
+        let kept: Vec<String> = module.content.as_ref().unwrap().1.iter().filter_map(|item| match item {
+            Item::Fn(function) => Some(function.sig.ident.to_string()),
+            _ => None,
+        }).collect();
+        assert_eq!(kept, ["a", "b", "default_u64"]);
+    }
 }

@@ -38,8 +38,16 @@ pub const DEFAULT_RECONNECT_LIMIT: Duration = Duration::from_secs(2 * 60);
 /// The default of [`TurnPolicy::interrupt_grace`]: ten seconds.
 pub const DEFAULT_INTERRUPT_GRACE: Duration = Duration::from_secs(10);
 
+/// JSON-RPC "invalid request", the code of the runtime's refusals.
+const INVALID_REQUEST: i64 = -32600;
+
+/// Whether `turn/interrupt` was refused because the turn is not active yet.
+/// The runtime (0.169) answers `{"code": -32600, "message": "no active turn
+/// to interrupt"}` without `data`, and refuses other things (an unknown
+/// thread) with the same code: the message is the only fact that tells them
+/// apart, so it is matched only after the code.
 fn is_not_active_yet(error: &Error) -> bool {
-    matches!(error, Error::JsonRpc { message, .. } if message.contains("no active turn"))
+    matches!(error, Error::JsonRpc { code: INVALID_REQUEST, message, .. } if message.starts_with("no active turn"))
 }
 
 /// When the SDK stops waiting for a turn. A turn that breaks the policy is
