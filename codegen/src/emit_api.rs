@@ -2,7 +2,9 @@
 //! - `sdk/src/client_methods.rs`: one async method on `Client` per client request;
 //! - `sdk/src/handler.rs`: the `ServerRequestHandler` trait, one method per
 //!   server request, each defaulting to the fail-closed answer of the same
-//!   name in `templates/sdk/src/handler_defaults.rs`, and its dispatcher.
+//!   name in `templates/sdk/src/handler_defaults.rs`, and its dispatcher; the
+//!   fixed parts (`DeclineAll`, encoding an answer) are in
+//!   `templates/sdk/src/handler/parts.rs`.
 
 use anyhow::{Context, Result};
 use proc_macro2::TokenStream;
@@ -74,10 +76,12 @@ pub fn emit_handler(catalog: &Catalog) -> Result<syn::File> {
         //! error), so nothing is ever approved silently and the app-server
         //! always gets an answer.
 
-        use serde::Serialize;
-
         pub use crate::handler_support::{ready, HandlerError, HandlerFuture};
         use crate::methods::ServerRequest;
+        use parts::to_value;
+        pub use parts::DeclineAll;
+
+        mod parts;
 
         /// Answers the app-server's requests. Each method gets the request's
         /// params and returns the response the app-server expects; an error
@@ -93,13 +97,6 @@ pub fn emit_handler(catalog: &Catalog) -> Result<syn::File> {
             }
         }
 
-        /// The default handler: answers every request with its fail-closed
-        /// default (see [`crate::handler_defaults`]).
-        #[derive(Debug, Clone, Copy, Default)]
-        pub struct DeclineAll;
-
-        impl ServerRequestHandler for DeclineAll {}
-
         /// Routes a server request to its handler method.
         pub(crate) async fn dispatch(
             handler: &dyn ServerRequestHandler,
@@ -109,11 +106,6 @@ pub fn emit_handler(catalog: &Catalog) -> Result<syn::File> {
                 #(#dispatch_arms,)*
                 ServerRequest::Unknown { method, params } => handler.unknown(method, params).await,
             }
-        }
-
-        fn to_value<T: Serialize>(response: T) -> Result<serde_json::Value, HandlerError> {
-            serde_json::to_value(response)
-                .map_err(|error| HandlerError::internal(format!("could not encode the answer: {error}")))
         }
     })
     .context("the emitted handler is not valid Rust")
