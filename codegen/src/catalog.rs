@@ -10,6 +10,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::prepass::ref_name;
 use crate::snapshot::Snapshot;
 
 /// How a method takes its params.
@@ -70,6 +71,17 @@ pub struct Method {
     pub thread_id: Option<IdAccess>,
     /// Where the params say which turn the message is about.
     pub turn_id: Option<IdAccess>,
+}
+
+impl Method {
+    /// "`wire/name`: the schema's description", the first paragraph of
+    /// every doc about the method.
+    pub fn headline(&self) -> String {
+        match self.description.as_deref() {
+            Some(text) => format!("`{}`: {}", self.wire, text.trim()),
+            None => format!("`{}`", self.wire),
+        }
+    }
 }
 
 /// Every method of the protocol.
@@ -224,21 +236,17 @@ fn params_of(schema: &Value) -> Result<Params> {
     if schema.is_null() || schema["type"] == "null" {
         return Ok(Params::None);
     }
-    if let Some(name) = ref_name(schema) {
+    if let Some(name) = ref_name(schema).map(str::to_owned) {
         return Ok(Params::Required(name));
     }
     if let Some(alternatives) = schema["anyOf"].as_array() {
-        let refs: Vec<String> = alternatives.iter().filter_map(ref_name).collect();
+        let refs: Vec<String> = alternatives.iter().filter_map(ref_name).map(str::to_owned).collect();
         let nulls = alternatives.iter().filter(|alt| alt["type"] == "null").count();
         if refs.len() == 1 && nulls == 1 && alternatives.len() == 2 {
             return Ok(Params::Optional(refs[0].clone()));
         }
     }
     bail!("unsupported params schema {schema}")
-}
-
-fn ref_name(schema: &Value) -> Option<String> {
-    schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()).map(str::to_owned)
 }
 
 /// Gives each request its response type: the reviewed override if there is

@@ -36,7 +36,7 @@ fn client_method(method: &Method) -> Result<TokenStream> {
     let response = type_path(response_of(method, "ClientRequest.json")?);
     let doc = format!(
         "{}\n\nSends [`method::{}`]; see it for the params and response types.",
-        headline(method),
+        method.headline(),
         method.type_ident
     );
     let (param, argument) = match &method.params {
@@ -128,7 +128,7 @@ fn handler_method(method: &Method) -> Result<TokenStream> {
     let response = type_path(response_of(method, "ServerRequest.json")?);
     let doc = format!(
         "{}\n\nDefault: [`crate::handler_defaults::{}`].",
-        headline(method),
+        method.headline(),
         method.fn_ident
     );
     Ok(quote! {
@@ -151,10 +151,3 @@ fn response_of<'a>(method: &'a Method, file: &str) -> Result<&'a str> {
     })
 }
 
-/// "`wire/name`: the schema's description", the first paragraph of a method's doc.
-fn headline(method: &Method) -> String {
-    match method.description.as_deref() {
-        Some(text) => format!("`{}`: {}", method.wire, text.trim()),
-        None => format!("`{}`", method.wire),
-    }
-}

@@ -12,12 +12,13 @@
 //! are Rust files under `templates/sdk/src/methods/`, submodules of the
 //! generated module.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use heck::ToSnakeCase;
 
 use crate::catalog::{Catalog, IdAccess, Method, Params};
+use crate::syntax::known_ident as ident;
 
 /// The catalog as a Rust module.
 pub fn emit_catalog(catalog: &Catalog) -> syn::File {
@@ -124,11 +125,7 @@ fn params_type(params: &Params) -> TokenStream {
 /// The doc of a method: its wire name, its description, and its types as
 /// intra-doc links.
 fn method_doc(method: &Method) -> String {
-    let mut doc = format!("`{}`", method.wire);
-    if let Some(description) = &method.description {
-        doc.push_str(": ");
-        doc.push_str(description.trim());
-    }
+    let mut doc = method.headline();
     doc.push_str("\n\n");
     match &method.params {
         Params::None => doc.push_str("Params: none."),
@@ -340,6 +337,3 @@ fn id_getter(
     }
 }
 
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}

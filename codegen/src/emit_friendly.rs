@@ -9,9 +9,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Attribute, Fields, Item, ItemStruct, Type};
 
-use crate::emit_types::serde_rename;
 use crate::api_table::{Owner, BuilderPlan, Setter};
-use crate::syntax::{ident, rust_expr};
+use crate::syntax::{field_wire_name, ident, is_option, option_inner, rust_expr};
 
 /// A field of a params struct: its Rust name, type and docs, by wire name.
 struct ParamsField<'a> {
@@ -364,7 +363,7 @@ fn fields_of(item: &ItemStruct) -> Vec<ParamsField<'_>> {
         .filter_map(|field| {
             let ident = field.ident.as_ref()?;
             Some(ParamsField {
-                wire: serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string()),
+                wire: field_wire_name(field),
                 ident,
                 ty: &field.ty,
                 docs: field.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect(),
@@ -410,24 +409,6 @@ fn params_init(plan: &BuilderPlan<'_>, fields: &[ParamsField<'_>]) -> Result<Tok
         inits.push(quote!(#field_ident: #value));
     }
     Ok(quote!(#params_ty { #(#inits),* }))
-}
-
-fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Option"))
-}
-
-/// The type inside `Option<T>`.
-fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let segment = path.path.segments.last()?;
-    if segment.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
 }
 
 /// `value: <type>` of a setter, and the statement that stores it.

@@ -43,7 +43,6 @@ use serde_json::Value;
 use syn::{parse_quote, Item};
 use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
-pub(crate) use weak::serde_rename;
 pub use fallback::{Decision, NoFallback};
 pub use secrets::{secret_spots, SecretReview};
 pub use weak::{weak_spots, WeakAllowlist};

@@ -17,9 +17,10 @@
 
 use std::collections::BTreeSet;
 
-use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
-use syn::{parse_quote, Attribute, Field, Item, Meta, Token};
+use syn::{parse_quote, Attribute, Field, Item, Meta};
+
+use crate::syntax::{add_derive, has_serde_item, is_option, serde_attr_items};
 
 /// Rewrites every defaulted field as an `Option` (see the module docs).
 pub(super) fn keep_optional_presence(file: &mut syn::File) {
@@ -49,32 +50,13 @@ impl VisitMut for FieldRewriter {
     }
 
     fn visit_field_mut(&mut self, field: &mut Field) {
-        if field.ident.is_some() && has_serde_default(&field.attrs) && !is_option(&field.ty) {
+        if field.ident.is_some() && has_serde_item(&field.attrs, "default") && !is_option(&field.ty) {
             make_optional(field);
             if let Some(name) = &self.current_type {
                 self.types_with_rewritten_fields.insert(name.clone());
             }
         }
     }
-}
-
-/// Whether a `#[serde(...)]` attribute on the field says `default` (with or
-/// without a function).
-fn has_serde_default(attrs: &[Attribute]) -> bool {
-    attrs.iter().filter_map(serde_items).flatten().any(|meta| meta.path().is_ident("default"))
-}
-
-/// The comma-separated items of a `#[serde(...)]` attribute.
-fn serde_items(attr: &Attribute) -> Option<Punctuated<Meta, Token![,]>> {
-    if !attr.path().is_ident("serde") {
-        return None;
-    }
-    attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated).ok()
-}
-
-fn is_option(ty: &syn::Type) -> bool {
-    let syn::Type::Path(path) = ty else { return false };
-    path.path.segments.last().is_some_and(|segment| segment.ident == "Option")
 }
 
 /// `T` with `default[ = f]` and `skip_serializing_if = ..` becomes `Option<T>`
@@ -84,7 +66,7 @@ fn make_optional(field: &mut Field) {
     let ty = &field.ty;
     field.ty = parse_quote!(::std::option::Option<#ty>);
     let mut kept: Vec<Meta> = Vec::new();
-    field.attrs.retain(|attr| match serde_items(attr) {
+    field.attrs.retain(|attr| match serde_attr_items(attr) {
         Some(items) => {
             kept.extend(items.into_iter().filter(|meta| {
                 !meta.path().is_ident("default") && !meta.path().is_ident("skip_serializing_if")
@@ -112,7 +94,7 @@ fn replace_manual_defaults(file: &mut syn::File, rewritten: &BTreeSet<String>) {
     for item in &mut file.items {
         if let Item::Struct(item) = item {
             if needs_derive.contains(&item.ident.to_string()) {
-                add_default_derive(&mut item.attrs);
+                add_derive(&mut item.attrs, "Default");
             }
         }
     }
@@ -127,19 +109,6 @@ fn manual_default_impl_target(item: &Item) -> Option<String> {
     }
     let syn::Type::Path(self_ty) = item.self_ty.as_ref() else { return None };
     Some(self_ty.path.segments.last()?.ident.to_string())
-}
-
-fn add_default_derive(attrs: &mut [Attribute]) {
-    for attr in attrs.iter_mut().filter(|attr| attr.path().is_ident("derive")) {
-        let Ok(mut derives) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) else {
-            continue;
-        };
-        if !derives.iter().any(|path| path.is_ident("Default")) {
-            derives.push(parse_quote!(Default));
-            *attr = parse_quote!(#[derive(#derives)]);
-        }
-        return;
-    }
 }
 
 /// Drops the functions of typify's `defaults` module that nothing calls any
@@ -193,7 +162,7 @@ impl VisitMut for DefaultHelperUses {
     }
 
     fn visit_attribute_mut(&mut self, attr: &mut Attribute) {
-        for meta in serde_items(attr).into_iter().flatten() {
+        for meta in serde_attr_items(attr).into_iter().flatten() {
             let Meta::NameValue(pair) = meta else { continue };
             let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(function), .. }) = &pair.value else { continue };
             if pair.path.is_ident("default") {
