@@ -22,6 +22,7 @@ use crate::pin::Pin;
 use crate::prepass;
 use crate::snapshot::Snapshot;
 use crate::files::{relative_to, slash_path, walk};
+use crate::timings::phase;
 use crate::workspace::Workspace;
 
 /// The command that regenerates `sdk/`, named in every file header.
@@ -48,20 +49,28 @@ pub struct Generation {
 
 /// Generates every file of `sdk/` from the workspace's snapshot, pin and templates.
 pub fn generate(workspace: &Workspace) -> Result<Generation> {
-    let pin = Pin::load(&workspace.pin_path())?;
-    let snapshot = Snapshot::load(&workspace.snapshot_dir())?;
+    let pin = phase("read pin", || Pin::load(&workspace.pin_path()))?;
+    let snapshot = phase("read snapshot (JSON)", || Snapshot::load(&workspace.snapshot_dir()))?;
     let templates = workspace.templates_dir();
-    let weak = WeakAllowlist::load(&templates.join("weak_types.toml"))?;
-    let secrets = SecretReview::load(&templates.join("secret_fields.toml"))?;
-    let response_types = ResponseTypeTable::load(&templates.join("response_types.toml"))?;
+    let (weak, secrets, response_types, table) = phase("read tables", || -> Result<_> {
+        Ok((
+            WeakAllowlist::load(&templates.join("weak_types.toml"))?,
+            SecretReview::load(&templates.join("secret_fields.toml"))?,
+            ResponseTypeTable::load(&templates.join("response_types.toml"))?,
+            ApiTable::load(&templates.join("api.toml"))?,
+        ))
+    })?;
 
-    let schema = prepass::wire_schema(&snapshot)?;
+    let schema = phase("pre-pass", || prepass::wire_schema(&snapshot))?;
     let types = emit_types::emit_types(&schema, &weak, &secrets)?;
-    let known_types = emit_types::type_names(&types);
-    let catalog = Catalog::from_snapshot(&snapshot, &schema, &response_types, &known_types)?;
-    let table = ApiTable::load(&templates.join("api.toml"))?;
-    let fields = SchemaFields::new(&schema, &snapshot.v2_bundle);
-    let wrapped = table.plans(&catalog, &fields)?;
+    let catalog = phase("catalog", || {
+        let known_types = emit_types::type_names(&types);
+        Catalog::from_snapshot(&snapshot, &schema, &response_types, &known_types)
+    })?;
+    let wrapped = phase("api table check", || {
+        let fields = SchemaFields::new(&schema, &snapshot.v2_bundle);
+        table.plans(&catalog, &fields)
+    })?;
     let unreviewed_fields = wrapped
         .iter()
         .flat_map(|entry| {
@@ -73,18 +82,23 @@ pub fn generate(workspace: &Workspace) -> Result<Generation> {
         .collect();
 
     let header = Header::new(&pin);
+    let emitted = phase("emit (catalog, api, builders, crate)", || -> Result<_> {
+        Ok([
+            ("src/lib.rs", emit_crate::lib_rs(&pin)),
+            ("src/methods.rs", emit_catalog(&catalog)),
+            ("src/client_methods.rs", emit_client_methods(&catalog)?),
+            ("src/handler.rs", emit_handler(&catalog)?),
+            ("src/runtime/pin.rs", emit_crate::pin_rs(&pin)),
+            ("src/api/builders.rs", emit_builders(&wrapped, &types)?),
+            ("src/blocking/builders.rs", emit_blocking_builders(&wrapped, &types)?),
+        ])
+    })?;
     let mut files = vec![
         header.toml("Cargo.toml", emit_crate::cargo_toml(&pin)),
-        header.rust("src/lib.rs", &emit_crate::lib_rs(&pin)),
         header.rust("src/types.rs", &types),
-        header.rust("src/methods.rs", &emit_catalog(&catalog)),
-        header.rust("src/client_methods.rs", &emit_client_methods(&catalog)?),
-        header.rust("src/handler.rs", &emit_handler(&catalog)?),
-        header.rust("src/runtime/pin.rs", &emit_crate::pin_rs(&pin)),
-        header.rust("src/api/builders.rs", &emit_builders(&wrapped, &types)?),
-        header.rust("src/blocking/builders.rs", &emit_blocking_builders(&wrapped, &types)?),
     ];
-    files.extend(template_files(&templates.join("sdk"), &header)?);
+    files.extend(emitted.iter().map(|(path, file)| header.rust(path, file)));
+    files.extend(phase("templates", || template_files(&templates.join("sdk"), &header))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generation {
         files,
@@ -115,7 +129,7 @@ impl Header {
     fn rust(&self, path: &str, file: &syn::File) -> GeneratedFile {
         GeneratedFile {
             path: path.into(),
-            contents: format!("{}\n{}", self.line("//", None), prettyplease::unparse(file)),
+            contents: format!("{}\n{}", self.line("//", None), phase("prettyplease", || prettyplease::unparse(file))),
         }
     }
 

@@ -49,6 +49,7 @@ pub mod runtime;
 pub mod schema_update;
 pub mod snapshot;
 pub mod syntax;
+pub mod timings;
 pub mod workspace;
 
 use anyhow::Result;

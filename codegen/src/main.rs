@@ -28,11 +28,19 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Regenerate sdk/ from schema/ and templates/ (offline, deterministic).
-    Generate,
+    Generate {
+        /// Print the time of each phase of the run (to stderr).
+        #[arg(long)]
+        timings: bool,
+    },
     /// Exit non-zero, with a diff, if sdk/ differs from what `generate` writes.
     ///
     /// Files in sdk/ that the generator would not write count as drift too.
-    Check,
+    Check {
+        /// Print the time of each phase of the run (to stderr).
+        #[arg(long)]
+        timings: bool,
+    },
     /// Manage the pinned Codex runtime.
     #[command(subcommand)]
     Runtime(RuntimeCommand),
@@ -121,18 +129,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs `work`, and with `--timings` prints the time of each of its phases.
+fn timed<T>(timings: bool, work: impl FnOnce() -> T) -> T {
+    if !timings {
+        return work();
+    }
+    let (out, timings) = openai_codex_codegen::timings::record(work);
+    eprintln!("{timings}");
+    out
+}
+
 fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
     match command {
-        Command::Generate => {
-            let (changed, unreviewed) = generate_sdk(workspace)?;
+        Command::Generate { timings } => {
+            let (changed, unreviewed) = timed(timings, || generate_sdk(workspace))?;
             eprintln!("sdk/ regenerated ({changed} files changed)");
             report_unreviewed(&unreviewed);
         }
-        Command::Check => {
+        Command::Check { timings } => {
             // One generation run serves both the review list and the drift check.
-            let generation = generate::generate(workspace)?;
+            let (generation, drift) = timed(timings, || -> Result<_> {
+                let generation = generate::generate(workspace)?;
+                let drift = output::drift(&workspace.sdk_dir(), &generation.files)?;
+                Ok((generation, drift))
+            })?;
             report_unreviewed(&generation.unreviewed_fields);
-            if let Some(report) = output::drift(&workspace.sdk_dir(), &generation.files)? {
+            if let Some(report) = drift {
                 print!("{report}");
                 eprintln!(
                     "sdk/ is not what the generator makes. Change the generator or templates, \

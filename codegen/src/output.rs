@@ -31,6 +31,10 @@ fn current_files(sdk: &Path) -> Result<BTreeMap<PathBuf, String>> {
 /// Writes `files` into `sdk`, rewriting only what changed and removing files
 /// the generator does not make. Returns how many files changed.
 pub fn write(sdk: &Path, files: &[GeneratedFile]) -> Result<usize> {
+    crate::timings::phase("write sdk/", || write_files(sdk, files))
+}
+
+fn write_files(sdk: &Path, files: &[GeneratedFile]) -> Result<usize> {
     let mut current = current_files(sdk)?;
     let mut changed = 0;
     for file in files {
@@ -68,6 +72,10 @@ fn remove_empty_dirs(dir: &Path) -> Result<()> {
 /// The differences between `sdk/` and `files`, as a bounded unified diff;
 /// `None` when there are none.
 pub fn drift(sdk: &Path, files: &[GeneratedFile]) -> Result<Option<String>> {
+    crate::timings::phase("compare with sdk/", || compare(sdk, files))
+}
+
+fn compare(sdk: &Path, files: &[GeneratedFile]) -> Result<Option<String>> {
     let mut current = current_files(sdk)?;
     let mut report = String::new();
     let mut budget = MAX_DIFF_LINES;
