@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::catalog::{Catalog, Method};
 use crate::syntax;
+use crate::wire_index::{WireField, WireIndex};
 
 /// The whole of `templates/api.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -167,9 +168,14 @@ impl ApiTable {
         }
         Ok(table)
     }
-    /// Checks every entry against the catalog and the schema, and returns
-    /// the wrapped methods with their params field sets.
-    pub fn plans<'a>(&'a self, catalog: &'a Catalog, schemas: &SchemaFields) -> Result<Vec<BuilderPlan<'a>>> {
+    /// Checks every entry against the catalog and the wire types, and
+    /// returns the wrapped methods with their params fields.
+    pub fn plans<'a>(
+        &'a self,
+        catalog: &'a Catalog,
+        index: &'a WireIndex<'a>,
+        stable: &StableFields,
+    ) -> Result<Vec<BuilderPlan<'a>>> {
         self.methods
             .iter()
             .map(|(wire, entry)| {
@@ -184,9 +190,11 @@ impl ApiTable {
                     .params
                     .type_name()
                     .with_context(|| format!("templates/api.toml wraps `{wire}`, which takes no params"))?;
-                let fields = schemas.fields_of(params);
-                entry.check_fields(wire, &fields)?;
-                Ok(BuilderPlan { wire, entry, method, params, stable_fields: schemas.stable_fields_of(params) })
+                let fields = index.fields(params).with_context(|| {
+                    format!("templates/api.toml wraps `{wire}`, whose params `{params}` are not a struct")
+                })?;
+                entry.check_fields(wire, fields)?;
+                Ok(BuilderPlan { wire, entry, method, params, fields, stable_fields: stable.fields_of(params) })
             })
             .collect()
     }
@@ -204,6 +212,8 @@ pub struct BuilderPlan<'a> {
     pub method: &'a Method,
     /// The params type's name.
     pub params: &'a str,
+    /// The params type's fields.
+    pub fields: &'a [WireField<'a>],
     /// The params fields of the stable schema.
     pub stable_fields: BTreeSet<String>,
 }
@@ -293,7 +303,7 @@ impl WrappedMethod {
     }
 
     /// Every field the entry names must exist in the params type.
-    fn check_fields(&self, method: &str, fields: &BTreeSet<String>) -> Result<()> {
+    fn check_fields(&self, method: &str, fields: &[WireField<'_>]) -> Result<()> {
         let named = self
             .expose
             .iter()
@@ -301,7 +311,7 @@ impl WrappedMethod {
             .chain(self.hidden.keys().cloned())
             .chain(self.args.iter().map(|arg| arg.wire.clone()));
         for field in named {
-            if !fields.contains(&field) {
+            if !fields.iter().any(|known| known.wire == field) {
                 bail!(
                     "templates/api.toml [methods.\"{method}\"] names the field `{field}`, \
                      which the schema's params of `{method}` no longer have"
@@ -312,25 +322,21 @@ impl WrappedMethod {
     }
 }
 
-/// The property names of each definition, in the stable schema and in the
-/// schema the types come from.
+/// The property names of each definition of the stable schema: the fields a
+/// wrapped method's entry must review (the types come from the experimental
+/// schema, a superset).
 #[derive(Debug, Clone, Default)]
-pub struct SchemaFields {
-    all: BTreeMap<String, BTreeSet<String>>,
+pub struct StableFields {
     stable: BTreeMap<String, BTreeSet<String>>,
 }
 
-impl SchemaFields {
-    /// Reads the properties of every definition of the two bundles.
-    pub fn new(types_schema: &Value, stable_v2_bundle: &Value) -> Self {
-        Self { all: properties(types_schema), stable: properties(stable_v2_bundle) }
+impl StableFields {
+    /// Reads the properties of every definition of the stable v2 bundle.
+    pub fn new(stable_v2_bundle: &Value) -> Self {
+        Self { stable: properties(stable_v2_bundle) }
     }
 
     fn fields_of(&self, name: &str) -> BTreeSet<String> {
-        self.all.get(name).cloned().unwrap_or_default()
-    }
-
-    fn stable_fields_of(&self, name: &str) -> BTreeSet<String> {
         self.stable.get(name).cloned().unwrap_or_default()
     }
 }

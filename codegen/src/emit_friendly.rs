@@ -7,38 +7,29 @@
 use anyhow::{bail, Context, Result};
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Attribute, Fields, Item, ItemStruct, Type};
+use syn::Type;
 
 use crate::api_table::{Owner, BuilderPlan, Setter};
-use crate::syntax::{field_wire_name, ident, is_option, option_inner, rust_expr};
-
-/// A field of a params struct: its Rust name, type and docs, by wire name.
-struct ParamsField<'a> {
-    wire: String,
-    ident: &'a syn::Ident,
-    ty: &'a Type,
-    docs: Vec<&'a Attribute>,
-}
+use crate::syntax::{ident, option_inner, rust_expr};
+use crate::wire_index::WireField;
 
 /// The async builders.
-pub fn emit_builders(entries: &[BuilderPlan<'_>], types: &syn::File) -> Result<syn::File> {
+pub fn emit_builders(entries: &[BuilderPlan<'_>]) -> Result<syn::File> {
     builders_file(
         " The friendly builders, generated from the override table (`templates/api.toml`): \
          one per wrapped method, each with a setter per exposed field, `with_params` to set \
          any other wire field, and `send()`.",
         entries,
-        types,
         builder,
     )
 }
 
 /// The blocking builders: the same setters, `send()` blocks.
-pub fn emit_blocking_builders(entries: &[BuilderPlan<'_>], types: &syn::File) -> Result<syn::File> {
+pub fn emit_blocking_builders(entries: &[BuilderPlan<'_>]) -> Result<syn::File> {
     builders_file(
         " The blocking builders, generated from the override table (`templates/api.toml`): \
          each wraps its async twin and blocks in `send()`.",
         entries,
-        types,
         blocking_builder,
     )
 }
@@ -47,12 +38,11 @@ pub fn emit_blocking_builders(entries: &[BuilderPlan<'_>], types: &syn::File) ->
 fn builders_file(
     doc: &str,
     entries: &[BuilderPlan<'_>],
-    types: &syn::File,
-    emit: fn(&BuilderPlan<'_>, &syn::File) -> Result<TokenStream>,
+    emit: fn(&BuilderPlan<'_>) -> Result<TokenStream>,
 ) -> Result<syn::File> {
     let builders = entries
         .iter()
-        .map(|entry| emit(entry, types))
+        .map(emit)
         .collect::<Result<Vec<_>>>()?;
     Ok(syn::parse2(quote! {
         #![doc = #doc]
@@ -66,12 +56,12 @@ fn builders_file(
 }
 
 /// One async builder and its entry method.
-fn builder(plan: &BuilderPlan<'_>, types: &syn::File) -> Result<TokenStream> {
+fn builder(plan: &BuilderPlan<'_>) -> Result<TokenStream> {
     let entry = plan.entry;
     let name = ident(&entry.builder)?;
     let params_ty = type_path(plan.params)?;
     let owner = owner_type(entry.owner);
-    let fields = params_fields(types, plan.params)?;
+    let fields = plan.fields;
     let init = params_init(plan, &fields)?;
     let (arg_decls, arg_names) = entry_args(plan)?;
     let defaults = entry
@@ -157,11 +147,11 @@ fn builder(plan: &BuilderPlan<'_>, types: &syn::File) -> Result<TokenStream> {
     })
 }
 
-fn blocking_builder(plan: &BuilderPlan<'_>, types: &syn::File) -> Result<TokenStream> {
+fn blocking_builder(plan: &BuilderPlan<'_>) -> Result<TokenStream> {
     let entry = plan.entry;
     let name = ident(&entry.builder)?;
     let params_ty = type_path(plan.params)?;
-    let fields = params_fields(types, plan.params)?;
+    let fields = plan.fields;
     let (arg_decls, arg_names) = entry_args(plan)?;
     let owner = match entry.owner {
         Owner::Codex => quote!(crate::blocking::Codex),
@@ -342,37 +332,7 @@ fn entry_args(plan: &BuilderPlan<'_>) -> Result<(Vec<TokenStream>, Vec<syn::Iden
     Ok((decls, names))
 }
 
-/// The fields of the params struct, by wire name.
-fn params_fields<'a>(types: &'a syn::File, params: &str) -> Result<Vec<ParamsField<'a>>> {
-    let item = types
-        .items
-        .iter()
-        .find_map(|item| match item {
-            Item::Struct(item) if item.ident == params => Some(item),
-            _ => None,
-        })
-        .with_context(|| format!("the params type `{params}` is not a struct"))?;
-    Ok(fields_of(item))
-}
-
-fn fields_of(item: &ItemStruct) -> Vec<ParamsField<'_>> {
-    let Fields::Named(fields) = &item.fields else { return Vec::new() };
-    fields
-        .named
-        .iter()
-        .filter_map(|field| {
-            let ident = field.ident.as_ref()?;
-            Some(ParamsField {
-                wire: field_wire_name(field),
-                ident,
-                ty: &field.ty,
-                docs: field.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect(),
-            })
-        })
-        .collect()
-}
-
-fn field<'f, 'a>(fields: &'f [ParamsField<'a>], wire: &str, plan: &BuilderPlan<'_>) -> Result<&'f ParamsField<'a>> {
+fn field<'f, 'a>(fields: &'f [WireField<'a>], wire: &str, plan: &BuilderPlan<'_>) -> Result<&'f WireField<'a>> {
     fields
         .iter()
         .find(|field| field.wire == wire)
@@ -380,7 +340,7 @@ fn field<'f, 'a>(fields: &'f [ParamsField<'a>], wire: &str, plan: &BuilderPlan<'
 }
 
 /// The params struct literal: arguments, the thread's id, `None` elsewhere.
-fn params_init(plan: &BuilderPlan<'_>, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
+fn params_init(plan: &BuilderPlan<'_>, fields: &[WireField<'_>]) -> Result<TokenStream> {
     let params_ty = type_path(plan.params)?;
     let mut inits = Vec::new();
     for field in fields {
@@ -397,7 +357,7 @@ fn params_init(plan: &BuilderPlan<'_>, fields: &[ParamsField<'_>]) -> Result<Tok
             }
         } else if plan.entry.owner == Owner::Thread && field.wire == "threadId" {
             quote!(owner.id().to_owned())
-        } else if is_option(field.ty) {
+        } else if !field.required {
             quote!(None)
         } else {
             bail!(
@@ -416,7 +376,7 @@ fn setter_signature(
     plan: &BuilderPlan<'_>,
     wire: &str,
     setter: &Setter,
-    fields: &[ParamsField<'_>],
+    fields: &[WireField<'_>],
 ) -> Result<(TokenStream, TokenStream)> {
     if let (Some(ty), Some(apply)) = (&setter.ty, &setter.apply) {
         let ty: Type = syn::parse_str(ty).with_context(|| format!("type of setter `{wire}`"))?;
@@ -454,7 +414,7 @@ fn is_primitive(ty: &Type) -> bool {
         && PRIMITIVES.iter().any(|name| path.path.segments[0].ident == name))
 }
 
-fn setter_docs(wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Vec<TokenStream> {
+fn setter_docs(wire: &str, setter: &Setter, fields: &[WireField<'_>]) -> Vec<TokenStream> {
     let mut docs: Vec<TokenStream> = match &setter.doc {
         Some(doc) => vec![quote!(#[doc = #doc])],
         None => fields
@@ -473,7 +433,7 @@ fn setter_docs(wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Vec<T
     docs
 }
 
-fn setter_fn(plan: &BuilderPlan<'_>, wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
+fn setter_fn(plan: &BuilderPlan<'_>, wire: &str, setter: &Setter, fields: &[WireField<'_>]) -> Result<TokenStream> {
     let (signature, store) = setter_signature(plan, wire, setter, fields)?;
     let method = ident(&setter.public_name(wire))?;
     let docs = setter_docs(wire, setter, fields);

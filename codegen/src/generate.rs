@@ -15,7 +15,7 @@ use crate::catalog::{Catalog, ResponseTypeTable};
 use crate::emit_api::{emit_client_methods, emit_handler};
 use crate::emit_catalog::emit_catalog;
 use crate::emit_friendly::{emit_blocking_builders, emit_builders};
-use crate::api_table::{ApiTable, SchemaFields};
+use crate::api_table::{ApiTable, StableFields};
 use crate::emit_crate;
 use crate::emit_types::{self, SecretReview, WeakAllowlist};
 use crate::pin::Pin;
@@ -23,6 +23,7 @@ use crate::prepass;
 use crate::snapshot::Snapshot;
 use crate::files::{relative_to, slash_path, walk};
 use crate::timings::phase;
+use crate::wire_index::WireIndex;
 use crate::workspace::Workspace;
 
 /// The command that regenerates `sdk/`, named in every file header.
@@ -63,14 +64,10 @@ pub fn generate(workspace: &Workspace) -> Result<Generation> {
 
     let schema = phase("pre-pass", || prepass::wire_schema(&snapshot))?;
     let types = emit_types::emit_types(&schema, &weak, &secrets)?;
-    let catalog = phase("catalog", || {
-        let known_types = emit_types::type_names(&types);
-        Catalog::from_snapshot(&snapshot, &schema, &response_types, &known_types)
-    })?;
-    let wrapped = phase("api table check", || {
-        let fields = SchemaFields::new(&schema, &snapshot.v2_bundle);
-        table.plans(&catalog, &fields)
-    })?;
+    let index = phase("wire index", || WireIndex::of(&types));
+    let catalog =
+        phase("catalog", || Catalog::from_snapshot(&snapshot, &schema, &response_types, index.type_names()))?;
+    let wrapped = phase("api table check", || table.plans(&catalog, &index, &StableFields::new(&snapshot.v2_bundle)))?;
     let unreviewed_fields = wrapped
         .iter()
         .flat_map(|entry| {
@@ -89,8 +86,8 @@ pub fn generate(workspace: &Workspace) -> Result<Generation> {
             ("src/client_methods.rs", emit_client_methods(&catalog)?),
             ("src/handler.rs", emit_handler(&catalog)?),
             ("src/runtime/pin.rs", emit_crate::pin_rs(&pin)),
-            ("src/api/builders.rs", emit_builders(&wrapped, &types)?),
-            ("src/blocking/builders.rs", emit_blocking_builders(&wrapped, &types)?),
+            ("src/api/builders.rs", emit_builders(&wrapped)?),
+            ("src/blocking/builders.rs", emit_blocking_builders(&wrapped)?),
         ])
     })?;
     let mut files = vec![

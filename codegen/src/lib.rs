@@ -50,6 +50,7 @@ pub mod schema_update;
 pub mod snapshot;
 pub mod syntax;
 pub mod timings;
+pub mod wire_index;
 pub mod workspace;
 
 use anyhow::Result;

@@ -158,3 +158,31 @@ fn a_client_request_without_a_response() {
     let message = format!("{:#}", emit_client_methods(&catalog).expect_err("a request without a response is refused"));
     assert_names(&message, &["schema/snapshot/ClientRequest.json", "`item/future/ask`", "no response type", "templates/response_types.toml"]);
 }
+
+/// A field the table names but the params type does not have: one error,
+/// from the one place that knows the params' fields (the wire index).
+#[test]
+fn a_field_the_params_no_longer_have() {
+    use openai_codex_codegen::api_table::StableFields;
+    use openai_codex_codegen::wire_index::WireIndex;
+
+    let types: syn::File = syn::parse_quote! {
+        pub struct ThreadResumeParams {
+            #[serde(rename = "threadId")]
+            pub thread_id: String,
+            #[serde(rename = "approvalPolicy", default, skip_serializing_if = "Option::is_none")]
+            pub approval_policy: Option<String>,
+        }
+    };
+    let index = WireIndex::of(&types);
+    let fields: Vec<(&str, bool)> =
+        index.fields("ThreadResumeParams").unwrap().iter().map(|field| (field.wire.as_str(), field.required)).collect();
+    assert_eq!(fields, [("threadId", true), ("approvalPolicy", false)]);
+
+    let table = ApiTable::parse(TABLE).unwrap();
+    let mut request = method("thread/resume", Params::Required("ThreadResumeParams".into()), Some("R"));
+    request.type_ident = "ThreadResume".into();
+    let catalog = catalog(vec![request], Vec::new());
+    let error = table.plans(&catalog, &index, &StableFields::default()).expect_err("`cwd` is not a field");
+    assert_names(&format!("{error:#}"), &[ENTRY, "names the field `cwd`", "no longer have"]);
+}
