@@ -75,11 +75,15 @@ fn builder(plan: &BuilderPlan<'_>) -> Result<TokenStream> {
             Ok(quote!(builder = builder.#method(#value);))
         })
         .collect::<Result<Vec<_>>>()?;
-    let setters = entry
-        .expose
-        .iter()
-        .map(|(wire, setter)| setter_fn(plan, wire, setter, &fields))
-        .collect::<Result<Vec<_>>>()?;
+    let setters = setter_parts(plan)?.into_iter().map(|SetterParts { docs, method, signature, store }| {
+        quote! {
+            #(#docs)*
+            pub fn #method(mut self, #signature) -> Self {
+                #store
+                self
+            }
+        }
+    });
     let options = SdkOptions::of(plan)?;
     let (options_field, options_init, options_arg) = (&options.field, &options.init, &options.arg);
     let option_setters = &options.setters;
@@ -151,42 +155,28 @@ fn blocking_builder(plan: &BuilderPlan<'_>) -> Result<TokenStream> {
     let entry = plan.entry;
     let name = ident(&entry.builder)?;
     let params_ty = type_path(plan.params)?;
-    let fields = plan.fields;
     let (arg_decls, arg_names) = entry_args(plan)?;
     let owner = match entry.owner {
         Owner::Codex => quote!(crate::blocking::Codex),
         Owner::Thread => quote!(crate::blocking::Thread),
     };
-    let setters = entry
-        .expose
-        .iter()
-        .map(|(wire, setter)| {
-            let (signature, _) = setter_signature(plan, wire, setter, &fields)?;
-            let method = ident(&setter.public_name(wire))?;
-            let docs = setter_docs(wire, setter, &fields);
-            Ok(quote! {
-                #(#docs)*
-                pub fn #method(self, #signature) -> Self {
-                    Self { inner: self.inner.#method(value), runtime: self.runtime }
-                }
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let option_setters = entry
-        .options_setters
-        .iter()
-        .map(|(name, setter)| {
-            let method = ident(name)?;
-            let ty: Type = syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?;
-            let doc = &setter.doc;
-            Ok(quote! {
-                #[doc = #doc]
-                pub fn #method(self, value: #ty) -> Self {
-                    Self { inner: self.inner.#method(value), runtime: self.runtime }
-                }
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // The same setters as the async builder; each forwards to it.
+    let setters = setter_parts(plan)?.into_iter().map(|SetterParts { docs, method, signature, .. }| {
+        quote! {
+            #(#docs)*
+            pub fn #method(self, #signature) -> Self {
+                Self { inner: self.inner.#method(value), runtime: self.runtime }
+            }
+        }
+    });
+    let option_setters = option_setter_parts(plan)?.into_iter().map(|OptionSetterParts { doc, method, ty, .. }| {
+        quote! {
+            #[doc = #doc]
+            pub fn #method(self, value: #ty) -> Self {
+                Self { inner: self.inner.#method(value), runtime: self.runtime }
+            }
+        }
+    });
     let output: Type = syn::parse_str(&entry.output)?;
     let (blocking_output, convert) = match &entry.blocking_output {
         Some(blocking) => {
@@ -258,27 +248,20 @@ impl SdkOptions {
             return Ok(Self { field: quote!(), init: quote!(), arg: quote!(), setters: Vec::new() });
         };
         let ty: Type = syn::parse_str(options).with_context(|| format!("`options` of {}", plan.wire))?;
-        let setters = entry
-            .options_setters
-            .iter()
-            .map(|(name, setter)| {
-                let method = ident(name)?;
-                let value_ty: Type =
-                    syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?;
-                let apply: syn::Path =
-                    syn::parse_str(&setter.apply).with_context(|| format!("`apply` of option setter `{name}`"))?;
-                let doc = &setter.doc;
-                let footer = "\n\nAn SDK setting: not sent to the runtime.";
-                Ok(quote! {
+        let footer = "\n\nAn SDK setting: not sent to the runtime.";
+        let setters = option_setter_parts(plan)?
+            .into_iter()
+            .map(|OptionSetterParts { doc, method, ty: value_ty, apply }| {
+                quote! {
                     #[doc = #doc]
                     #[doc = #footer]
                     pub fn #method(mut self, value: #value_ty) -> Self {
                         #apply(&mut self.options, value);
                         self
                     }
-                })
+                }
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
         Ok(Self {
             field: quote!(options: #ty,),
             init: quote!(options: ::std::default::Default::default()),
@@ -433,15 +416,53 @@ fn setter_docs(wire: &str, setter: &Setter, fields: &[WireField<'_>]) -> Vec<Tok
     docs
 }
 
-fn setter_fn(plan: &BuilderPlan<'_>, wire: &str, setter: &Setter, fields: &[WireField<'_>]) -> Result<TokenStream> {
-    let (signature, store) = setter_signature(plan, wire, setter, fields)?;
-    let method = ident(&setter.public_name(wire))?;
-    let docs = setter_docs(wire, setter, fields);
-    Ok(quote! {
-        #(#docs)*
-        pub fn #method(mut self, #signature) -> Self {
-            #store
-            self
-        }
-    })
+/// One setter of an exposed wire field, as both builders write it: its docs,
+/// name and parameter; `store` is what the async builder does with the value
+/// (the blocking one forwards to it).
+struct SetterParts {
+    docs: Vec<TokenStream>,
+    method: syn::Ident,
+    signature: TokenStream,
+    store: TokenStream,
+}
+
+fn setter_parts(plan: &BuilderPlan<'_>) -> Result<Vec<SetterParts>> {
+    plan.entry
+        .expose
+        .iter()
+        .map(|(wire, setter)| {
+            let (signature, store) = setter_signature(plan, wire, setter, plan.fields)?;
+            Ok(SetterParts {
+                docs: setter_docs(wire, setter, plan.fields),
+                method: ident(&setter.public_name(wire))?,
+                signature,
+                store,
+            })
+        })
+        .collect()
+}
+
+/// One setter of the SDK's own settings (see [`SdkOptions`]), as both
+/// builders write it.
+struct OptionSetterParts {
+    doc: String,
+    method: syn::Ident,
+    ty: Type,
+    apply: syn::Path,
+}
+
+fn option_setter_parts(plan: &BuilderPlan<'_>) -> Result<Vec<OptionSetterParts>> {
+    plan.entry
+        .options_setters
+        .iter()
+        .map(|(name, setter)| {
+            Ok(OptionSetterParts {
+                doc: setter.doc.clone(),
+                method: ident(name)?,
+                ty: syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?,
+                apply: syn::parse_str(&setter.apply)
+                    .with_context(|| format!("`apply` of option setter `{name}`"))?,
+            })
+        })
+        .collect()
 }
