@@ -62,7 +62,7 @@ fn builder(plan: &BuilderPlan<'_>) -> Result<TokenStream> {
     let params_ty = type_path(plan.params)?;
     let owner = owner_type(entry.owner);
     let fields = plan.fields;
-    let init = params_init(plan, &fields)?;
+    let init = params_init(plan, fields)?;
     let (arg_decls, arg_names) = entry_args(plan)?;
     let defaults = entry
         .expose
