@@ -21,6 +21,7 @@ use crate::emit_types::{self, SecretReview, WeakAllowlist};
 use crate::pin::Pin;
 use crate::prepass;
 use crate::snapshot::Snapshot;
+use crate::split_types;
 use crate::files::{relative_to, slash_path, walk};
 use crate::timings::phase;
 use crate::wire_index::WireIndex;
@@ -64,36 +65,43 @@ pub fn generate(workspace: &Workspace) -> Result<Generation> {
 
     let schema = phase("pre-pass", || prepass::wire_schema(&snapshot))?;
     let types = emit_types::emit_types(&schema, &weak, &secrets)?;
-    let index = phase("wire index", || WireIndex::of(&types));
-    let catalog =
-        phase("catalog", || Catalog::from_snapshot(&snapshot, &schema, &response_types, index.type_names()))?;
-    let wrapped = phase("api table check", || table.plans(&catalog, &index, &StableFields::new(&snapshot.v2_bundle)))?;
-    let unreviewed_fields = wrapped
-        .iter()
-        .flat_map(|entry| {
-            entry
-                .unreviewed_fields()
-                .into_iter()
-                .map(move |field| format!("{}: {field}", entry.wire))
-        })
-        .collect();
+    // The index and the plans borrow the types; they end before the types
+    // are split (moved) into their files.
+    let (unreviewed_fields, emitted) = {
+        let index = phase("wire index", || WireIndex::of(&types));
+        let catalog =
+            phase("catalog", || Catalog::from_snapshot(&snapshot, &schema, &response_types, index.type_names()))?;
+        let wrapped = phase("api table check", || table.plans(&catalog, &index, &StableFields::new(&snapshot.v2_bundle)))?;
+        let unreviewed_fields: Vec<String> = wrapped
+            .iter()
+            .flat_map(|entry| {
+                entry
+                    .unreviewed_fields()
+                    .into_iter()
+                    .map(move |field| format!("{}: {field}", entry.wire))
+            })
+            .collect();
 
+        let emitted = phase("emit (catalog, api, builders, crate)", || -> Result<_> {
+            Ok([
+                ("src/lib.rs", emit_crate::lib_rs(&pin)),
+                ("src/methods.rs", emit_catalog(&catalog)),
+                ("src/client_methods.rs", emit_client_methods(&catalog)?),
+                ("src/handler.rs", emit_handler(&catalog)?),
+                ("src/runtime/pin.rs", emit_crate::pin_rs(&pin)),
+                ("src/api/builders.rs", emit_builders(&wrapped)?),
+                ("src/blocking/builders.rs", emit_blocking_builders(&wrapped)?),
+            ])
+        })?;
+        (unreviewed_fields, emitted)
+    };
     let header = Header::new(&pin);
-    let emitted = phase("emit (catalog, api, builders, crate)", || -> Result<_> {
-        Ok([
-            ("src/lib.rs", emit_crate::lib_rs(&pin)),
-            ("src/methods.rs", emit_catalog(&catalog)),
-            ("src/client_methods.rs", emit_client_methods(&catalog)?),
-            ("src/handler.rs", emit_handler(&catalog)?),
-            ("src/runtime/pin.rs", emit_crate::pin_rs(&pin)),
-            ("src/api/builders.rs", emit_builders(&wrapped)?),
-            ("src/blocking/builders.rs", emit_blocking_builders(&wrapped)?),
-        ])
-    })?;
+    let split = phase("split types", || split_types::split(types));
     let mut files = vec![
         header.toml("Cargo.toml", emit_crate::cargo_toml(&pin)),
-        header.rust("src/types.rs", &types),
+        header.rust("src/types.rs", &split.root),
     ];
+    files.extend(split.areas.iter().map(|(area, file)| header.rust(&format!("src/types/{area}.rs"), file)));
     files.extend(emitted.iter().map(|(path, file)| header.rust(path, file)));
     files.extend(phase("templates", || template_files(&templates.join("sdk"), &header))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -20,11 +20,14 @@
 //!    schema, and [`emit_friendly`]: the friendly builders it describes;
 //! 7. [`emit_crate`]: the crate's manifest, root and pin; the files of
 //!    `templates/sdk/` are copied as they are;
-//! 8. prettyplease formats every Rust file; [`output`] writes `sdk/` (or, for
+//! 8. [`split_types`]: the wire types split into modules by protocol area
+//!    (`sdk/src/types/*.rs`, re-exported from `types`);
+//! 9. prettyplease formats every Rust file; [`output`] writes `sdk/` (or, for
 //!    the drift check, compares it).
 //!
-//! [`syntax`] holds the syn helpers the emitters share; [`files`] walks
-//! folders. [`lib.rs`](self) runs generation and the drift check
+//! [`wire_index`] is the one typed index of the wire types that steps 4 to 6
+//! ask; [`syntax`] holds the syn helpers the emitters share; [`files`] walks
+//! folders; [`timings`] times the phases (`--timings`). [`lib.rs`](self) runs generation and the drift check
 //! ([`generate_sdk`], [`check_sdk`]).
 //!
 //! Around the pipeline: [`runtime`] (installing the pinned runtime; it reads
@@ -48,6 +51,7 @@ pub mod protocol_diff;
 pub mod runtime;
 pub mod schema_update;
 pub mod snapshot;
+pub mod split_types;
 pub mod syntax;
 pub mod timings;
 pub mod wire_index;

@@ -74,11 +74,17 @@ fn every_received_enum_has_a_fallback_or_is_shielded_by_one_that_has() {
 
 #[test]
 fn the_generated_types_match_the_decisions() {
-    let text = std::fs::read_to_string(Workspace::this().sdk_dir().join("src/types.rs")).unwrap();
-    let file = syn::parse_file(&text).unwrap();
+    // The wire types: `types.rs` and its area modules (`types/*.rs`).
+    let src = Workspace::this().sdk_dir().join("src");
+    let mut paths = vec![src.join("types.rs")];
+    paths.extend(openai_codex_codegen::files::walk(&src.join("types")).unwrap());
+    let items: Vec<syn::Item> = paths
+        .iter()
+        .flat_map(|path| syn::parse_file(&std::fs::read_to_string(path).unwrap()).unwrap().items)
+        .collect();
     let decisions = decisions();
     let mut checked = 0;
-    for item in &file.items {
+    for item in &items {
         let syn::Item::Enum(item) = item else { continue };
         let name = item.ident.to_string();
         let last = item.variants.last().map(|variant| variant.ident.to_string());
