@@ -11,7 +11,7 @@ use syn::{Attribute, Fields, Ident, Item, ItemStruct, Type};
 
 use crate::syntax::{is_option, serde_items, string_literal};
 
-/// The wire types of `sdk/src/types.rs`, by name.
+/// The wire types (all of `sdk/src/types.rs` and `types/*.rs`), by name.
 #[derive(Debug, Clone, Default)]
 pub struct WireIndex<'a> {
     names: BTreeSet<String>,

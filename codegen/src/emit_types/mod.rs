@@ -1,4 +1,5 @@
-//! Emitting the wire types (`sdk/src/types.rs`) from the pre-passed schema.
+//! Emitting the wire types (`sdk/src/types.rs` and, split by area by
+//! [`crate::split_types`], `sdk/src/types/*.rs`) from the pre-passed schema.
 //!
 //! typify renders the schema; the rest of this module reshapes its output
 //! with `syn` where typify has no setting for what the SDK needs:
@@ -86,7 +87,7 @@ const VARIANT_RENAMES: &[(&str, &str, &str)] = &[
 ];
 
 /// Runs typify over `schema` (the output of wire_schema) and post-processes
-/// the result; returns the contents of `sdk/src/types.rs` as a syn::File (no
+/// the result; returns every wire type as one syn::File (no
 /// header comment; the caller adds the "@generated" header and formats with
 /// prettyplease::unparse).
 pub fn emit_types(schema: &Value, weak: &WeakAllowlist, secrets: &SecretReview) -> Result<syn::File> {
