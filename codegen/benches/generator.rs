@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use openai_codex_codegen::generate::generate;
 use openai_codex_codegen::snapshot::Snapshot;
+use openai_codex_codegen::timings;
 use openai_codex_codegen::{check_sdk, Workspace};
 
 const RUNS: usize = 7;
@@ -53,4 +54,9 @@ fn main() {
         let met = if time < TARGET { "met" } else { "MISSED" };
         println!("| {name} | {time:.1?} | {ratio:.1} | {met} |");
     }
+
+    // Where the time goes: one more warm `check`, by phase.
+    let (drift, phases) = timings::record(|| check_sdk(&workspace).expect("the check runs"));
+    assert!(drift.is_none());
+    println!("\n`check` by phase (one warm run):\n\n```\n{phases}\n```");
 }

@@ -10,6 +10,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::prepass::ref_name;
 use crate::snapshot::Snapshot;
 
 /// How a method takes its params.
@@ -72,6 +73,17 @@ pub struct Method {
     pub turn_id: Option<IdAccess>,
 }
 
+impl Method {
+    /// "`wire/name`: the schema's description", the first paragraph of
+    /// every doc about the method.
+    pub fn headline(&self) -> String {
+        match self.description.as_deref() {
+            Some(text) => format!("`{}`: {}", self.wire, text.trim()),
+            None => format!("`{}`", self.wire),
+        }
+    }
+}
+
 /// Every method of the protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
@@ -85,16 +97,16 @@ pub struct Catalog {
     pub client_notifications: Vec<Method>,
 }
 
-/// The reviewed table of response types that cannot be inferred
+/// The reviewed table of the response types that cannot be inferred
 /// (`templates/response_types.toml`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResponseOverrides {
+pub struct ResponseTypeTable {
     /// Method wire name → response type name.
     pub responses: BTreeMap<String, String>,
 }
 
-impl ResponseOverrides {
+impl ResponseTypeTable {
     /// Reads the table.
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
@@ -112,13 +124,13 @@ impl Catalog {
     pub fn from_snapshot(
         snapshot: &Snapshot,
         wire_schema: &Value,
-        overrides: &ResponseOverrides,
+        overrides: &ResponseTypeTable,
         known_types: &BTreeSet<String>,
     ) -> Result<Self> {
         let client_requests = methods_of(&snapshot.client_request, "ClientRequest.json")?;
         let client_requests = with_responses(client_requests, overrides, known_types)?;
         let server_requests = methods_of(&snapshot.server_request, "ServerRequest.json")?;
-        let server_requests = with_responses(server_requests, &ResponseOverrides::default(), known_types)?;
+        let server_requests = with_responses(server_requests, &ResponseTypeTable::default(), known_types)?;
         let notifications = methods_of(&snapshot.server_notification, "ServerNotification.json")?;
         let notifications = with_experimental_notifications(notifications, snapshot)?;
         let catalog = Catalog {
@@ -224,11 +236,11 @@ fn params_of(schema: &Value) -> Result<Params> {
     if schema.is_null() || schema["type"] == "null" {
         return Ok(Params::None);
     }
-    if let Some(name) = ref_name(schema) {
+    if let Some(name) = ref_name(schema).map(str::to_owned) {
         return Ok(Params::Required(name));
     }
     if let Some(alternatives) = schema["anyOf"].as_array() {
-        let refs: Vec<String> = alternatives.iter().filter_map(ref_name).collect();
+        let refs: Vec<String> = alternatives.iter().filter_map(ref_name).map(str::to_owned).collect();
         let nulls = alternatives.iter().filter(|alt| alt["type"] == "null").count();
         if refs.len() == 1 && nulls == 1 && alternatives.len() == 2 {
             return Ok(Params::Optional(refs[0].clone()));
@@ -237,16 +249,12 @@ fn params_of(schema: &Value) -> Result<Params> {
     bail!("unsupported params schema {schema}")
 }
 
-fn ref_name(schema: &Value) -> Option<String> {
-    schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()).map(str::to_owned)
-}
-
 /// Gives each request its response type: the reviewed override if there is
 /// one, else `FooResponse` for params `FooParams`, else the one response
 /// type named by the method's own words (see [`infer_from_wire`]).
 fn with_responses(
     mut methods: Vec<Method>,
-    overrides: &ResponseOverrides,
+    overrides: &ResponseTypeTable,
     known_types: &BTreeSet<String>,
 ) -> Result<Vec<Method>> {
     let wires: BTreeSet<&str> = methods.iter().map(|m| m.wire.as_str()).collect();

@@ -2,16 +2,20 @@
 //! - `sdk/src/client_methods.rs`: one async method on `Client` per client request;
 //! - `sdk/src/handler.rs`: the `ServerRequestHandler` trait, one method per
 //!   server request, each defaulting to the fail-closed answer of the same
-//!   name in `templates/sdk/src/handler_defaults.rs`, and its dispatcher.
+//!   name in `templates/sdk/src/handler_defaults.rs`, and its dispatcher; the
+//!   fixed parts (`DeclineAll`, encoding an answer) are in
+//!   `templates/sdk/src/handler/parts.rs`.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use anyhow::{Context, Result};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::catalog::{Catalog, Method, Params};
+use crate::syntax::{known_ident as ident, wire_type_path as type_path};
 
 /// `impl Client { ... }` with every client request.
-pub fn emit_client_methods(catalog: &Catalog) -> syn::File {
-    let methods = catalog.client_requests.iter().map(client_method);
+pub fn emit_client_methods(catalog: &Catalog) -> Result<syn::File> {
+    let methods = catalog.client_requests.iter().map(client_method).collect::<Result<Vec<_>>>()?;
     syn::parse2(quote! {
         //! Every client request of the protocol as a typed method on [`Client`].
 
@@ -23,16 +27,16 @@ pub fn emit_client_methods(catalog: &Catalog) -> syn::File {
             #(#methods)*
         }
     })
-    .expect("the emitted client methods are valid Rust")
+    .context("the emitted client methods are not valid Rust")
 }
 
-fn client_method(method: &Method) -> TokenStream {
+fn client_method(method: &Method) -> Result<TokenStream> {
     let name = ident(&method.fn_ident);
     let marker = ident(&method.type_ident);
-    let response = type_path(method.response.as_deref().expect("requests have responses"));
+    let response = type_path(response_of(method, "ClientRequest.json")?);
     let doc = format!(
         "{}\n\nSends [`method::{}`]; see it for the params and response types.",
-        headline(method),
+        method.headline(),
         method.type_ident
     );
     let (param, argument) = match &method.params {
@@ -46,17 +50,17 @@ fn client_method(method: &Method) -> TokenStream {
             (quote!(params: Option<#ty>), quote!(params))
         }
     };
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         pub async fn #name(&self, #param) -> Result<#response> {
             self.request::<method::#marker>(#argument).await
         }
-    }
+    })
 }
 
 /// The handler trait, the default handler and the dispatcher.
-pub fn emit_handler(catalog: &Catalog) -> syn::File {
-    let trait_methods = catalog.server_requests.iter().map(handler_method);
+pub fn emit_handler(catalog: &Catalog) -> Result<syn::File> {
+    let trait_methods = catalog.server_requests.iter().map(handler_method).collect::<Result<Vec<_>>>()?;
     let dispatch_arms = catalog.server_requests.iter().map(|method| {
         let variant = ident(&method.type_ident);
         let name = ident(&method.fn_ident);
@@ -72,10 +76,12 @@ pub fn emit_handler(catalog: &Catalog) -> syn::File {
         //! error), so nothing is ever approved silently and the app-server
         //! always gets an answer.
 
-        use serde::Serialize;
-
         pub use crate::handler_support::{ready, HandlerError, HandlerFuture};
         use crate::methods::ServerRequest;
+        use parts::to_value;
+        pub use parts::DeclineAll;
+
+        mod parts;
 
         /// Answers the app-server's requests. Each method gets the request's
         /// params and returns the response the app-server expects; an error
@@ -91,13 +97,6 @@ pub fn emit_handler(catalog: &Catalog) -> syn::File {
             }
         }
 
-        /// The default handler: answers every request with its fail-closed
-        /// default (see [`crate::handler_defaults`]).
-        #[derive(Debug, Clone, Copy, Default)]
-        pub struct DeclineAll;
-
-        impl ServerRequestHandler for DeclineAll {}
-
         /// Routes a server request to its handler method.
         pub(crate) async fn dispatch(
             handler: &dyn ServerRequestHandler,
@@ -108,45 +107,47 @@ pub fn emit_handler(catalog: &Catalog) -> syn::File {
                 ServerRequest::Unknown { method, params } => handler.unknown(method, params).await,
             }
         }
-
-        fn to_value<T: Serialize>(response: T) -> Result<serde_json::Value, HandlerError> {
-            serde_json::to_value(response)
-                .map_err(|error| HandlerError::internal(format!("could not encode the answer: {error}")))
-        }
     })
-    .expect("the emitted handler is valid Rust")
+    .context("the emitted handler is not valid Rust")
 }
 
-fn handler_method(method: &Method) -> TokenStream {
+fn handler_method(method: &Method) -> Result<TokenStream> {
     let name = ident(&method.fn_ident);
-    let params = type_path(method.params.type_name().expect("server requests have params"));
-    let response = type_path(method.response.as_deref().expect("server requests have responses"));
+    // Every server request so far has params; one without would need a
+    // handler method (and a fail-closed default) without them.
+    let params = method.params.type_name().with_context(|| {
+        format!(
+            "schema/snapshot/ServerRequest.json: the server request `{}` has no params; \
+             the generator gives every handler method the request's params: teach \
+             `emit_api::handler_method` (and `templates/sdk/src/handler_defaults.rs`) \
+             a method without them",
+            method.wire
+        )
+    })?;
+    let params = type_path(params);
+    let response = type_path(response_of(method, "ServerRequest.json")?);
     let doc = format!(
         "{}\n\nDefault: [`crate::handler_defaults::{}`].",
-        headline(method),
+        method.headline(),
         method.fn_ident
     );
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         fn #name(&self, params: #params) -> HandlerFuture<'_, #response> {
             ready(crate::handler_defaults::#name(&params))
         }
-    }
+    })
 }
 
-/// "`wire/name`: the schema's description", the first paragraph of a method's doc.
-fn headline(method: &Method) -> String {
-    match method.description.as_deref() {
-        Some(text) => format!("`{}`: {}", method.wire, text.trim()),
-        None => format!("`{}`", method.wire),
-    }
+/// The response type of a request; an error naming the fix when the catalog
+/// found none.
+fn response_of<'a>(method: &'a Method, file: &str) -> Result<&'a str> {
+    method.response.as_deref().with_context(|| {
+        format!(
+            "schema/snapshot/{file}: the request `{}` has no response type; name it in \
+             templates/response_types.toml under `[responses]` (`\"{}\" = \"<ResponseType>\"`)",
+            method.wire, method.wire
+        )
+    })
 }
 
-fn type_path(name: &str) -> TokenStream {
-    let name = ident(name);
-    quote!(crate::types::#name)
-}
-
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}

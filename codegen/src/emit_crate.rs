@@ -69,6 +69,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub mod runtime;
         pub mod strict_schema;
         pub mod transport;
+        mod turn_result;
         /// Every wire type of the protocol, generated with typify from the
         /// schema; docs come from the schema's descriptions.
         // Many wire fields have no description in the schema, and the

@@ -6,39 +6,30 @@
 
 use anyhow::{bail, Context, Result};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use syn::{Attribute, Fields, Item, ItemStruct, Type};
+use quote::quote;
+use syn::Type;
 
-use crate::emit_types::serde_rename;
-use crate::overrides::{Owner, Resolved, Setter};
-
-/// A field of a params struct: its Rust name, type and docs, by wire name.
-struct ParamsField<'a> {
-    wire: String,
-    ident: &'a syn::Ident,
-    ty: &'a Type,
-    docs: Vec<&'a Attribute>,
-}
+use crate::api_table::{Owner, BuilderPlan, Setter};
+use crate::syntax::{ident, option_inner, rust_expr};
+use crate::wire_index::WireField;
 
 /// The async builders.
-pub fn emit_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn::File> {
+pub fn emit_builders(entries: &[BuilderPlan<'_>]) -> Result<syn::File> {
     builders_file(
         " The friendly builders, generated from the override table (`templates/api.toml`): \
          one per wrapped method, each with a setter per exposed field, `with_params` to set \
          any other wire field, and `send()`.",
         entries,
-        types,
         builder,
     )
 }
 
 /// The blocking builders: the same setters, `send()` blocks.
-pub fn emit_blocking_builders(entries: &[Resolved<'_>], types: &syn::File) -> Result<syn::File> {
+pub fn emit_blocking_builders(entries: &[BuilderPlan<'_>]) -> Result<syn::File> {
     builders_file(
         " The blocking builders, generated from the override table (`templates/api.toml`): \
          each wraps its async twin and blocks in `send()`.",
         entries,
-        types,
         blocking_builder,
     )
 }
@@ -46,13 +37,12 @@ pub fn emit_blocking_builders(entries: &[Resolved<'_>], types: &syn::File) -> Re
 /// A module of one builder per entry, made by `emit`.
 fn builders_file(
     doc: &str,
-    entries: &[Resolved<'_>],
-    types: &syn::File,
-    emit: fn(&Resolved<'_>, &syn::File) -> Result<TokenStream>,
+    entries: &[BuilderPlan<'_>],
+    emit: fn(&BuilderPlan<'_>) -> Result<TokenStream>,
 ) -> Result<syn::File> {
     let builders = entries
         .iter()
-        .map(|entry| emit(entry, types))
+        .map(emit)
         .collect::<Result<Vec<_>>>()?;
     Ok(syn::parse2(quote! {
         #![doc = #doc]
@@ -66,42 +56,52 @@ fn builders_file(
 }
 
 /// One async builder and its entry method.
-fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
-    let entry = resolved.entry;
-    let name = format_ident!("{}", entry.builder);
-    let params_ty = type_path(resolved.params)?;
+fn builder(plan: &BuilderPlan<'_>) -> Result<TokenStream> {
+    let entry = plan.entry;
+    let name = ident(&entry.builder)?;
+    let params_ty = type_path(plan.params)?;
     let owner = owner_type(entry.owner);
-    let fields = params_fields(types, resolved.params)?;
-    let init = params_init(resolved, &fields)?;
-    let (arg_decls, arg_names) = entry_args(resolved)?;
-    let defaults = entry.expose.iter().filter_map(|(wire, setter)| {
-        let value: syn::Expr = syn::parse_str(setter.default.as_deref()?).ok()?;
-        let method = format_ident!("{}", setter.public_name(wire));
-        Some(quote!(builder = builder.#method(#value);))
-    });
-    let setters = entry
+    let fields = plan.fields;
+    let init = params_init(plan, fields)?;
+    let (arg_decls, arg_names) = entry_args(plan)?;
+    let defaults = entry
         .expose
         .iter()
-        .map(|(wire, setter)| setter_fn(resolved, wire, setter, &fields))
+        .filter_map(|(wire, setter)| Some((wire, setter, setter.default.as_deref()?)))
+        .map(|(wire, setter, default)| {
+            let value = rust_expr(default)
+                .with_context(|| format!("{} `default` of `{wire}`", at(plan)))?;
+            let method = ident(&setter.public_name(wire))?;
+            Ok(quote!(builder = builder.#method(#value);))
+        })
         .collect::<Result<Vec<_>>>()?;
-    let options = SdkOptions::of(resolved)?;
+    let setters = setter_parts(plan)?.into_iter().map(|SetterParts { docs, method, signature, store }| {
+        quote! {
+            #(#docs)*
+            pub fn #method(mut self, #signature) -> Self {
+                #store
+                self
+            }
+        }
+    });
+    let options = SdkOptions::of(plan)?;
     let (options_field, options_init, options_arg) = (&options.field, &options.init, &options.arg);
     let option_setters = &options.setters;
-    let send: syn::Path = syn::parse_str(&entry.send).with_context(|| format!("`send` of {}", resolved.wire))?;
-    let output: Type = syn::parse_str(&entry.output).with_context(|| format!("`output` of {}", resolved.wire))?;
+    let send: syn::Path = syn::parse_str(&entry.send).with_context(|| format!("`send` of {}", plan.wire))?;
+    let output: Type = syn::parse_str(&entry.output).with_context(|| format!("`output` of {}", plan.wire))?;
     let doc = format!(
         "Builds a `{}` request: set what you need, then `.send().await`.\n\n\
          Created by [`{}::{}`]({}::{}); the wire params are [`{}`](crate::types::{}).",
-        resolved.wire,
+        plan.wire,
         owner_name(entry.owner),
         entry.entry,
         owner_path(entry.owner),
         entry.entry,
-        resolved.params,
-        resolved.params,
+        plan.params,
+        plan.params,
     );
-    let entry_fn = format_ident!("{}", entry.entry);
-    let entry_doc = format!("Starts a `{}` request; see [`{}`].", resolved.wire, entry.builder);
+    let entry_fn = ident(&entry.entry)?;
+    let entry_doc = format!("Starts a `{}` request; see [`{}`].", plan.wire, entry.builder);
     Ok(quote! {
         #[doc = #doc]
         #[must_use = "a builder does nothing until `.send()`"]
@@ -151,46 +151,32 @@ fn builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
     })
 }
 
-fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenStream> {
-    let entry = resolved.entry;
-    let name = format_ident!("{}", entry.builder);
-    let params_ty = type_path(resolved.params)?;
-    let fields = params_fields(types, resolved.params)?;
-    let (arg_decls, arg_names) = entry_args(resolved)?;
+fn blocking_builder(plan: &BuilderPlan<'_>) -> Result<TokenStream> {
+    let entry = plan.entry;
+    let name = ident(&entry.builder)?;
+    let params_ty = type_path(plan.params)?;
+    let (arg_decls, arg_names) = entry_args(plan)?;
     let owner = match entry.owner {
         Owner::Codex => quote!(crate::blocking::Codex),
         Owner::Thread => quote!(crate::blocking::Thread),
     };
-    let setters = entry
-        .expose
-        .iter()
-        .map(|(wire, setter)| {
-            let (signature, _) = setter_signature(resolved, wire, setter, &fields)?;
-            let method = format_ident!("{}", setter.public_name(wire));
-            let docs = setter_docs(wire, setter, &fields);
-            Ok(quote! {
-                #(#docs)*
-                pub fn #method(self, #signature) -> Self {
-                    Self { inner: self.inner.#method(value), runtime: self.runtime }
-                }
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let option_setters = entry
-        .options_setters
-        .iter()
-        .map(|(name, setter)| {
-            let method = format_ident!("{}", name);
-            let ty: Type = syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?;
-            let doc = &setter.doc;
-            Ok(quote! {
-                #[doc = #doc]
-                pub fn #method(self, value: #ty) -> Self {
-                    Self { inner: self.inner.#method(value), runtime: self.runtime }
-                }
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // The same setters as the async builder; each forwards to it.
+    let setters = setter_parts(plan)?.into_iter().map(|SetterParts { docs, method, signature, .. }| {
+        quote! {
+            #(#docs)*
+            pub fn #method(self, #signature) -> Self {
+                Self { inner: self.inner.#method(value), runtime: self.runtime }
+            }
+        }
+    });
+    let option_setters = option_setter_parts(plan)?.into_iter().map(|OptionSetterParts { doc, method, ty, .. }| {
+        quote! {
+            #[doc = #doc]
+            pub fn #method(self, value: #ty) -> Self {
+                Self { inner: self.inner.#method(value), runtime: self.runtime }
+            }
+        }
+    });
     let output: Type = syn::parse_str(&entry.output)?;
     let (blocking_output, convert) = match &entry.blocking_output {
         Some(blocking) => {
@@ -204,8 +190,8 @@ fn blocking_builder(resolved: &Resolved<'_>, types: &syn::File) -> Result<TokenS
         "The blocking [`{0}`](crate::{0}): the same setters; `send()` blocks until the answer.",
         entry.builder
     );
-    let entry_fn = format_ident!("{}", entry.entry);
-    let entry_doc = format!("Starts a `{}` request; see [`{}`].", resolved.wire, entry.builder);
+    let entry_fn = ident(&entry.entry)?;
+    let entry_doc = format!("Starts a `{}` request; see [`{}`].", plan.wire, entry.builder);
     Ok(quote! {
         #[doc = #doc]
         #[must_use = "a builder does nothing until `.send()`"]
@@ -256,33 +242,26 @@ struct SdkOptions {
 }
 
 impl SdkOptions {
-    fn of(resolved: &Resolved<'_>) -> Result<Self> {
-        let entry = resolved.entry;
+    fn of(plan: &BuilderPlan<'_>) -> Result<Self> {
+        let entry = plan.entry;
         let Some(options) = &entry.options else {
             return Ok(Self { field: quote!(), init: quote!(), arg: quote!(), setters: Vec::new() });
         };
-        let ty: Type = syn::parse_str(options).with_context(|| format!("`options` of {}", resolved.wire))?;
-        let setters = entry
-            .options_setters
-            .iter()
-            .map(|(name, setter)| {
-                let method = format_ident!("{}", name);
-                let value_ty: Type =
-                    syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?;
-                let apply: syn::Path =
-                    syn::parse_str(&setter.apply).with_context(|| format!("`apply` of option setter `{name}`"))?;
-                let doc = &setter.doc;
-                let footer = "\n\nAn SDK setting: not sent to the runtime.";
-                Ok(quote! {
+        let ty: Type = syn::parse_str(options).with_context(|| format!("`options` of {}", plan.wire))?;
+        let footer = "\n\nAn SDK setting: not sent to the runtime.";
+        let setters = option_setter_parts(plan)?
+            .into_iter()
+            .map(|OptionSetterParts { doc, method, ty: value_ty, apply }| {
+                quote! {
                     #[doc = #doc]
                     #[doc = #footer]
                     pub fn #method(mut self, value: #value_ty) -> Self {
                         #apply(&mut self.options, value);
                         self
                     }
-                })
+                }
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
         Ok(Self {
             field: quote!(options: #ty,),
             init: quote!(options: ::std::default::Default::default()),
@@ -314,16 +293,21 @@ fn owner_path(owner: Owner) -> &'static str {
 }
 
 fn type_path(name: &str) -> Result<TokenStream> {
-    let ident = format_ident!("{}", name);
-    Ok(quote!(crate::types::#ident))
+    let name = ident(name)?;
+    Ok(quote!(crate::types::#name))
+}
+
+/// `templates/api.toml [methods."<wire>"]`, where an error about an entry points.
+fn at(plan: &BuilderPlan<'_>) -> String {
+    format!("{} [methods.\"{}\"]", crate::api_table::ApiTable::FILE, plan.wire)
 }
 
 /// The entry method's parameters (`name: type`) and their names.
-fn entry_args(resolved: &Resolved<'_>) -> Result<(Vec<TokenStream>, Vec<syn::Ident>)> {
+fn entry_args(plan: &BuilderPlan<'_>) -> Result<(Vec<TokenStream>, Vec<syn::Ident>)> {
     let mut decls = Vec::new();
     let mut names = Vec::new();
-    for arg in &resolved.entry.args {
-        let name = format_ident!("{}", arg.name);
+    for arg in &plan.entry.args {
+        let name = ident(&arg.name)?;
         let ty: Type = syn::parse_str(&arg.ty).with_context(|| format!("type of argument `{}`", arg.name))?;
         decls.push(quote!(#name: #ty));
         names.push(name);
@@ -331,52 +315,22 @@ fn entry_args(resolved: &Resolved<'_>) -> Result<(Vec<TokenStream>, Vec<syn::Ide
     Ok((decls, names))
 }
 
-/// The fields of the params struct, by wire name.
-fn params_fields<'a>(types: &'a syn::File, params: &str) -> Result<Vec<ParamsField<'a>>> {
-    let item = types
-        .items
-        .iter()
-        .find_map(|item| match item {
-            Item::Struct(item) if item.ident == params => Some(item),
-            _ => None,
-        })
-        .with_context(|| format!("the params type `{params}` is not a struct"))?;
-    Ok(fields_of(item))
-}
-
-fn fields_of(item: &ItemStruct) -> Vec<ParamsField<'_>> {
-    let Fields::Named(fields) = &item.fields else { return Vec::new() };
-    fields
-        .named
-        .iter()
-        .filter_map(|field| {
-            let ident = field.ident.as_ref()?;
-            Some(ParamsField {
-                wire: serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string()),
-                ident,
-                ty: &field.ty,
-                docs: field.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect(),
-            })
-        })
-        .collect()
-}
-
-fn field<'f, 'a>(fields: &'f [ParamsField<'a>], wire: &str, resolved: &Resolved<'_>) -> Result<&'f ParamsField<'a>> {
+fn field<'f, 'a>(fields: &'f [WireField<'a>], wire: &str, plan: &BuilderPlan<'_>) -> Result<&'f WireField<'a>> {
     fields
         .iter()
         .find(|field| field.wire == wire)
-        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: no params field `{wire}`", resolved.wire))
+        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: no params field `{wire}`", plan.wire))
 }
 
 /// The params struct literal: arguments, the thread's id, `None` elsewhere.
-fn params_init(resolved: &Resolved<'_>, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
-    let params_ty = type_path(resolved.params)?;
+fn params_init(plan: &BuilderPlan<'_>, fields: &[WireField<'_>]) -> Result<TokenStream> {
+    let params_ty = type_path(plan.params)?;
     let mut inits = Vec::new();
     for field in fields {
-        let ident = field.ident;
-        let arg = resolved.entry.args.iter().find(|arg| arg.wire == field.wire);
+        let field_ident = field.ident;
+        let arg = plan.entry.args.iter().find(|arg| arg.wire == field.wire);
         let value = if let Some(arg) = arg {
-            let name = format_ident!("{}", arg.name);
+            let name = ident(&arg.name)?;
             match &arg.apply {
                 Some(apply) => {
                     let apply: syn::Path = syn::parse_str(apply)?;
@@ -384,46 +338,28 @@ fn params_init(resolved: &Resolved<'_>, fields: &[ParamsField<'_>]) -> Result<To
                 }
                 None => quote!(#name.into()),
             }
-        } else if resolved.entry.owner == Owner::Thread && field.wire == "threadId" {
+        } else if plan.entry.owner == Owner::Thread && field.wire == "threadId" {
             quote!(owner.id().to_owned())
-        } else if is_option(field.ty) {
+        } else if !field.required {
             quote!(None)
         } else {
             bail!(
                 "templates/api.toml [methods.\"{}\"]: the required field `{}` needs an entry in `args`",
-                resolved.wire,
+                plan.wire,
                 field.wire
             );
         };
-        inits.push(quote!(#ident: #value));
+        inits.push(quote!(#field_ident: #value));
     }
     Ok(quote!(#params_ty { #(#inits),* }))
 }
 
-fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Option"))
-}
-
-/// The type inside `Option<T>`.
-fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let segment = path.path.segments.last()?;
-    if segment.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
-}
-
 /// `value: <type>` of a setter, and the statement that stores it.
 fn setter_signature(
-    resolved: &Resolved<'_>,
+    plan: &BuilderPlan<'_>,
     wire: &str,
     setter: &Setter,
-    fields: &[ParamsField<'_>],
+    fields: &[WireField<'_>],
 ) -> Result<(TokenStream, TokenStream)> {
     if let (Some(ty), Some(apply)) = (&setter.ty, &setter.apply) {
         let ty: Type = syn::parse_str(ty).with_context(|| format!("type of setter `{wire}`"))?;
@@ -433,16 +369,16 @@ fn setter_signature(
             .into_iter()
             .map(Ok)
             .chain(setter.wire_fields(wire).iter().map(|target| {
-                let ident = field(fields, target, resolved)?.ident;
+                let ident = field(fields, target, plan)?.ident;
                 Ok(quote!(&mut self.params.#ident))
             }))
             .collect::<Result<Vec<_>>>()?;
         return Ok((quote!(value: #ty), quote!(#apply(value, #(#targets),*);)));
     }
-    let target = field(fields, wire, resolved)?;
+    let target = field(fields, wire, plan)?;
     let ident = target.ident;
     let inner = option_inner(target.ty)
-        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: `{wire}` is required; make it an arg", resolved.wire))?;
+        .with_context(|| format!("templates/api.toml [methods.\"{}\"]: `{wire}` is required; make it an arg", plan.wire))?;
     if is_primitive(inner) {
         // `impl Into<u32>` would refuse the literal `10` (an `i32` by default)
         // and accept `true`; the plain type takes literals and nothing else.
@@ -462,7 +398,7 @@ fn is_primitive(ty: &Type) -> bool {
         && PRIMITIVES.iter().any(|name| path.path.segments[0].ident == name))
 }
 
-fn setter_docs(wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Vec<TokenStream> {
+fn setter_docs(wire: &str, setter: &Setter, fields: &[WireField<'_>]) -> Vec<TokenStream> {
     let mut docs: Vec<TokenStream> = match &setter.doc {
         Some(doc) => vec![quote!(#[doc = #doc])],
         None => fields
@@ -481,15 +417,53 @@ fn setter_docs(wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Vec<T
     docs
 }
 
-fn setter_fn(resolved: &Resolved<'_>, wire: &str, setter: &Setter, fields: &[ParamsField<'_>]) -> Result<TokenStream> {
-    let (signature, store) = setter_signature(resolved, wire, setter, fields)?;
-    let method = format_ident!("{}", setter.public_name(wire));
-    let docs = setter_docs(wire, setter, fields);
-    Ok(quote! {
-        #(#docs)*
-        pub fn #method(mut self, #signature) -> Self {
-            #store
-            self
-        }
-    })
+/// One setter of an exposed wire field, as both builders write it: its docs,
+/// name and parameter; `store` is what the async builder does with the value
+/// (the blocking one forwards to it).
+struct SetterParts {
+    docs: Vec<TokenStream>,
+    method: syn::Ident,
+    signature: TokenStream,
+    store: TokenStream,
+}
+
+fn setter_parts(plan: &BuilderPlan<'_>) -> Result<Vec<SetterParts>> {
+    plan.entry
+        .expose
+        .iter()
+        .map(|(wire, setter)| {
+            let (signature, store) = setter_signature(plan, wire, setter, plan.fields)?;
+            Ok(SetterParts {
+                docs: setter_docs(wire, setter, plan.fields),
+                method: ident(&setter.public_name(wire))?,
+                signature,
+                store,
+            })
+        })
+        .collect()
+}
+
+/// One setter of the SDK's own settings (see [`SdkOptions`]), as both
+/// builders write it.
+struct OptionSetterParts {
+    doc: String,
+    method: syn::Ident,
+    ty: Type,
+    apply: syn::Path,
+}
+
+fn option_setter_parts(plan: &BuilderPlan<'_>) -> Result<Vec<OptionSetterParts>> {
+    plan.entry
+        .options_setters
+        .iter()
+        .map(|(name, setter)| {
+            Ok(OptionSetterParts {
+                doc: setter.doc.clone(),
+                method: ident(name)?,
+                ty: syn::parse_str(&setter.ty).with_context(|| format!("type of option setter `{name}`"))?,
+                apply: syn::parse_str(&setter.apply)
+                    .with_context(|| format!("`apply` of option setter `{name}`"))?,
+            })
+        })
+        .collect()
 }

@@ -11,16 +11,20 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::catalog::{Catalog, ResponseOverrides};
+use crate::catalog::{Catalog, ResponseTypeTable};
 use crate::emit_api::{emit_client_methods, emit_handler};
 use crate::emit_catalog::emit_catalog;
 use crate::emit_friendly::{emit_blocking_builders, emit_builders};
-use crate::overrides::{OverrideTable, SchemaFields};
+use crate::api_table::{ApiTable, StableFields};
 use crate::emit_crate;
 use crate::emit_types::{self, SecretReview, WeakAllowlist};
 use crate::pin::Pin;
 use crate::prepass;
 use crate::snapshot::Snapshot;
+use crate::split_types;
+use crate::files::{relative_to, slash_path, walk};
+use crate::timings::phase;
+use crate::wire_index::WireIndex;
 use crate::workspace::Workspace;
 
 /// The command that regenerates `sdk/`, named in every file header.
@@ -47,43 +51,59 @@ pub struct Generation {
 
 /// Generates every file of `sdk/` from the workspace's snapshot, pin and templates.
 pub fn generate(workspace: &Workspace) -> Result<Generation> {
-    let pin = Pin::load(&workspace.pin_path())?;
-    let snapshot = Snapshot::load(&workspace.snapshot_dir())?;
+    let pin = phase("read pin", || Pin::load(&workspace.pin_path()))?;
+    let snapshot = phase("read snapshot (JSON)", || Snapshot::load(&workspace.snapshot_dir()))?;
     let templates = workspace.templates_dir();
-    let weak = WeakAllowlist::load(&templates.join("weak_types.toml"))?;
-    let secrets = SecretReview::load(&templates.join("secret_fields.toml"))?;
-    let overrides = ResponseOverrides::load(&templates.join("response_types.toml"))?;
+    let (weak, secrets, response_types, table) = phase("read tables", || -> Result<_> {
+        Ok((
+            WeakAllowlist::load(&templates.join("weak_types.toml"))?,
+            SecretReview::load(&templates.join("secret_fields.toml"))?,
+            ResponseTypeTable::load(&templates.join("response_types.toml"))?,
+            ApiTable::load(&templates.join("api.toml"))?,
+        ))
+    })?;
 
-    let schema = prepass::wire_schema(&snapshot)?;
+    let schema = phase("pre-pass", || prepass::wire_schema(&snapshot))?;
     let types = emit_types::emit_types(&schema, &weak, &secrets)?;
-    let known_types = emit_types::type_names(&types);
-    let catalog = Catalog::from_snapshot(&snapshot, &schema, &overrides, &known_types)?;
-    let table = OverrideTable::load(&templates.join("api.toml"))?;
-    let fields = SchemaFields::new(&schema, &snapshot.v2_bundle);
-    let wrapped = table.resolve(&catalog, &fields)?;
-    let unreviewed_fields = wrapped
-        .iter()
-        .flat_map(|entry| {
-            entry
-                .unreviewed_fields()
-                .into_iter()
-                .map(move |field| format!("{}: {field}", entry.wire))
-        })
-        .collect();
+    // The index and the plans borrow the types; they end before the types
+    // are split (moved) into their files.
+    let (unreviewed_fields, emitted) = {
+        let index = phase("wire index", || WireIndex::of(&types));
+        let catalog =
+            phase("catalog", || Catalog::from_snapshot(&snapshot, &schema, &response_types, index.type_names()))?;
+        let wrapped = phase("api table check", || table.plans(&catalog, &index, &StableFields::new(&snapshot.v2_bundle)))?;
+        let unreviewed_fields: Vec<String> = wrapped
+            .iter()
+            .flat_map(|entry| {
+                entry
+                    .unreviewed_fields()
+                    .into_iter()
+                    .map(move |field| format!("{}: {field}", entry.wire))
+            })
+            .collect();
 
+        let emitted = phase("emit (catalog, api, builders, crate)", || -> Result<_> {
+            Ok([
+                ("src/lib.rs", emit_crate::lib_rs(&pin)),
+                ("src/methods.rs", emit_catalog(&catalog)),
+                ("src/client_methods.rs", emit_client_methods(&catalog)?),
+                ("src/handler.rs", emit_handler(&catalog)?),
+                ("src/runtime/pin.rs", emit_crate::pin_rs(&pin)),
+                ("src/api/builders.rs", emit_builders(&wrapped)?),
+                ("src/blocking/builders.rs", emit_blocking_builders(&wrapped)?),
+            ])
+        })?;
+        (unreviewed_fields, emitted)
+    };
     let header = Header::new(&pin);
+    let split = phase("split types", || split_types::split(types));
     let mut files = vec![
         header.toml("Cargo.toml", emit_crate::cargo_toml(&pin)),
-        header.rust("src/lib.rs", &emit_crate::lib_rs(&pin)),
-        header.rust("src/types.rs", &types),
-        header.rust("src/methods.rs", &emit_catalog(&catalog)),
-        header.rust("src/client_methods.rs", &emit_client_methods(&catalog)),
-        header.rust("src/handler.rs", &emit_handler(&catalog)),
-        header.rust("src/runtime/pin.rs", &emit_crate::pin_rs(&pin)),
-        header.rust("src/api/builders.rs", &emit_builders(&wrapped, &types)?),
-        header.rust("src/blocking/builders.rs", &emit_blocking_builders(&wrapped, &types)?),
+        header.rust("src/types.rs", &split.root),
     ];
-    files.extend(template_files(&templates.join("sdk"), &header)?);
+    files.extend(split.areas.iter().map(|(area, file)| header.rust(&format!("src/types/{area}.rs"), file)));
+    files.extend(emitted.iter().map(|(path, file)| header.rust(path, file)));
+    files.extend(phase("templates", || template_files(&templates.join("sdk"), &header))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generation {
         files,
@@ -114,7 +134,7 @@ impl Header {
     fn rust(&self, path: &str, file: &syn::File) -> GeneratedFile {
         GeneratedFile {
             path: path.into(),
-            contents: format!("{}\n{}", self.line("//", None), prettyplease::unparse(file)),
+            contents: format!("{}\n{}", self.line("//", None), phase("prettyplease", || prettyplease::unparse(file))),
         }
     }
 
@@ -145,39 +165,10 @@ impl Header {
 fn template_files(dir: &Path, header: &Header) -> Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();
     for path in walk(dir)? {
-        let relative = path.strip_prefix(dir).expect("walk stays under dir").to_owned();
+        let relative = relative_to(&path, dir)?;
         let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let template = format!("templates/sdk/{}", slash_path(&relative));
         files.push(header.template(relative, &template, &text));
     }
     Ok(files)
-}
-
-/// Every file below `dir`, sorted, so output order never depends on the file system.
-pub fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(folder) = pending.pop() {
-        if !folder.exists() {
-            continue;
-        }
-        for entry in fs::read_dir(&folder).with_context(|| format!("listing {}", folder.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// A relative path with `/` separators, as shown in headers and diffs.
-pub fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|part| part.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

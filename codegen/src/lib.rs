@@ -1,36 +1,60 @@
 //! The openai-codex SDK generator, as a library (the `openai-codex-codegen`
 //! binary is a thin CLI over it).
 //!
-//! The pipeline, one module per step:
-//! 1. [`snapshot`]: load the pinned schema snapshot (`schema/snapshot/`);
-//! 2. [`prepass`]: normalise the JSON so typify reads it right;
-//! 3. [`emit_types`]: the wire types, with typify;
-//! 4. [`catalog`] and [`emit_catalog`]: the method catalog and its Rust;
-//! 5. [`emit_api`]: the typed client methods and the server-request handler;
-//!    [`overrides`] and [`emit_friendly`]: the friendly builders from the
-//!    override table (`templates/api.toml`);
-//! 6. [`emit_crate`]: the crate's manifest, root and pin;
-//! 7. [`generate`] ties them together; [`output`] writes `sdk/` or checks it.
+//! # The pipeline
 //!
-//! Around it: [`pin`] (`schema/runtime.toml`), [`runtime`] (installing the
-//! pinned runtime), [`schema_update`] (printing a new snapshot) and
+//! [`generate::generate`] runs these steps in order, in memory; each step
+//! reads only what the steps before it made:
+//!
+//! 1. read the inputs: [`pin`] (`schema/runtime.toml`), [`snapshot`]
+//!    (`schema/snapshot/`), and the reviewed tables under `templates/`
+//!    ([`emit_types::WeakAllowlist`], [`emit_types::SecretReview`],
+//!    [`catalog::ResponseTypeTable`], [`api_table::ApiTable`]);
+//! 2. [`prepass`]: normalise the schema JSON so typify reads it right;
+//! 3. [`emit_types`]: the wire types, with typify, then the syn passes over
+//!    them (forward-compatible enums, secrets, docs, ...);
+//! 4. [`catalog`]: the method catalog (every request and notification, with
+//!    its params and response types), and [`emit_catalog`]: its Rust;
+//! 5. [`emit_api`]: the typed client methods and the server-request handler;
+//! 6. [`api_table`]: the override table checked against the catalog and the
+//!    schema, and [`emit_friendly`]: the friendly builders it describes;
+//! 7. [`emit_crate`]: the crate's manifest, root and pin; the files of
+//!    `templates/sdk/` are copied as they are;
+//! 8. [`split_types`]: the wire types split into modules by protocol area
+//!    (`sdk/src/types/*.rs`, re-exported from `types`);
+//! 9. prettyplease formats every Rust file; [`output`] writes `sdk/` (or, for
+//!    the drift check, compares it).
+//!
+//! [`wire_index`] is the one typed index of the wire types that steps 4 to 6
+//! ask; [`syntax`] holds the syn helpers the emitters share; [`files`] walks
+//! folders; [`timings`] times the phases (`--timings`). [`lib.rs`](self) runs generation and the drift check
+//! ([`generate_sdk`], [`check_sdk`]).
+//!
+//! Around the pipeline: [`runtime`] (installing the pinned runtime; it reads
+//! [`pin`]), [`schema_update`] (printing a new snapshot) and
 //! [`protocol_diff`] (what changed between two snapshots).
+//! [`workspace`] knows where the project's folders are.
 
+pub mod api_table;
 pub mod catalog;
 pub mod emit_api;
 pub mod emit_catalog;
 pub mod emit_crate;
 pub mod emit_friendly;
 pub mod emit_types;
+pub mod files;
 pub mod generate;
 pub mod output;
-pub mod overrides;
 pub mod pin;
 pub mod prepass;
 pub mod protocol_diff;
 pub mod runtime;
 pub mod schema_update;
 pub mod snapshot;
+pub mod split_types;
+pub mod syntax;
+pub mod timings;
+pub mod wire_index;
 pub mod workspace;
 
 use anyhow::Result;
@@ -50,33 +74,4 @@ pub fn generate_sdk(workspace: &Workspace) -> Result<(usize, Vec<String>)> {
 pub fn check_sdk(workspace: &Workspace) -> Result<Option<String>> {
     let generation = generate::generate(workspace)?;
     output::drift(&workspace.sdk_dir(), &generation.files)
-}
-
-/// The schema snapshot as committed (git `HEAD`), extracted into a
-/// temporary folder: the default "old" side of `cargo codegen diff`.
-pub fn committed_snapshot(workspace: &Workspace) -> Result<tempfile::TempDir> {
-    use anyhow::{bail, Context};
-    let out = tempfile::tempdir().context("creating a temporary folder")?;
-    let experimental = snapshot::EXPERIMENTAL_FILES.map(|name| format!("{}/{name}", snapshot::EXPERIMENTAL_DIR));
-    let names = snapshot::FILES.iter().map(|name| name.to_string()).chain(experimental);
-    for (index, name) in names.enumerate() {
-        let output = std::process::Command::new("git")
-            .arg("-C")
-            .arg(workspace.root())
-            .arg("show")
-            .arg(format!("HEAD:schema/snapshot/{name}"))
-            .output()
-            .context("running git (needed to read the committed snapshot; or pass OLD explicitly)")?;
-        if !output.status.success() {
-            // The experimental bundles are optional; the method files are not.
-            if index < snapshot::FILES.len() {
-                bail!("git has no committed schema/snapshot/{name}: {}", String::from_utf8_lossy(&output.stderr).trim());
-            }
-            continue;
-        }
-        let path = out.path().join(&name);
-        std::fs::create_dir_all(path.parent().expect("a file in a folder"))?;
-        std::fs::write(&path, output.stdout)?;
-    }
-    Ok(out)
 }

@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use openai_codex_codegen::pin::Pin;
-use openai_codex_codegen::overrides::OverrideTable;
+use openai_codex_codegen::api_table::ApiTable;
 use openai_codex_codegen::protocol_diff::{self, Surface, WorkspaceTables};
 use openai_codex_codegen::schema_update::{self, UpdateOptions};
 use openai_codex_codegen::snapshot::Snapshot;
-use openai_codex_codegen::{committed_snapshot, generate, generate_sdk, output, runtime, Workspace};
+use openai_codex_codegen::{generate, generate_sdk, output, runtime, snapshot, Workspace};
 
 /// Generates the openai-codex Rust SDK (`sdk/`) from the JSON Schema that the
 /// pinned Codex runtime prints, and keeps that runtime at hand.
@@ -28,11 +28,19 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Regenerate sdk/ from schema/ and templates/ (offline, deterministic).
-    Generate,
+    Generate {
+        /// Print the time of each phase of the run (to stderr).
+        #[arg(long)]
+        timings: bool,
+    },
     /// Exit non-zero, with a diff, if sdk/ differs from what `generate` writes.
     ///
     /// Files in sdk/ that the generator would not write count as drift too.
-    Check,
+    Check {
+        /// Print the time of each phase of the run (to stderr).
+        #[arg(long)]
+        timings: bool,
+    },
     /// Manage the pinned Codex runtime.
     #[command(subcommand)]
     Runtime(RuntimeCommand),
@@ -121,18 +129,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs `work`, and with `--timings` prints the time of each of its phases.
+fn timed<T>(timings: bool, work: impl FnOnce() -> T) -> T {
+    if !timings {
+        return work();
+    }
+    let (out, timings) = openai_codex_codegen::timings::record(work);
+    eprintln!("{timings}");
+    out
+}
+
 fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
     match command {
-        Command::Generate => {
-            let (changed, unreviewed) = generate_sdk(workspace)?;
+        Command::Generate { timings } => {
+            let (changed, unreviewed) = timed(timings, || generate_sdk(workspace))?;
             eprintln!("sdk/ regenerated ({changed} files changed)");
             report_unreviewed(&unreviewed);
         }
-        Command::Check => {
+        Command::Check { timings } => {
             // One generation run serves both the review list and the drift check.
-            let generation = generate::generate(workspace)?;
+            let (generation, drift) = timed(timings, || -> Result<_> {
+                let generation = generate::generate(workspace)?;
+                let drift = output::drift(&workspace.sdk_dir(), &generation.files)?;
+                Ok((generation, drift))
+            })?;
             report_unreviewed(&generation.unreviewed_fields);
-            if let Some(report) = output::drift(&workspace.sdk_dir(), &generation.files)? {
+            if let Some(report) = drift {
                 print!("{report}");
                 eprintln!(
                     "sdk/ is not what the generator makes. Change the generator or templates, \
@@ -156,12 +178,12 @@ fn run(workspace: &Workspace, command: Command) -> Result<ExitCode> {
         Command::Diff { old, new, format, surface } => {
             let committed = match &old {
                 Some(_) => None,
-                None => Some(committed_snapshot(workspace)?),
+                None => Some(snapshot::committed(workspace)?),
             };
             let old_dir = old.unwrap_or_else(|| committed.as_ref().expect("extracted above").path().to_owned());
             let new_dir = new.unwrap_or_else(|| workspace.snapshot_dir());
             // The override table must parse: its review list is part of the report.
-            OverrideTable::load(&workspace.templates_dir().join("api.toml"))?;
+            ApiTable::load(&workspace.templates_dir().join("api.toml"))?;
             let tables = WorkspaceTables::load(workspace)?;
             let report = protocol_diff::diff(&Snapshot::load(&old_dir)?, &Snapshot::load(&new_dir)?, &tables.options(surface))?;
             let text = match format {

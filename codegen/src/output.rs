@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use similar::TextDiff;
 
-use crate::generate::{self, GeneratedFile};
+use crate::files::{relative_to, slash_path, walk};
+use crate::generate::GeneratedFile;
 
 /// How many diff lines are shown per file, and in all, before the rest is cut.
 const MAX_DIFF_LINES_PER_FILE: usize = 80;
@@ -18,8 +19,8 @@ const MAX_DIFF_LINES: usize = 400;
 /// What is in `sdk/` now, by relative path.
 fn current_files(sdk: &Path) -> Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
-    for path in generate::walk(sdk)? {
-        let relative = path.strip_prefix(sdk).expect("walk stays under sdk").to_owned();
+    for path in walk(sdk)? {
+        let relative = relative_to(&path, sdk)?;
         // A binary or non-UTF-8 file is drift too; show it as unreadable.
         let text = fs::read_to_string(&path).unwrap_or_else(|_| "<not UTF-8 text>".into());
         files.insert(relative, text);
@@ -30,6 +31,10 @@ fn current_files(sdk: &Path) -> Result<BTreeMap<PathBuf, String>> {
 /// Writes `files` into `sdk`, rewriting only what changed and removing files
 /// the generator does not make. Returns how many files changed.
 pub fn write(sdk: &Path, files: &[GeneratedFile]) -> Result<usize> {
+    crate::timings::phase("write sdk/", || write_files(sdk, files))
+}
+
+fn write_files(sdk: &Path, files: &[GeneratedFile]) -> Result<usize> {
     let mut current = current_files(sdk)?;
     let mut changed = 0;
     for file in files {
@@ -67,11 +72,15 @@ fn remove_empty_dirs(dir: &Path) -> Result<()> {
 /// The differences between `sdk/` and `files`, as a bounded unified diff;
 /// `None` when there are none.
 pub fn drift(sdk: &Path, files: &[GeneratedFile]) -> Result<Option<String>> {
+    crate::timings::phase("compare with sdk/", || compare(sdk, files))
+}
+
+fn compare(sdk: &Path, files: &[GeneratedFile]) -> Result<Option<String>> {
     let mut current = current_files(sdk)?;
     let mut report = String::new();
     let mut budget = MAX_DIFF_LINES;
     for file in files {
-        let shown = format!("sdk/{}", generate::slash_path(&file.path));
+        let shown = format!("sdk/{}", slash_path(&file.path));
         match current.remove(&file.path) {
             Some(text) if text == file.contents => {}
             Some(text) => append_diff(&mut report, &mut budget, &shown, &text, &file.contents),
@@ -81,7 +90,7 @@ pub fn drift(sdk: &Path, files: &[GeneratedFile]) -> Result<Option<String>> {
         }
     }
     for extra in current.keys() {
-        let shown = format!("sdk/{}", generate::slash_path(extra));
+        let shown = format!("sdk/{}", slash_path(extra));
         let _ = writeln!(report, "extra: {shown} (the generator does not make it)");
     }
     Ok((!report.is_empty()).then_some(report))

@@ -8,8 +8,6 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::runtime::install::{RuntimePin, TarballPin, WheelPin};
-
 /// The parsed `schema/runtime.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,43 +105,6 @@ impl Pin {
         Ok(())
     }
 
-    /// The pin as the installer takes it; `storage` holds the borrowed entries.
-    pub fn to_runtime_pin<'a>(&'a self, storage: &'a mut PinStorage<'a>) -> RuntimePin<'a> {
-        storage.platforms = self
-            .tarballs
-            .iter()
-            .map(|tarball| tarball.platforms.iter().map(String::as_str).collect())
-            .collect();
-        storage.wheels = self
-            .wheels
-            .iter()
-            .map(|wheel| WheelPin {
-                platform: &wheel.platform,
-                tag: &wheel.tag,
-                filename: &wheel.filename,
-                sha256: &wheel.sha256,
-            })
-            .collect();
-        storage.tarballs = self
-            .tarballs
-            .iter()
-            .zip(&storage.platforms)
-            .map(|(tarball, platforms)| TarballPin {
-                platforms,
-                npm_version: &tarball.npm_version,
-                target: &tarball.target,
-                integrity: &tarball.integrity,
-            })
-            .collect();
-        RuntimePin {
-            package: &self.package,
-            version: &self.version,
-            wheels: &storage.wheels,
-            npm_package: &self.npm_package,
-            tarballs: &storage.tarballs,
-        }
-    }
-
     /// The canonical text of `runtime.toml`, with the comments that explain it.
     pub fn render(&self) -> String {
         let mut out = String::from(HEADER);
@@ -174,14 +135,6 @@ impl Pin {
         }
         out
     }
-}
-
-/// Storage for the borrowed entries of a [`RuntimePin`] made from a [`Pin`].
-#[derive(Debug, Default)]
-pub struct PinStorage<'a> {
-    platforms: Vec<Vec<&'a str>>,
-    wheels: Vec<WheelPin<'a>>,
-    tarballs: Vec<TarballPin<'a>>,
 }
 
 fn quote(value: &str) -> String {

@@ -118,12 +118,17 @@ fn rewrite_refs(value: &mut Value) {
     }
 }
 
+/// The definition a `$ref` schema names (the last segment of the ref).
+pub(crate) fn ref_name(schema: &Value) -> Option<&str> {
+    schema["$ref"].as_str().and_then(|reference| reference.rsplit('/').next())
+}
+
 /// Fails when a `$ref` points outside the merged definitions, which would make
 /// typify fail later with a much less helpful message.
 fn check_refs_resolve(definitions: &Map<String, Value>) -> Result<()> {
     let mut dangling = BTreeSet::new();
     for schema in definitions.values() {
-        collect_refs(schema, &mut |target| {
+        for_each_ref(schema, &mut |target| {
             let known = target
                 .strip_prefix(REF_PREFIX)
                 .is_some_and(|name| definitions.contains_key(name));
@@ -142,17 +147,17 @@ fn check_refs_resolve(definitions: &Map<String, Value>) -> Result<()> {
 }
 
 /// Calls `f` with the target of every `$ref` in `value`.
-fn collect_refs(value: &Value, f: &mut dyn FnMut(&str)) {
+pub(crate) fn for_each_ref(value: &Value, f: &mut dyn FnMut(&str)) {
     match value {
         Value::Object(object) => {
             for (key, child) in object {
                 match child {
                     Value::String(target) if key == "$ref" => f(target),
-                    _ => collect_refs(child, f),
+                    _ => for_each_ref(child, f),
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, f)),
+        Value::Array(items) => items.iter().for_each(|item| for_each_ref(item, f)),
         _ => {}
     }
 }

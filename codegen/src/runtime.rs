@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 use crate::pin::{Pin, Tarball, Wheel};
+use install::{RuntimePin, TarballPin, WheelPin};
 
 #[path = "../../templates/sdk/src/runtime/install.rs"]
 #[allow(dead_code)] // `Installer::platform` is only used by the SDK's copy.
@@ -16,10 +17,57 @@ pub mod install;
 
 /// Installs `pin`'s runtime for this platform into `dir`.
 pub fn install_pinned(pin: &Pin, dir: &Path) -> Result<install::Installed> {
-    let mut storage = crate::pin::PinStorage::default();
+    let mut storage = PinStorage::default();
     let runtime_pin = pin.to_runtime_pin(&mut storage);
     let installed = install::Installer::new(&runtime_pin, dir).install()?;
     Ok(installed)
+}
+
+impl Pin {
+    /// The pin as the installer takes it; `storage` holds the borrowed entries.
+    pub fn to_runtime_pin<'a>(&'a self, storage: &'a mut PinStorage<'a>) -> RuntimePin<'a> {
+        storage.platforms = self
+            .tarballs
+            .iter()
+            .map(|tarball| tarball.platforms.iter().map(String::as_str).collect())
+            .collect();
+        storage.wheels = self
+            .wheels
+            .iter()
+            .map(|wheel| WheelPin {
+                platform: &wheel.platform,
+                tag: &wheel.tag,
+                filename: &wheel.filename,
+                sha256: &wheel.sha256,
+            })
+            .collect();
+        storage.tarballs = self
+            .tarballs
+            .iter()
+            .zip(&storage.platforms)
+            .map(|(tarball, platforms)| TarballPin {
+                platforms,
+                npm_version: &tarball.npm_version,
+                target: &tarball.target,
+                integrity: &tarball.integrity,
+            })
+            .collect();
+        RuntimePin {
+            package: &self.package,
+            version: &self.version,
+            wheels: &storage.wheels,
+            npm_package: &self.npm_package,
+            tarballs: &storage.tarballs,
+        }
+    }
+}
+
+/// Storage for the borrowed entries of a [`RuntimePin`] made from a [`Pin`] (see [`Pin::to_runtime_pin`]).
+#[derive(Debug, Default)]
+pub struct PinStorage<'a> {
+    platforms: Vec<Vec<&'a str>>,
+    wheels: Vec<WheelPin<'a>>,
+    tarballs: Vec<TarballPin<'a>>,
 }
 
 /// The version a `codex` binary reports (`codex-cli 0.163.0` → `0.163.0`).

@@ -7,8 +7,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde_json::Value;
+
+use crate::workspace::Workspace;
 
 /// The full bundle: top-level (v1 and server-request) definitions, with the v2
 /// definitions nested under `definitions.v2`.
@@ -148,4 +150,34 @@ fn write_files(raw_dir: &Path, out: &Path, names: &[&str]) -> Result<Vec<PathBuf
         written.push(dest);
     }
     Ok(written)
+}
+
+/// The schema snapshot as committed (git `HEAD`), extracted into a
+/// temporary folder: the default "old" side of `cargo codegen diff`.
+pub fn committed(workspace: &Workspace) -> Result<tempfile::TempDir> {
+    let out = tempfile::tempdir().context("creating a temporary folder")?;
+    let experimental = EXPERIMENTAL_FILES.map(|name| format!("{}/{name}", EXPERIMENTAL_DIR));
+    let names = FILES.iter().map(|name| name.to_string()).chain(experimental);
+    for (index, name) in names.enumerate() {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(workspace.root())
+            .arg("show")
+            .arg(format!("HEAD:schema/snapshot/{name}"))
+            .output()
+            .context("running git (needed to read the committed snapshot; or pass OLD explicitly)")?;
+        if !output.status.success() {
+            // The experimental bundles are optional; the method files are not.
+            if index < FILES.len() {
+                bail!("git has no committed schema/snapshot/{name}: {}", String::from_utf8_lossy(&output.stderr).trim());
+            }
+            continue;
+        }
+        let path = out.path().join(&name);
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+        }
+        fs::write(&path, output.stdout).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(out)
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use openai_codex_codegen::catalog::{Catalog, ResponseOverrides};
+use openai_codex_codegen::catalog::{Catalog, ResponseTypeTable};
 use openai_codex_codegen::emit_types::{self, SecretReview, WeakAllowlist};
 use openai_codex_codegen::prepass;
 use openai_codex_codegen::snapshot::Snapshot;
@@ -21,7 +21,7 @@ fn catalog_of(snapshot: &Snapshot) -> Catalog {
     let secrets = SecretReview::load(&root().join("templates/secret_fields.toml")).unwrap();
     let types = emit_types::emit_types(&schema, &weak, &secrets).expect("types emit");
     let known = emit_types::type_names(&types);
-    let overrides = ResponseOverrides::load(&root().join("templates/response_types.toml")).unwrap();
+    let overrides = ResponseTypeTable::load(&root().join("templates/response_types.toml")).unwrap();
     Catalog::from_snapshot(snapshot, &schema, &overrides, &known).expect("catalog builds")
 }
 

@@ -5,7 +5,8 @@
 use std::fs;
 use std::path::Path;
 
-use openai_codex_codegen::generate::{generate, walk};
+use openai_codex_codegen::files::walk;
+use openai_codex_codegen::generate::generate;
 use openai_codex_codegen::{check_sdk, Workspace};
 
 #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use openai_codex_codegen::catalog::ResponseOverrides;
+use openai_codex_codegen::catalog::ResponseTypeTable;
 use openai_codex_codegen::emit_types::{fallback_decisions, Decision, NoFallback};
 use openai_codex_codegen::pin::Pin;
 use openai_codex_codegen::prepass::wire_schema;
@@ -43,7 +43,7 @@ fn every_received_enum_has_a_fallback_or_is_shielded_by_one_that_has() {
     let workspace = Workspace::this();
     let snapshot = Snapshot::load(&workspace.snapshot_dir()).unwrap();
     let pin = Pin::load(&workspace.pin_path()).unwrap();
-    let responses = ResponseOverrides::load(&workspace.templates_dir().join("response_types.toml")).unwrap();
+    let responses = ResponseTypeTable::load(&workspace.templates_dir().join("response_types.toml")).unwrap();
     let directions = directions(&snapshot, Surface::Sdk, SdkSurface::of(&pin), Some(&responses)).unwrap();
     let decisions = decisions();
     let without: Vec<(&str, &str)> = decisions
@@ -74,11 +74,17 @@ fn every_received_enum_has_a_fallback_or_is_shielded_by_one_that_has() {
 
 #[test]
 fn the_generated_types_match_the_decisions() {
-    let text = std::fs::read_to_string(Workspace::this().sdk_dir().join("src/types.rs")).unwrap();
-    let file = syn::parse_file(&text).unwrap();
+    // The wire types: `types.rs` and its area modules (`types/*.rs`).
+    let src = Workspace::this().sdk_dir().join("src");
+    let mut paths = vec![src.join("types.rs")];
+    paths.extend(openai_codex_codegen::files::walk(&src.join("types")).unwrap());
+    let items: Vec<syn::Item> = paths
+        .iter()
+        .flat_map(|path| syn::parse_file(&std::fs::read_to_string(path).unwrap()).unwrap().items)
+        .collect();
     let decisions = decisions();
     let mut checked = 0;
-    for item in &file.items {
+    for item in &items {
         let syn::Item::Enum(item) = item else { continue };
         let name = item.ident.to_string();
         let last = item.variants.last().map(|variant| variant.ident.to_string());

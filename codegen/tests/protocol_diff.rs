@@ -21,9 +21,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use openai_codex_codegen::catalog::ResponseOverrides;
-use openai_codex_codegen::generate::walk;
-use openai_codex_codegen::overrides::OverrideTable;
+use openai_codex_codegen::catalog::ResponseTypeTable;
+use openai_codex_codegen::files::walk;
+use openai_codex_codegen::api_table::ApiTable;
 use openai_codex_codegen::protocol_diff::{self, DiffOptions, Direction, Effect, Impact, ProtocolDiff, SdkSurface, Surface};
 use openai_codex_codegen::snapshot::{ExperimentalBundles, Snapshot};
 use serde_json::{json, Map, Value};
@@ -255,13 +255,13 @@ fn fixture_schema(version: &str) -> tempfile::TempDir {
 
 /// 0.160.1 → 0.163.0: both kept as fixtures, so these checks hold whatever
 /// the pinned runtime is.
-fn real_diff(surface: Surface, table: Option<&OverrideTable>) -> ProtocolDiff {
+fn real_diff(surface: Surface, table: Option<&ApiTable>) -> ProtocolDiff {
     let old_schema = fixture_schema("0.160.1");
     let new_schema = fixture_schema("0.163.0");
     let old = Snapshot::load(&old_schema.path().join("snapshot")).unwrap();
     let new = Snapshot::load(&new_schema.path().join("snapshot")).unwrap();
     let tables = runtime_fixture("0.163.0").join("templates");
-    let responses = ResponseOverrides::load(&tables.join("response_types.toml")).unwrap();
+    let responses = ResponseTypeTable::load(&tables.join("response_types.toml")).unwrap();
     let options = DiffOptions { surface, sdk: SdkSurface::default(), table, responses: Some(&responses) };
     protocol_diff::diff(&old, &new, &options).unwrap()
 }
@@ -377,7 +377,7 @@ fn the_real_diff_renders_as_text_markdown_and_json() {
 #[test]
 fn the_real_diff_lists_what_the_override_table_must_review() {
     // The table as reviewed for 0.160.1 does not know the fields 0.163.0 added.
-    let table = OverrideTable::load(&runtime_fixture("0.160.1").join("templates/api.toml")).unwrap();
+    let table = ApiTable::load(&runtime_fixture("0.160.1").join("templates/api.toml")).unwrap();
     let report = real_diff(Surface::Sdk, Some(&table));
     for item in [
         "thread/list: new field `excludedThreadIds`: expose or hide it",
@@ -387,7 +387,7 @@ fn the_real_diff_lists_what_the_override_table_must_review() {
         assert!(report.review.iter().any(|r| r == item), "missing review item {item}: {:?}", report.review);
     }
     // The table as reviewed for 0.163.0 has reviewed them.
-    let current = OverrideTable::load(&runtime_fixture("0.163.0").join("templates/api.toml")).unwrap();
+    let current = ApiTable::load(&runtime_fixture("0.163.0").join("templates/api.toml")).unwrap();
     assert!(real_diff(Surface::Sdk, Some(&current)).review.is_empty());
 }
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::copy_tree;
-use openai_codex_codegen::generate::walk;
+use openai_codex_codegen::files::walk;
 use openai_codex_codegen::{generate_sdk, Workspace};
 
 fn fixture() -> PathBuf {

@@ -38,7 +38,7 @@ fn install_puts_the_pinned_runtime_in_place_and_is_idempotent() {
     );
     let codex = PathBuf::from(String::from_utf8_lossy(&first.stdout).trim());
     let pin = pin();
-    let mut storage = openai_codex_codegen::pin::PinStorage::default();
+    let mut storage = openai_codex_codegen::runtime::PinStorage::default();
     let runtime_pin = pin.to_runtime_pin(&mut storage);
     let expected = Installer::new(&runtime_pin, Workspace::this().runtime_dir()).codex_path();
     assert_eq!(codex, expected);
@@ -65,7 +65,7 @@ fn a_tampered_wheel_is_refused_and_removed() {
     let tampered = downloads.join(&wheel.filename);
     std::fs::write(&tampered, b"not the wheel PyPI serves").unwrap();
 
-    let mut storage = openai_codex_codegen::pin::PinStorage::default();
+    let mut storage = openai_codex_codegen::runtime::PinStorage::default();
     let runtime_pin = pin.to_runtime_pin(&mut storage);
     let error = Installer::new(&runtime_pin, dir.path()).install().unwrap_err();
 
@@ -79,7 +79,7 @@ fn a_tampered_wheel_is_refused_and_removed() {
 #[test]
 fn an_unpinned_platform_is_a_clear_error() {
     let pin = pin();
-    let mut wheels = openai_codex_codegen::pin::PinStorage::default();
+    let mut wheels = openai_codex_codegen::runtime::PinStorage::default();
     let runtime_pin = pin.to_runtime_pin(&mut wheels);
     let dir = tempfile::tempdir().unwrap();
     let error = Installer::new(&runtime_pin, dir.path())
@@ -94,7 +94,7 @@ fn an_unpinned_platform_is_a_clear_error() {
 #[test]
 fn missing_pip_says_what_to_install() {
     let pin = wheel_pin();
-    let mut wheels = openai_codex_codegen::pin::PinStorage::default();
+    let mut wheels = openai_codex_codegen::runtime::PinStorage::default();
     let runtime_pin = pin.to_runtime_pin(&mut wheels);
     let dir = tempfile::tempdir().unwrap();
     let error = Installer::new(&runtime_pin, dir.path())

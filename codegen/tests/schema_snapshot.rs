@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use openai_codex_codegen::generate::walk;
+use openai_codex_codegen::files::walk;
 use openai_codex_codegen::pin::Pin;
 use openai_codex_codegen::{runtime, Workspace};
 

@@ -8,9 +8,11 @@
 //! from [`crate::handler_defaults`] (decline, deny, or a JSON-RPC
 //! error), so nothing is ever approved silently and the app-server
 //! always gets an answer.
-use serde::Serialize;
 pub use crate::handler_support::{ready, HandlerError, HandlerFuture};
 use crate::methods::ServerRequest;
+use parts::to_value;
+pub use parts::DeclineAll;
+mod parts;
 /// Answers the app-server's requests. Each method gets the request's
 /// params and returns the response the app-server expects; an error
 /// (or a panic) is sent back as a JSON-RPC error.
@@ -116,11 +118,6 @@ Default: [`crate::handler_defaults::exec_command_approval`].*/
         ready(Err(HandlerError::unsupported(&method)))
     }
 }
-/// The default handler: answers every request with its fail-closed
-/// default (see [`crate::handler_defaults`]).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DeclineAll;
-impl ServerRequestHandler for DeclineAll {}
 /// Routes a server request to its handler method.
 pub(crate) async fn dispatch(
     handler: &dyn ServerRequestHandler,
@@ -161,10 +158,4 @@ pub(crate) async fn dispatch(
             handler.unknown(method, params).await
         }
     }
-}
-fn to_value<T: Serialize>(response: T) -> Result<serde_json::Value, HandlerError> {
-    serde_json::to_value(response)
-        .map_err(|error| HandlerError::internal(
-            format!("could not encode the answer: {error}"),
-        ))
 }

@@ -18,6 +18,7 @@ mod rpc;
 pub mod runtime;
 pub mod strict_schema;
 pub mod transport;
+mod turn_result;
 /// Every wire type of the protocol, generated with typify from the
 /// schema; docs come from the schema's descriptions.
 #[allow(missing_docs)]

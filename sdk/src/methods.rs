@@ -2,41 +2,13 @@
 
 //! The protocol's method catalog, generated from `ClientRequest.json`,
 //! `ServerNotification.json` and `ServerRequest.json`.
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
-/// A request the client sends to the app-server: ties a method string to
-/// its params and response types.
-pub trait ClientMethod {
-    /// The method's wire name.
-    const METHOD: &'static str;
-    /// What the request carries as `params` (`()` for none).
-    type Params: Serialize + Send + Sync + 'static;
-    /// What the app-server answers with.
-    type Response: DeserializeOwned + Send + 'static;
-}
-/// A request the app-server sends to the client: ties a method string to
-/// its params and the response the app-server expects back.
-pub trait ServerRequestMethod {
-    /// The method's wire name.
-    const METHOD: &'static str;
-    /// What the request carries as `params`.
-    type Params: DeserializeOwned + Send + 'static;
-    /// What the client must answer with.
-    type Response: Serialize + Send + Sync + 'static;
-}
-/// One row of a method table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MethodInfo {
-    /// The wire name, e.g. `thread/start`.
-    pub method: &'static str,
-    /// The params type's name in [`crate::types`], if the method takes params.
-    pub params: Option<&'static str>,
-    /// Whether the params may be left out.
-    pub params_optional: bool,
-    /// The response type's name in [`crate::types`] (requests only).
-    pub response: Option<&'static str>,
-}
+pub(crate) use decode::DecodeByMethod;
+use decode::{raw_id, serialize_message, MessageVisitor};
+pub use traits::{ClientMethod, MethodInfo, ServerRequestMethod};
+mod decode;
+mod traits;
 ///Client → server requests: one marker type per method, for [`ClientMethod`].
 pub mod client {
     /**`initialize`
@@ -3960,91 +3932,4 @@ impl<'de> Deserialize<'de> for ServerRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(MessageVisitor(std::marker::PhantomData))
     }
-}
-/// Decodes a message's params by its method (implemented by the
-/// message enums).
-pub(crate) trait DecodeByMethod: Sized {
-    fn decode_params_from<'de, D: Deserializer<'de>>(
-        method: &str,
-        params: D,
-    ) -> Result<Self, D::Error>;
-}
-/// Decodes `{method, params}` in one pass when `method` comes first
-/// (as the runtime writes it): the params go straight into their
-/// type. Params before the method are kept as JSON and decoded after.
-/// Other keys (`id`, `emittedAtMs`, ...) are skipped.
-struct MessageVisitor<T>(std::marker::PhantomData<T>);
-impl<'de, T: DecodeByMethod> serde::de::Visitor<'de> for MessageVisitor<T> {
-    type Value = T;
-    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("a JSON-RPC message with a `method`")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut method: Option<String> = None;
-        let mut decoded: Option<T> = None;
-        let mut early_params: Option<serde_json::Value> = None;
-        while let Some(key) = map.next_key::<String>()? {
-            match (key.as_str(), &method) {
-                ("method", _) => method = Some(map.next_value()?),
-                ("params", Some(known)) => {
-                    let seed = ParamsSeed::<T> {
-                        method: known,
-                        kind: std::marker::PhantomData,
-                    };
-                    decoded = Some(map.next_value_seed(seed)?);
-                }
-                ("params", None) => early_params = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        let method = method.ok_or_else(|| serde::de::Error::missing_field("method"))?;
-        match (decoded, early_params) {
-            (Some(message), _) => Ok(message),
-            (None, Some(params)) => {
-                T::decode_params_from(&method, params).map_err(serde::de::Error::custom)
-            }
-            (None, None) => {
-                T::decode_params_from(&method, serde::de::value::UnitDeserializer::new())
-            }
-        }
-    }
-}
-/// Decodes params into the type their method names.
-struct ParamsSeed<'m, T> {
-    method: &'m str,
-    kind: std::marker::PhantomData<T>,
-}
-impl<'de, T: DecodeByMethod> serde::de::DeserializeSeed<'de> for ParamsSeed<'_, T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        T::decode_params_from(self.method, deserializer)
-    }
-}
-/// Reads an id out of raw params: the string at `key`, else the
-/// string `id` of the object at `object`.
-fn raw_id<'a>(
-    params: &'a serde_json::Value,
-    key: &str,
-    object: &str,
-) -> Option<&'a str> {
-    params
-        .get(key)
-        .and_then(serde_json::Value::as_str)
-        .or_else(|| params.get(object)?.get("id")?.as_str())
-}
-/// Serialises `{method, params}`, leaving out absent params.
-fn serialize_message<S: Serializer, P: Serialize + ?Sized>(
-    serializer: S,
-    method: &str,
-    params: Option<&P>,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = serializer.serialize_map(None)?;
-    map.serialize_entry("method", method)?;
-    if let Some(params) = params {
-        map.serialize_entry("params", params)?;
-    }
-    map.end()
 }

@@ -74,6 +74,30 @@ async fn other_errors_are_returned_at_once() {
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
+/// The code decides, not the words: the runtime marks overload with -32001
+/// only, so another error that mentions "overloaded" is returned at once.
+#[tokio::test]
+async fn the_code_not_the_message_marks_an_overload() {
+    assert!(!mentions_overloaded().is_overloaded());
+    let calls = AtomicU32::new(0);
+    let error = fast(4)
+        .retry(|| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            let error = mentions_overloaded();
+            async move { Err::<(), _>(error) }
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), Some(-32603));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    let coded = Error::JsonRpc { method: "x".into(), code: -32001, message: String::new(), data: None };
+    assert!(coded.is_overloaded());
+}
+
+fn mentions_overloaded() -> Error {
+    Error::JsonRpc { method: "thread/start".into(), code: -32603, message: "overloaded".into(), data: None }
+}
+
 #[tokio::test]
 async fn attempts_are_bounded_and_the_last_error_is_returned() {
     let calls = AtomicU32::new(0);

@@ -229,3 +229,40 @@ async fn the_default_policy_is_bounded_and_can_be_lifted() {
     assert_eq!(handle.policy().reconnect_limit, None);
     bounded("the turn", handle.wait()).await.expect("completes");
 }
+
+/// `interrupt` right after `turn/start` may reach the runtime before the turn
+/// is active; the runtime refuses with -32600 "no active turn to interrupt"
+/// and the SDK retries. Another -32600 refusal ("thread not found") is
+/// returned at once: the code and the message are both matched.
+#[tokio::test]
+async fn interrupt_retries_only_the_not_active_yet_refusal() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    for (message, refusals, expect_ok) in
+        [("no active turn to interrupt", 2, true), ("thread not found: thread-1", 1, false)]
+    {
+        let refused = Arc::new(AtomicU32::new(0));
+        let counter = refused.clone();
+        let script: Script = Arc::new(move |frame: &Value| match frame["method"].as_str() {
+            Some("turn/start") => Some(vec![json!({"id": frame["id"], "result": {"turn": turn("inProgress", json!([]))}})]),
+            Some("turn/interrupt") if counter.fetch_add(1, Ordering::SeqCst) < refusals => {
+                Some(vec![json!({"id": frame["id"], "error": {"code": -32600, "message": message}})])
+            }
+            Some("turn/interrupt") => Some(vec![json!({"id": frame["id"], "result": {}})]),
+            _ => None,
+        });
+        let (codex, recorder) = connect_scripted(Some(script), |builder| builder).await;
+        let thread = codex.thread_start().send().await.unwrap();
+        let handle = thread.turn("Stop at once.").send().await.unwrap();
+        let outcome = bounded("interrupt", handle.interrupt()).await;
+        let interrupts = recorder.methods().iter().filter(|method| *method == "turn/interrupt").count();
+        if expect_ok {
+            outcome.expect("the interrupt lands once the turn is active");
+            assert_eq!(interrupts, 3, "two refusals, then the interrupt that lands");
+        } else {
+            let error = outcome.expect_err("another refusal is returned");
+            assert_eq!(error.code(), Some(-32600));
+            assert_eq!(interrupts, 1, "not retried");
+        }
+    }
+}

@@ -11,7 +11,9 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{parse_quote, Field, Fields, Item, ItemStruct, Type};
+use syn::{parse_quote, Field, Fields, Item, ItemStruct};
+
+use crate::syntax::{has_serde_item, is_option};
 
 /// Adds `new` to every struct named `...Params` (what the client sends as a
 /// request) or `...Response` (what it sends back to a server request) that
@@ -70,27 +72,7 @@ fn constructor(item: &ItemStruct) -> Option<TokenStream> {
 
 /// A field the wire requires: not an `Option` and without a serde default.
 fn is_required(field: &Field) -> bool {
-    !is_option(&field.ty) && !has_serde_default(field)
-}
-
-fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|last| last.ident == "Option"))
-}
-
-fn has_serde_default(field: &Field) -> bool {
-    let mut found = false;
-    for attr in field.attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
-                found = true;
-            }
-            if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    found
+    !is_option(&field.ty) && !has_serde_item(&field.attrs, "default")
 }
 
 #[cfg(test)]

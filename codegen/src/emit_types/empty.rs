@@ -20,7 +20,9 @@ use std::collections::BTreeSet;
 use heck::ToUpperCamelCase;
 use serde_json::Value;
 use syn::punctuated::Punctuated;
-use syn::{parse_quote, Fields, FieldsNamed, Item, Token};
+use syn::{Fields, FieldsNamed, Item};
+
+use crate::syntax::{add_derive, mentions_any};
 
 /// The type names of the definitions that are a titled bare object.
 pub(super) fn empty_message_names(schema: &Value) -> BTreeSet<String> {
@@ -72,7 +74,7 @@ fn close_struct(item: &mut syn::ItemStruct) {
     item.semi_token = None;
     // `transparent` needs exactly one field.
     item.attrs.retain(|attr| !is_serde_transparent(attr));
-    add_default_derive(item);
+    add_derive(&mut item.attrs, "Default");
 }
 
 /// Whether an attribute is `#[serde(transparent)]`.
@@ -81,26 +83,6 @@ fn is_serde_transparent(attr: &syn::Attribute) -> bool {
         && attr
             .parse_args::<syn::Path>()
             .is_ok_and(|path| path.is_ident("transparent"))
-}
-
-/// Adds `Default` to the struct's derive list.
-fn add_default_derive(item: &mut syn::ItemStruct) {
-    for attr in item
-        .attrs
-        .iter_mut()
-        .filter(|attr| attr.path().is_ident("derive"))
-    {
-        let Ok(mut paths) =
-            attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        if !paths.iter().any(|path| path.is_ident("Default")) {
-            paths.push(parse_quote!(Default));
-        }
-        *attr = parse_quote!(#[derive(#paths)]);
-        return;
-    }
 }
 
 /// Whether an item is a `Deref` or `From` impl involving one of `closed`
@@ -117,15 +99,7 @@ fn is_newtype_impl_of(item: &Item, closed: &BTreeSet<String>) -> bool {
         .last()
         .is_some_and(|segment| segment.ident == "Deref" || segment.ident == "From");
     let self_ty = &item.self_ty;
-    let mentions = |text: String| closed.iter().any(|name| mentions_ident(&text, name));
     is_newtype_trait
-        && (mentions(quote::quote!(#self_ty).to_string())
-            || mentions(quote::quote!(#trait_path).to_string()))
+        && (mentions_any(quote::quote!(#self_ty), closed) || mentions_any(quote::quote!(#trait_path), closed))
 }
 
-/// Whether `name` occurs as a whole token in a token-stream rendering.
-fn mentions_ident(tokens: &str, name: &str) -> bool {
-    tokens
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .any(|token| token == name)
-}

@@ -52,11 +52,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Fields, Ident, Item, ItemEnum, Token};
 
-use super::weak::serde_rename;
+use crate::syntax::{remove_derives, serde_rename};
 
 /// What an enum's fallback variant holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -586,32 +585,9 @@ fn drop_lost_derives(
             _ => continue,
         };
         if let Some(traits) = lost.get(&ident.to_string()) {
-            remove_derives(attrs, traits);
+            let traits: Vec<&str> = traits.iter().copied().collect();
+            remove_derives(attrs, &traits);
         }
-    }
-}
-
-/// Removes `traits` from an item's `#[derive(..)]` lists.
-fn remove_derives(attrs: &mut [syn::Attribute], traits: &BTreeSet<&'static str>) {
-    for attr in attrs
-        .iter_mut()
-        .filter(|attr| attr.path().is_ident("derive"))
-    {
-        let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        let kept: Punctuated<syn::Path, Token![,]> = paths
-            .into_iter()
-            .filter(|path| {
-                let last = path
-                    .segments
-                    .last()
-                    .map(|segment| segment.ident.to_string());
-                !last.is_some_and(|name| traits.contains(name.as_str()))
-            })
-            .collect();
-        *attr = parse_quote!(#[derive(#kept)]);
     }
 }
 

@@ -1,4 +1,5 @@
-//! Emitting the wire types (`sdk/src/types.rs`) from the pre-passed schema.
+//! Emitting the wire types (`sdk/src/types.rs` and, split by area by
+//! [`crate::split_types`], `sdk/src/types/*.rs`) from the pre-passed schema.
 //!
 //! typify renders the schema; the rest of this module reshapes its output
 //! with `syn` where typify has no setting for what the SDK needs:
@@ -43,7 +44,6 @@ use serde_json::Value;
 use syn::{parse_quote, Item};
 use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
-pub(crate) use weak::serde_rename;
 pub use fallback::{Decision, NoFallback};
 pub use secrets::{secret_spots, SecretReview};
 pub use weak::{weak_spots, WeakAllowlist};
@@ -87,28 +87,39 @@ const VARIANT_RENAMES: &[(&str, &str, &str)] = &[
 ];
 
 /// Runs typify over `schema` (the output of wire_schema) and post-processes
-/// the result; returns the contents of `sdk/src/types.rs` as a syn::File (no
+/// the result; returns every wire type as one syn::File (no
 /// header comment; the caller adds the "@generated" header and formats with
 /// prettyplease::unparse).
 pub fn emit_types(schema: &Value, weak: &WeakAllowlist, secrets: &SecretReview) -> Result<syn::File> {
-    let schema = without_skipped(schema)?;
-    let empty_messages = empty::empty_message_names(&schema);
-    let open_objects = open_objects::open_object_names(&schema);
-    let titles = docs::schema_titles(&schema);
-    let mut file = run_typify(schema)?;
-    empty::close_empty_messages(&mut file, &empty_messages);
-    optional::keep_optional_presence(&mut file);
-    open_objects::keep_extra_properties(&mut file, &open_objects);
-    docs::drop_variant_titles(&mut file, &titles);
-    rename_variants(&mut file)?;
-    check_invented_names(&file)?;
-    weak.check(&weak_spots(&file))?;
-    fallback::add_unknown_variants(&mut file);
-    tag_first::decode_tag_first(&mut file);
-    secrets.check(&secrets::reviewed_spots(&file, secrets))?;
-    secrets::redact_debug(&mut file, secrets);
-    constructors::add_constructors(&mut file);
-    add_lint_allowances(&mut file);
+    use crate::timings::phase;
+    let (schema, empty_messages, open_objects, titles) = phase("types: read the schema", || -> Result<_> {
+        let schema = without_skipped(schema)?;
+        let empty_messages = empty::empty_message_names(&schema);
+        let open_objects = open_objects::open_object_names(&schema);
+        let titles = docs::schema_titles(&schema);
+        Ok((schema, empty_messages, open_objects, titles))
+    })?;
+    let mut file = phase("types: typify", || run_typify(schema))?;
+    phase("types: empty messages", || empty::close_empty_messages(&mut file, &empty_messages));
+    phase("types: optional fields", || optional::keep_optional_presence(&mut file));
+    phase("types: open objects", || open_objects::keep_extra_properties(&mut file, &open_objects));
+    phase("types: docs and names", || -> Result<()> {
+        docs::drop_variant_titles(&mut file, &titles);
+        rename_variants(&mut file)?;
+        check_invented_names(&file)
+    })?;
+    phase("types: weak-type review", || weak.check(&weak_spots(&file)))?;
+    phase("types: unknown fallbacks", || fallback::add_unknown_variants(&mut file));
+    phase("types: tag-first decoding", || tag_first::decode_tag_first(&mut file));
+    phase("types: secrets", || -> Result<()> {
+        secrets.check(&secrets::reviewed_spots(&file, secrets))?;
+        secrets::redact_debug(&mut file, secrets);
+        Ok(())
+    })?;
+    phase("types: constructors", || {
+        constructors::add_constructors(&mut file);
+        add_lint_allowances(&mut file);
+    });
     Ok(file)
 }
 

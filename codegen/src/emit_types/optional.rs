@@ -17,10 +17,10 @@
 
 use std::collections::BTreeSet;
 
-use quote::ToTokens;
-use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
-use syn::{parse_quote, Attribute, Field, Item, Meta, Token};
+use syn::{parse_quote, Attribute, Field, Item, Meta};
+
+use crate::syntax::{add_derive, has_serde_item, is_option, serde_attr_items};
 
 /// Rewrites every defaulted field as an `Option` (see the module docs).
 pub(super) fn keep_optional_presence(file: &mut syn::File) {
@@ -50,32 +50,13 @@ impl VisitMut for FieldRewriter {
     }
 
     fn visit_field_mut(&mut self, field: &mut Field) {
-        if field.ident.is_some() && has_serde_default(&field.attrs) && !is_option(&field.ty) {
+        if field.ident.is_some() && has_serde_item(&field.attrs, "default") && !is_option(&field.ty) {
             make_optional(field);
             if let Some(name) = &self.current_type {
                 self.types_with_rewritten_fields.insert(name.clone());
             }
         }
     }
-}
-
-/// Whether a `#[serde(...)]` attribute on the field says `default` (with or
-/// without a function).
-fn has_serde_default(attrs: &[Attribute]) -> bool {
-    attrs.iter().filter_map(serde_items).flatten().any(|meta| meta.path().is_ident("default"))
-}
-
-/// The comma-separated items of a `#[serde(...)]` attribute.
-fn serde_items(attr: &Attribute) -> Option<Punctuated<Meta, Token![,]>> {
-    if !attr.path().is_ident("serde") {
-        return None;
-    }
-    attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated).ok()
-}
-
-fn is_option(ty: &syn::Type) -> bool {
-    let syn::Type::Path(path) = ty else { return false };
-    path.path.segments.last().is_some_and(|segment| segment.ident == "Option")
 }
 
 /// `T` with `default[ = f]` and `skip_serializing_if = ..` becomes `Option<T>`
@@ -85,7 +66,7 @@ fn make_optional(field: &mut Field) {
     let ty = &field.ty;
     field.ty = parse_quote!(::std::option::Option<#ty>);
     let mut kept: Vec<Meta> = Vec::new();
-    field.attrs.retain(|attr| match serde_items(attr) {
+    field.attrs.retain(|attr| match serde_attr_items(attr) {
         Some(items) => {
             kept.extend(items.into_iter().filter(|meta| {
                 !meta.path().is_ident("default") && !meta.path().is_ident("skip_serializing_if")
@@ -113,7 +94,7 @@ fn replace_manual_defaults(file: &mut syn::File, rewritten: &BTreeSet<String>) {
     for item in &mut file.items {
         if let Item::Struct(item) = item {
             if needs_derive.contains(&item.ident.to_string()) {
-                add_default_derive(&mut item.attrs);
+                add_derive(&mut item.attrs, "Default");
             }
         }
     }
@@ -130,28 +111,13 @@ fn manual_default_impl_target(item: &Item) -> Option<String> {
     Some(self_ty.path.segments.last()?.ident.to_string())
 }
 
-fn add_default_derive(attrs: &mut [Attribute]) {
-    for attr in attrs.iter_mut().filter(|attr| attr.path().is_ident("derive")) {
-        let Ok(mut derives) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) else {
-            continue;
-        };
-        if !derives.iter().any(|path| path.is_ident("Default")) {
-            derives.push(parse_quote!(Default));
-            *attr = parse_quote!(#[derive(#derives)]);
-        }
-        return;
-    }
-}
-
 /// Drops the functions of typify's `defaults` module that nothing calls any
 /// more, and the module if it ends up empty.
 fn remove_unused_default_helpers(file: &mut syn::File) {
-    let outside: String = file
-        .items
-        .iter()
-        .filter(|item| !is_defaults_module(item))
-        .map(|item| item.to_token_stream().to_string())
-        .collect();
+    let mut used = DefaultHelperUses::default();
+    for item in file.items.iter_mut().filter(|item| !is_defaults_module(item)) {
+        used.visit_item_mut(item);
+    }
     for item in &mut file.items {
         let Item::Mod(module) = item else { continue };
         if module.ident != "defaults" {
@@ -159,7 +125,7 @@ fn remove_unused_default_helpers(file: &mut syn::File) {
         }
         if let Some((_, items)) = &mut module.content {
             items.retain(|inner| match inner {
-                Item::Fn(function) => outside.contains(&format!("defaults :: {}", function.sig.ident)),
+                Item::Fn(function) => used.names.contains(&function.sig.ident.to_string()),
                 _ => true,
             });
         }
@@ -170,6 +136,82 @@ fn remove_unused_default_helpers(file: &mut syn::File) {
     });
 }
 
+/// The helpers of the `defaults` module that code refers to: as a path
+/// (`defaults::name()` in a `Default` impl) or in a serde attribute
+/// (`#[serde(default = "defaults::name")]`).
+#[derive(Default)]
+struct DefaultHelperUses {
+    names: BTreeSet<String>,
+}
+
+impl DefaultHelperUses {
+    fn note(&mut self, path: &syn::Path) {
+        let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+        if let [.., module, helper] = segments.as_slice() {
+            if module.ident == "defaults" {
+                self.names.insert(helper.ident.to_string());
+            }
+        }
+    }
+}
+
+impl VisitMut for DefaultHelperUses {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        self.note(path);
+        visit_mut::visit_path_mut(self, path);
+    }
+
+    fn visit_attribute_mut(&mut self, attr: &mut Attribute) {
+        for meta in serde_attr_items(attr).into_iter().flatten() {
+            let Meta::NameValue(pair) = meta else { continue };
+            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(function), .. }) = &pair.value else { continue };
+            if pair.path.is_ident("default") {
+                if let Ok(function) = function.parse::<syn::ExprPath>() {
+                    self.note(&function.path);
+                }
+            }
+        }
+    }
+}
+
 fn is_defaults_module(item: &Item) -> bool {
     matches!(item, Item::Mod(module) if module.ident == "defaults")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `defaults` helpers still referred to (by a path, or by a serde
+    /// attribute, generic or not) stay; the others go.
+    #[test]
+    fn unused_default_helpers_are_found_by_syntax_not_text() {
+        let mut file: syn::File = parse_quote! {
+            pub struct A {
+                #[serde(default = "defaults::a")]
+                pub x: Option<u8>,
+                #[serde(default = "defaults::default_u64::<u8, 3>")]
+                pub z: Option<u8>,
+            }
+            pub struct B { pub y: u8 }
+            impl ::std::default::Default for B {
+                fn default() -> Self { Self { y: defaults::b() } }
+            }
+            /// Mentions defaults::c in a doc, which is not a use.
+            pub struct C;
+            pub mod defaults {
+                pub fn a() -> Option<u8> { None }
+                pub fn b() -> u8 { 1 }
+                pub fn c() -> u8 { 2 }
+                pub fn default_u64<T, const V: u64>() -> T { todo!() }
+            }
+        };
+        remove_unused_default_helpers(&mut file);
+        let Some(Item::Mod(module)) = file.items.last() else { panic!("the defaults module stays") };
+        let kept: Vec<String> = module.content.as_ref().unwrap().1.iter().filter_map(|item| match item {
+            Item::Fn(function) => Some(function.sig.ident.to_string()),
+            _ => None,
+        }).collect();
+        assert_eq!(kept, ["a", "b", "default_u64"]);
+    }
 }

@@ -20,9 +20,9 @@ use anyhow::{bail, Context, Result};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde::Deserialize;
-use syn::{parse_quote, Fields, Item, Type};
+use syn::{parse_quote, Fields, Item};
 
-use super::weak::wire_name;
+use crate::syntax::{field_wire_name as wire_name, is_option, remove_derives};
 
 /// Fragments of a wire name (lowercase, letters and digits only) that make
 /// a field worth a review.
@@ -228,7 +228,7 @@ pub fn redact_debug(file: &mut syn::File, review: &SecretReview) {
             Item::Struct(item) => {
                 let owner = item.ident.to_string();
                 has_secret(&owner, &item.fields, review).then(|| {
-                    remove_derived_debug(&mut item.attrs);
+                    remove_derives(&mut item.attrs, &["Debug"]);
                     struct_debug(&item.ident, &item.fields, review)
                 })
             }
@@ -237,7 +237,7 @@ pub fn redact_debug(file: &mut syn::File, review: &SecretReview) {
                     has_secret(&format!("{}::{}", item.ident, variant.ident), &variant.fields, review)
                 });
                 any.then(|| {
-                    remove_derived_debug(&mut item.attrs);
+                    remove_derives(&mut item.attrs, &["Debug"]);
                     enum_debug(item, review)
                 })
             }
@@ -270,22 +270,6 @@ fn has_secret(owner: &str, fields: &Fields, review: &SecretReview) -> bool {
             .iter()
             .any(|field| review.is_secret(&format!("{owner}.{}", wire_name(field)))),
         _ => false,
-    }
-}
-
-/// Removes `Debug` from the `#[derive(..)]` lists in `attrs`.
-fn remove_derived_debug(attrs: &mut [syn::Attribute]) {
-    for attr in attrs.iter_mut().filter(|attr| attr.path().is_ident("derive")) {
-        let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        let kept: Vec<&syn::Path> = paths
-            .iter()
-            .filter(|path| !path.segments.last().is_some_and(|last| last.ident == "Debug"))
-            .collect();
-        *attr = parse_quote!(#[derive(#(#kept),*)]);
     }
 }
 
@@ -323,10 +307,6 @@ fn field_bindings<'a>(owner: &'a str, fields: &'a syn::FieldsNamed, review: &'a 
         let unread = review.is_secret(&format!("{owner}.{}", wire_name(field))) && !is_option(&field.ty);
         Some(if unread { quote!(#name: _) } else { quote!(#name) })
     })
-}
-
-fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|last| last.ident == "Option"))
 }
 
 fn struct_debug(ident: &syn::Ident, fields: &Fields, review: &SecretReview) -> TokenStream {

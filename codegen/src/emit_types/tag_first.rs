@@ -16,8 +16,14 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::punctuated::Punctuated;
-use syn::{parse_quote, Attribute, Fields, Item, ItemEnum, Meta, Token};
+use syn::{Attribute, Fields, Item, ItemEnum, Meta};
+
+use crate::syntax::{has_serde_item, remove_derives, serde_items, string_literal, wire_name};
+
+/// The wire name of a variant: its `rename`, else its identifier.
+fn variant_wire_name(variant: &syn::Variant) -> String {
+    wire_name(&variant.attrs, &variant.ident)
+}
 
 /// Replaces the derived `Deserialize` of every internally tagged enum.
 pub(super) fn decode_tag_first(file: &mut syn::File) {
@@ -26,7 +32,7 @@ pub(super) fn decode_tag_first(file: &mut syn::File) {
         let Item::Enum(item) = item else { continue };
         let Some(tag) = internal_tag(&item.attrs) else { continue };
         if let Some(tokens) = tag_first_impl(item, &tag) {
-            remove_deserialize_derive(&mut item.attrs);
+            remove_derives(&mut item.attrs, &["Deserialize"]);
             added.push(tokens);
         }
     }
@@ -49,66 +55,22 @@ fn internal_tag(attrs: &[Attribute]) -> Option<String> {
     })
 }
 
-fn serde_items(attrs: &[Attribute]) -> Vec<Meta> {
-    attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("serde"))
-        .filter_map(|attr| attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated).ok())
-        .flatten()
-        .collect()
-}
-
-fn string_literal(expr: &syn::Expr) -> Option<String> {
-    match expr {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Some(text.value()),
-        _ => None,
-    }
-}
-
-fn has_serde_flag(attrs: &[Attribute], flag: &str) -> bool {
-    serde_items(attrs).iter().any(|meta| meta.path().is_ident(flag))
-}
-
-/// The wire name of a variant: its `rename`, else its identifier.
-fn wire_name(variant: &syn::Variant) -> String {
-    serde_items(&variant.attrs)
-        .iter()
-        .find_map(|meta| match meta {
-            Meta::NameValue(pair) if pair.path.is_ident("rename") => string_literal(&pair.value),
-            _ => None,
-        })
-        .unwrap_or_else(|| variant.ident.to_string())
-}
-
-fn remove_deserialize_derive(attrs: &mut [Attribute]) {
-    for attr in attrs.iter_mut().filter(|attr| attr.path().is_ident("derive")) {
-        let Ok(derives) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) else {
-            continue;
-        };
-        let kept: Vec<&syn::Path> = derives
-            .iter()
-            .filter(|path| path.segments.last().is_none_or(|segment| segment.ident != "Deserialize"))
-            .collect();
-        *attr = parse_quote!(#[derive(#(#kept),*)]);
-    }
-}
-
 /// The decoder of one enum; `None` leaves the enum to serde's derive (a
 /// shape this transform does not handle).
 fn tag_first_impl(item: &ItemEnum, tag: &str) -> Option<TokenStream> {
     let name = &item.ident;
     let decode = format_ident!("decode_{}_fields", name.to_string().to_lowercase());
-    let deny_unknown = has_serde_flag(&item.attrs, "deny_unknown_fields");
+    let deny_unknown = has_serde_item(&item.attrs, "deny_unknown_fields");
     let mut helpers = Vec::new();
     let mut arms = Vec::new();
     let mut fallback = None;
     for variant in &item.variants {
         let ident = &variant.ident;
-        if has_serde_flag(&variant.attrs, "untagged") {
+        if has_serde_item(&variant.attrs, "untagged") {
             fallback = Some(ident.clone());
             continue;
         }
-        let wire = wire_name(variant);
+        let wire = variant_wire_name(variant);
         match &variant.fields {
             Fields::Unit => arms.push(quote! {
                 #wire => {
@@ -153,7 +115,7 @@ fn tag_first_impl(item: &ItemEnum, tag: &str) -> Option<TokenStream> {
             }
         },
         None => {
-            let known: Vec<String> = item.variants.iter().map(wire_name).collect();
+            let known: Vec<String> = item.variants.iter().map(variant_wire_name).collect();
             quote! {
                 other => Err(::serde::de::Error::unknown_variant(other, &[#(#known),*]))
             }

@@ -20,6 +20,8 @@ use serde::Deserialize;
 use syn::visit_mut::VisitMut;
 use syn::{Field, Fields, Item};
 
+use crate::syntax::field_wire_name as wire_name;
+
 /// The reviewed allow-list of weak spots, parsed from
 /// `templates/weak_types.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -166,38 +168,6 @@ impl VisitMut for RawJsonFinder {
             .any(|pair| pair[0] == "serde_json" && (pair[1] == "Value" || pair[1] == "Map"));
         syn::visit_mut::visit_path_mut(self, path);
     }
-}
-
-/// A field's name on the wire: its `#[serde(rename = "..")]`, else its Rust
-/// name.
-pub(crate) fn wire_name(field: &Field) -> String {
-    serde_rename(&field.attrs).unwrap_or_else(|| {
-        field
-            .ident
-            .as_ref()
-            .map(|ident| ident.to_string().trim_start_matches("r#").to_string())
-            .unwrap_or_default()
-    })
-}
-
-/// The value of a `#[serde(rename = "..")]` among `attrs`.
-pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    let mut rename = None;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        // typify's serde attributes always parse; one that does not is simply
-        // not a rename.
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                rename = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                // Skip the value of other `key = value` entries.
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    rename
 }
 
 #[cfg(test)]

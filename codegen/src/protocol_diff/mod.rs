@@ -28,8 +28,8 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::catalog::ResponseOverrides;
-use crate::overrides::OverrideTable;
+use crate::catalog::ResponseTypeTable;
+use crate::api_table::ApiTable;
 use crate::pin::Pin;
 use crate::snapshot::Snapshot;
 use crate::workspace::Workspace;
@@ -189,10 +189,10 @@ pub struct DiffOptions<'a> {
     /// What [`Surface::Sdk`] means.
     pub sdk: SdkSurface,
     /// The override table, for its review list.
-    pub table: Option<&'a OverrideTable>,
+    pub table: Option<&'a ApiTable>,
     /// The reviewed response types (`templates/response_types.toml`), for
     /// methods whose response type cannot be inferred.
-    pub responses: Option<&'a ResponseOverrides>,
+    pub responses: Option<&'a ResponseTypeTable>,
 }
 
 /// The tables a workspace's diff reads: the pin, `templates/api.toml`,
@@ -202,9 +202,9 @@ pub struct WorkspaceTables {
     /// What the SDK is generated from.
     pub sdk: SdkSurface,
     /// The override table.
-    pub table: Option<OverrideTable>,
+    pub table: Option<ApiTable>,
     /// The reviewed response types.
-    pub responses: Option<ResponseOverrides>,
+    pub responses: Option<ResponseTypeTable>,
 }
 
 impl WorkspaceTables {
@@ -212,8 +212,8 @@ impl WorkspaceTables {
     pub fn load(workspace: &Workspace) -> Result<Self> {
         let pin = Pin::load(&workspace.pin_path()).context("reading the pin, which says what the SDK is generated from")?;
         let templates = workspace.templates_dir();
-        let table = OverrideTable::load(&templates.join("api.toml")).ok();
-        let responses = ResponseOverrides::load(&templates.join("response_types.toml")).ok();
+        let table = ApiTable::load(&templates.join("api.toml")).ok();
+        let responses = ResponseTypeTable::load(&templates.join("response_types.toml")).ok();
         Ok(Self { sdk: SdkSurface::of(&pin), table, responses })
     }
 
@@ -299,7 +299,7 @@ pub fn directions(
     snapshot: &Snapshot,
     surface: Surface,
     sdk: SdkSurface,
-    responses: Option<&ResponseOverrides>,
+    responses: Option<&ResponseTypeTable>,
 ) -> Result<BTreeMap<String, Direction>> {
     let (methods_from, types_from) = surface.bundles(sdk);
     Ok(Side::load(snapshot, methods_from, types_from, responses)?.directions)
@@ -335,7 +335,7 @@ fn direction_of(owner: &str, old: &Side, new: &Side) -> Direction {
 /// What the override table must look at: new stable fields of wrapped
 /// methods, and exposed or hidden fields whose target changed or went away.
 fn review_items(
-    table: &OverrideTable,
+    table: &ApiTable,
     old: &Map<String, Value>,
     new: &Map<String, Value>,
     params_of: &BTreeMap<String, String>,

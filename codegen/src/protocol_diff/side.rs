@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
 
-use crate::catalog::ResponseOverrides;
+use crate::catalog::ResponseTypeTable;
 use crate::emit_types::{self, Decision};
-use crate::prepass;
+use crate::prepass::{self, ref_name};
 use crate::snapshot::Snapshot;
 
 use super::{Bundle, Direction};
@@ -102,7 +102,7 @@ impl Side {
         snapshot: &Snapshot,
         methods_from: Bundle,
         types_from: Bundle,
-        responses: Option<&ResponseOverrides>,
+        responses: Option<&ResponseTypeTable>,
     ) -> Result<Self> {
         let experimental = snapshot.experimental.as_ref();
         let methods_source = match (methods_from, experimental) {
@@ -235,16 +235,11 @@ fn params_of(schema: &Value) -> Params {
     Params::Other(super::walk::signature(schema))
 }
 
-/// The last segment of a `$ref`.
-pub(super) fn ref_name(schema: &Value) -> Option<&str> {
-    schema["$ref"].as_str().and_then(|reference| reference.rsplit('/').next())
-}
-
 /// Gives each request its response type: the reviewed override if there is
 /// one, else `FooResponse` for params `FooParams` (as the generator does).
 fn add_responses(
     methods: &mut BTreeMap<String, MethodInfo>,
-    overrides: Option<&ResponseOverrides>,
+    overrides: Option<&ResponseTypeTable>,
     known: &BTreeSet<String>,
 ) {
     for (wire, method) in methods.iter_mut() {
@@ -309,24 +304,10 @@ fn directions(methods: &Methods, definitions: &Map<String, Value>) -> BTreeMap<S
 /// The definition names a schema refers to, at any depth.
 fn refs_in(schema: &Value) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    let mut pending = vec![schema];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(object) => {
-                for (key, child) in object {
-                    match child {
-                        Value::String(target) if key == "$ref" => {
-                            if let Some(name) = target.rsplit('/').next() {
-                                names.insert(name.to_owned());
-                            }
-                        }
-                        _ => pending.push(child),
-                    }
-                }
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
+    prepass::for_each_ref(schema, &mut |target| {
+        if let Some(name) = target.rsplit('/').next() {
+            names.insert(name.to_owned());
         }
-    }
+    });
     names
 }

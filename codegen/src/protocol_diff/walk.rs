@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::side::ref_name;
-use crate::prepass::constant_string;
+use crate::prepass::{constant_string, ref_name};
 
 /// What kind of difference, with the facts the classification needs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use openai_codex_codegen::generate::walk;
+use openai_codex_codegen::files::walk;
 
 /// Copies the tree `from` into `to`, unpacking each gzipped file
 /// (`x.json.gz` becomes `x.json`): the fixtures keep their snapshots gzipped.

@@ -18,6 +18,7 @@ use crate::client::Client;
 use crate::error::{Error, Redacted, Result};
 use crate::methods::ServerNotification;
 use crate::router::NotificationStream;
+pub use crate::turn_result::{StallReason, TurnResult, TurnTiming};
 use crate::types::{
     ErrorNotification, MessagePhase, ThreadItem, ThreadTokenUsage, TurnCompletedNotification, TurnError,
     TurnInterruptParams, TurnStartParams, TurnStatus, TurnSteerParams,
@@ -37,8 +38,16 @@ pub const DEFAULT_RECONNECT_LIMIT: Duration = Duration::from_secs(2 * 60);
 /// The default of [`TurnPolicy::interrupt_grace`]: ten seconds.
 pub const DEFAULT_INTERRUPT_GRACE: Duration = Duration::from_secs(10);
 
+/// JSON-RPC "invalid request", the code of the runtime's refusals.
+const INVALID_REQUEST: i64 = -32600;
+
+/// Whether `turn/interrupt` was refused because the turn is not active yet.
+/// The runtime (0.169) answers `{"code": -32600, "message": "no active turn
+/// to interrupt"}` without `data`, and refuses other things (an unknown
+/// thread) with the same code: the message is the only fact that tells them
+/// apart, so it is matched only after the code.
 fn is_not_active_yet(error: &Error) -> bool {
-    matches!(error, Error::JsonRpc { message, .. } if message.contains("no active turn"))
+    matches!(error, Error::JsonRpc { code: INVALID_REQUEST, message, .. } if message.starts_with("no active turn"))
 }
 
 /// When the SDK stops waiting for a turn. A turn that breaks the policy is
@@ -143,66 +152,6 @@ impl TurnOptions {
         }
         policy
     }
-}
-
-/// Why the SDK stopped a turn (see [`TurnPolicy`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StallReason {
-    /// The turn ran longer than [`TurnPolicy::timeout`] (the value).
-    Timeout(Duration),
-    /// The runtime kept reconnecting to the model longer than
-    /// [`TurnPolicy::reconnect_limit`] (the value).
-    Reconnecting(Duration),
-}
-
-impl std::fmt::Display for StallReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StallReason::Timeout(limit) => write!(f, "it ran longer than its timeout of {limit:?}"),
-            StallReason::Reconnecting(limit) => {
-                write!(f, "the runtime kept reconnecting to the model for more than {limit:?}")
-            }
-        }
-    }
-}
-
-/// What a finished turn produced.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct TurnResult {
-    /// The turn's id.
-    pub id: String,
-    /// How it ended: completed, interrupted or failed (`InProgress` in the
-    /// partial result of a turn the runtime never ended, see
-    /// [`Error::TurnStalled`]).
-    pub status: TurnStatus,
-    /// Why it failed, if it did.
-    pub error: Option<TurnError>,
-    /// The agent's final answer: the last agent message in the final-answer
-    /// phase, else the last one without a phase.
-    pub final_response: Option<String>,
-    /// Every item the turn completed, in order.
-    pub items: Vec<ThreadItem>,
-    /// Token usage as of the end of the turn, if the runtime reported it.
-    pub usage: Option<ThreadTokenUsage>,
-    /// When the turn started and ended.
-    pub timing: TurnTiming,
-    /// The `error` notifications the runtime sent during the turn, in order
-    /// (e.g. "Reconnecting..." with `will_retry`, while the model is unreachable).
-    pub errors: Vec<ErrorNotification>,
-}
-
-/// When a turn started and ended, as the runtime reports it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct TurnTiming {
-    /// Start, Unix seconds.
-    pub started_at: Option<i64>,
-    /// End, Unix seconds.
-    pub completed_at: Option<i64>,
-    /// Duration in milliseconds.
-    pub duration_ms: Option<i64>,
 }
 
 /// A running turn. As a [`Stream`] it yields this turn's notifications,

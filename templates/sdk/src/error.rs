@@ -179,7 +179,7 @@ pub enum Error {
     /// A turn ended as failed; the result says why (`error`) and what it did
     /// before (`items`).
     #[error("turn {} failed: {}", .0.id, turn_error_message(.0))]
-    TurnFailed(Box<crate::api::TurnResult>),
+    TurnFailed(Box<crate::turn_result::TurnResult>),
     /// The SDK stopped a turn that broke its [`TurnPolicy`](crate::TurnPolicy)
     /// (it ran too long, or the runtime kept reconnecting to the model): it
     /// sent `turn/interrupt`. `partial` holds what the turn did so far (its
@@ -192,11 +192,11 @@ pub enum Error {
     )]
     TurnStalled {
         /// Which limit the turn broke.
-        reason: crate::api::StallReason,
+        reason: crate::turn_result::StallReason,
         /// The runtime's last `error` message for the turn (with its details), if any.
         last_message: Option<String>,
         /// What the turn did before it was stopped.
-        partial: Box<crate::api::TurnResult>,
+        partial: Box<crate::turn_result::TurnResult>,
     },
     /// The runtime said a turn ended, but its `turn/completed` did not decode
     /// (a newer runtime may have changed its shape): the turn is over, how it
@@ -209,7 +209,7 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
         /// What the turn did, from the events seen before its end.
-        partial: Box<crate::api::TurnResult>,
+        partial: Box<crate::turn_result::TurnResult>,
     },
     /// A structured answer did not match the requested type.
     #[error("the final answer does not match the requested type: {source}; the answer was: {raw}")]
@@ -264,9 +264,9 @@ impl Error {
     /// if retried later (see `retry_on_overload`).
     pub fn is_overloaded(&self) -> bool {
         match self {
-            Error::JsonRpc { code, message, .. } => {
-                *code == OVERLOADED_CODE || message.to_ascii_lowercase().contains("overloaded")
-            }
+            // The runtime says so with its code alone ("Server overloaded;
+            // retry later." is the message that comes with it).
+            Error::JsonRpc { code, .. } => *code == OVERLOADED_CODE,
             Error::TurnFailed(result) => result
                 .error
                 .as_ref()
@@ -278,7 +278,7 @@ impl Error {
 
     /// What a turn did, for the errors that end one: [`Error::TurnFailed`],
     /// [`Error::TurnStalled`] and [`Error::TurnEndUndecodable`].
-    pub fn turn_result(&self) -> Option<&crate::api::TurnResult> {
+    pub fn turn_result(&self) -> Option<&crate::turn_result::TurnResult> {
         match self {
             Error::TurnFailed(result) => Some(result),
             Error::TurnStalled { partial, .. } | Error::TurnEndUndecodable { partial, .. } => Some(partial),
@@ -354,7 +354,7 @@ fn is_overload_info(info: &crate::types::CodexErrorInfo) -> bool {
     }
 }
 
-fn turn_error_message(result: &crate::api::TurnResult) -> String {
+fn turn_error_message(result: &crate::turn_result::TurnResult) -> String {
     result
         .error
         .as_ref()

@@ -1,9 +1,9 @@
 //! Retrying what the runtime refused because it was overloaded.
 //!
 //! Only errors with [`Error::is_overloaded`] are retried: JSON-RPC error
-//! `-32001` (or a message saying "overloaded"), and turns that failed because
-//! the model service answered HTTP 429/503 or said it is overloaded. Every
-//! other error is returned at once.
+//! `-32001` (the code the runtime answers with when it is overloaded), and
+//! turns that failed because the model service answered HTTP 429/503 or said
+//! it is overloaded. Every other error is returned at once.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};

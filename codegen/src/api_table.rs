@@ -1,5 +1,5 @@
-//! The override table (`templates/api.toml`): which wire methods the friendly
-//! API wraps, which of their fields it exposes, under what names and types.
+//! The friendly API's table (`templates/api.toml`, "the override table"):
+//! which wire methods the friendly API wraps, which of their fields it exposes, under what names and types.
 //!
 //! This module reads the table and checks it against the schema: an entry
 //! naming a method or field the schema no longer has fails generation with
@@ -15,13 +15,15 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::catalog::{Catalog, Method};
+use crate::syntax;
+use crate::wire_index::{WireField, WireIndex};
 
-/// The whole table.
+/// The whole of `templates/api.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OverrideTable {
+pub struct ApiTable {
     /// Wire method → its entry.
-    pub methods: BTreeMap<String, Entry>,
+    pub methods: BTreeMap<String, WrappedMethod>,
 }
 
 /// Who has a wrapped method's entry point.
@@ -33,10 +35,10 @@ pub enum Owner {
     Thread,
 }
 
-/// One wrapped method.
+/// One method the friendly API wraps: its builder, entry point, setters.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub struct WrappedMethod {
     /// The builder type's name.
     pub builder: String,
     /// Who has the entry method.
@@ -69,7 +71,7 @@ pub struct Entry {
     pub options_setters: BTreeMap<String, OptionSetter>,
 }
 
-/// A builder setter for one of the SDK's own settings (see [`Entry::options`]).
+/// A builder setter for one of the SDK's own settings (see [`WrappedMethod::options`]).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptionSetter {
@@ -150,36 +152,35 @@ impl Setter {
     }
 }
 
-impl OverrideTable {
+impl ApiTable {
+    /// Where the table lives, as every error names it.
+    pub const FILE: &'static str = "templates/api.toml";
+
     /// Reads the table.
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let table: Self = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        Self::parse(&text)
+    }
+
+    /// Parses the table's text and checks every entry by itself: names are
+    /// Rust identifiers, types, paths and expressions parse as Rust, and the
+    /// fields that go together are there together. Each error names the
+    /// entry, the field and the fix.
+    pub fn parse(text: &str) -> Result<Self> {
+        let table: Self = toml::from_str(text).with_context(|| format!("parsing {}", Self::FILE))?;
         for (method, entry) in &table.methods {
-            if entry.options.is_none() && !entry.options_setters.is_empty() {
-                bail!("templates/api.toml [methods.\"{method}\"]: `options_setters` need `options`");
-            }
-            for name in entry.options_setters.keys() {
-                let clash = entry.expose.iter().any(|(wire, setter)| &setter.public_name(wire) == name);
-                if clash {
-                    bail!("templates/api.toml [methods.\"{method}\"]: the setter `{name}` is defined twice");
-                }
-            }
-            for (wire, setter) in &entry.expose {
-                if setter.apply.is_some() != setter.ty.is_some() {
-                    bail!("templates/api.toml [methods.\"{method}\".expose.{wire}]: `type` and `apply` go together");
-                }
-                if setter.with_options && (setter.apply.is_none() || entry.options.is_none()) {
-                    bail!("templates/api.toml [methods.\"{method}\".expose.{wire}]: `with_options` needs `apply` and the entry's `options`");
-                }
-            }
+            entry.check(method)?;
         }
         Ok(table)
     }
-
-    /// Checks every entry against the catalog and the schema, and returns
-    /// the wrapped methods with their params field sets.
-    pub fn resolve<'a>(&'a self, catalog: &'a Catalog, schemas: &SchemaFields) -> Result<Vec<Resolved<'a>>> {
+    /// Checks every entry against the catalog and the wire types, and
+    /// returns the wrapped methods with their params fields.
+    pub fn plans<'a>(
+        &'a self,
+        catalog: &'a Catalog,
+        index: &'a WireIndex<'a>,
+        stable: &StableFields,
+    ) -> Result<Vec<BuilderPlan<'a>>> {
         self.methods
             .iter()
             .map(|(wire, entry)| {
@@ -194,30 +195,35 @@ impl OverrideTable {
                     .params
                     .type_name()
                     .with_context(|| format!("templates/api.toml wraps `{wire}`, which takes no params"))?;
-                let fields = schemas.fields_of(params);
-                entry.check_fields(wire, &fields)?;
-                Ok(Resolved { wire, entry, method, params, stable_fields: schemas.stable_fields_of(params) })
+                let fields = index.fields(params).with_context(|| {
+                    format!("templates/api.toml wraps `{wire}`, whose params `{params}` are not a struct")
+                })?;
+                entry.check_fields(wire, fields)?;
+                Ok(BuilderPlan { wire, entry, method, params, fields, stable_fields: stable.fields_of(params) })
             })
             .collect()
     }
 }
 
-/// A table entry with what the schema says about it.
+/// A wrapped method checked against the catalog and the schema: what
+/// [`crate::emit_friendly`] builds one builder from.
 #[derive(Debug, Clone)]
-pub struct Resolved<'a> {
+pub struct BuilderPlan<'a> {
     /// The wire method.
     pub wire: &'a str,
     /// The entry.
-    pub entry: &'a Entry,
+    pub entry: &'a WrappedMethod,
     /// The catalog's method.
     pub method: &'a Method,
     /// The params type's name.
     pub params: &'a str,
+    /// The params type's fields.
+    pub fields: &'a [WireField<'a>],
     /// The params fields of the stable schema.
     pub stable_fields: BTreeSet<String>,
 }
 
-impl Resolved<'_> {
+impl BuilderPlan<'_> {
     /// Stable wire fields the entry neither exposes, hides, nor takes as an argument.
     pub fn unreviewed_fields(&self) -> Vec<String> {
         let entry = self.entry;
@@ -235,9 +241,80 @@ impl Resolved<'_> {
     }
 }
 
-impl Entry {
+impl WrappedMethod {
+    /// The checks that need only the entry itself (see [`ApiTable::parse`]).
+    fn check(&self, method: &str) -> Result<()> {
+        let at = |key: &str| {
+            let entry = format!("{} [methods.\"{method}\"]", ApiTable::FILE);
+            if key.is_empty() { entry } else { format!("{entry} {key}") }
+        };
+        if self.options.is_none() && !self.options_setters.is_empty() {
+            bail!("{}: `options_setters` need `options`; add `options = \"<type>\"` to the entry", at(""));
+        }
+        for name in self.options_setters.keys() {
+            let clash = self.expose.iter().any(|(wire, setter)| &setter.public_name(wire) == name);
+            if clash {
+                bail!("{}: the setter `{name}` is defined twice; rename one of them", at(""));
+            }
+        }
+        rust_ident(&self.builder, &at("builder"), "a type name such as `ThreadStartBuilder`")?;
+        rust_ident(&self.entry, &at("entry"), "a snake_case method name such as `thread_start`")?;
+        rust_path(&self.send, &at("send"))?;
+        rust_type(&self.output, &at("output"))?;
+        if let Some(blocking) = &self.blocking_output {
+            rust_type(&blocking.ty, &at("blocking_output.type"))?;
+            rust_path(&blocking.from, &at("blocking_output.from"))?;
+        }
+        if let Some(options) = &self.options {
+            rust_type(options, &at("options"))?;
+        }
+        for (index, arg) in self.args.iter().enumerate() {
+            let key = |field: &str| at(&format!("args[{index}].{field}"));
+            rust_ident(&arg.name, &key("name"), "a snake_case parameter name such as `thread_id`")?;
+            rust_type(&arg.ty, &key("type"))?;
+            if let Some(apply) = &arg.apply {
+                rust_path(apply, &key("apply"))?;
+            }
+        }
+        for (wire, setter) in &self.expose {
+            let key = |field: &str| at(&format!("expose.{wire}.{field}"));
+            if setter.apply.is_some() != setter.ty.is_some() {
+                bail!("{}: `type` and `apply` go together; give both or neither", at(&format!("expose.{wire}")));
+            }
+            if setter.with_options && (setter.apply.is_none() || self.options.is_none()) {
+                bail!(
+                    "{}: `with_options` needs `apply` and the entry's `options`; add them or drop `with_options`",
+                    at(&format!("expose.{wire}"))
+                );
+            }
+            let fix = "a snake_case method name that is not a Rust keyword (set `name` to choose one)";
+            rust_ident(&setter.public_name(wire), &key("name"), fix)?;
+            if let Some(ty) = &setter.ty {
+                rust_type(ty, &key("type"))?;
+            }
+            if let Some(apply) = &setter.apply {
+                rust_path(apply, &key("apply"))?;
+            }
+            if let Some(default) = &setter.default {
+                syntax::rust_expr(default).map_err(|error| {
+                    anyhow::anyhow!(
+                        "{}: {error}; write one such as `crate::ApprovalMode::AutoReview`",
+                        key("default")
+                    )
+                })?;
+            }
+        }
+        for (name, setter) in &self.options_setters {
+            let key = |field: &str| at(&format!("options_setters.{name}{field}"));
+            rust_ident(name, &key(""), "a snake_case method name such as `timeout`")?;
+            rust_type(&setter.ty, &key(".type"))?;
+            rust_path(&setter.apply, &key(".apply"))?;
+        }
+        Ok(())
+    }
+
     /// Every field the entry names must exist in the params type.
-    fn check_fields(&self, method: &str, fields: &BTreeSet<String>) -> Result<()> {
+    fn check_fields(&self, method: &str, fields: &[WireField<'_>]) -> Result<()> {
         let named = self
             .expose
             .iter()
@@ -245,7 +322,7 @@ impl Entry {
             .chain(self.hidden.keys().cloned())
             .chain(self.args.iter().map(|arg| arg.wire.clone()));
         for field in named {
-            if !fields.contains(&field) {
+            if !fields.iter().any(|known| known.wire == field) {
                 bail!(
                     "templates/api.toml [methods.\"{method}\"] names the field `{field}`, \
                      which the schema's params of `{method}` no longer have"
@@ -256,25 +333,21 @@ impl Entry {
     }
 }
 
-/// The property names of each definition, in the stable schema and in the
-/// schema the types come from.
+/// The property names of each definition of the stable schema: the fields a
+/// wrapped method's entry must review (the types come from the experimental
+/// schema, a superset).
 #[derive(Debug, Clone, Default)]
-pub struct SchemaFields {
-    all: BTreeMap<String, BTreeSet<String>>,
+pub struct StableFields {
     stable: BTreeMap<String, BTreeSet<String>>,
 }
 
-impl SchemaFields {
-    /// Reads the properties of every definition of the two bundles.
-    pub fn new(types_schema: &Value, stable_v2_bundle: &Value) -> Self {
-        Self { all: properties(types_schema), stable: properties(stable_v2_bundle) }
+impl StableFields {
+    /// Reads the properties of every definition of the stable v2 bundle.
+    pub fn new(stable_v2_bundle: &Value) -> Self {
+        Self { stable: properties(stable_v2_bundle) }
     }
 
     fn fields_of(&self, name: &str) -> BTreeSet<String> {
-        self.all.get(name).cloned().unwrap_or_default()
-    }
-
-    fn stable_fields_of(&self, name: &str) -> BTreeSet<String> {
         self.stable.get(name).cloned().unwrap_or_default()
     }
 }
@@ -291,4 +364,19 @@ fn properties(schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
             (name.clone(), fields)
         })
         .collect()
+}
+
+/// `name` as an identifier, or an error at `at` that says what to write instead.
+fn rust_ident(name: &str, at: &str, fix: &str) -> Result<syn::Ident> {
+    syntax::ident(name).map_err(|error| anyhow::anyhow!("{at}: {error}; write {fix}"))
+}
+
+fn rust_type(text: &str, at: &str) -> Result<syn::Type> {
+    syntax::rust_type(text)
+        .map_err(|error| anyhow::anyhow!("{at}: {error}; write one such as `impl Into<String>`"))
+}
+
+fn rust_path(text: &str, at: &str) -> Result<syn::Path> {
+    syntax::rust_path(text)
+        .map_err(|error| anyhow::anyhow!("{at}: {error}; write a path to a function such as `crate::api::convert::path`"))
 }
