@@ -103,7 +103,7 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
 nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 load = open("/proc/loadavg").read().split()[:3]
-md = ["# Benchmark results (issue 9)", "",
+md = ["# Benchmark results (issues 9, 16, 18)", "",
       "Written by `bash bench/run.sh`. Every figure is compared with a baseline measured in the same run, "
       "so the ratio is what counts (the machine may have been busy with other work).", "",
       f"- machine: {nproc} CPUs (`nproc`), {cpu}",
@@ -129,6 +129,15 @@ md += ["## About the targets", "",
        "notes. A turn is ~50 ms, almost all of it the runtime, so run-to-run noise on a busy 2-CPU "
        "machine is of the order of the target itself; raise `BENCH_TURNS` on a quiet machine for "
        "a tighter figure.", ""]
+# Sections measured by hand (the generator's phases, build cost analysis)
+# live under this heading and are kept as they are.
+kept = "## Measured by hand"
+try:
+    previous = open(sys.argv[2]).read()
+except FileNotFoundError:
+    previous = ""
+if kept in previous:
+    md += [previous[previous.index(kept):].rstrip("\n"), ""]
 open(sys.argv[2], "w").write("\n".join(md))
 print(f"wrote {sys.argv[2]}")
 PY

@@ -540,3 +540,32 @@ async fn images_reach_the_model_with_the_text() {
     assert_eq!(parts[1]["image_url"], PIXEL, "{output}");
     codex.close().await;
 }
+
+/// Tools are answered by the connection, whatever carries it: the same
+/// typed call over a WebSocket to an app-server that listens on loopback.
+#[tokio::test(flavor = "multi_thread")]
+async fn tools_work_over_a_websocket_connection() {
+    use openai_codex_tests::listen::{ListeningServer, WsAuth};
+    let harness = Harness::start().await;
+    let server = ListeningServer::ws(&harness.home, harness.cwd(), WsAuth::None).await;
+    let codex = within("connecting", Codex::builder().connect(server.url())).await.unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let thread = codex.thread_start().cwd(harness.cwd()).tools(weather_tool(&seen)).send().await.unwrap();
+
+    harness.mock.push(Answer::output(vec![Output::function_call(
+        "call-ws",
+        "get_weather",
+        json!({"city": "Oslo", "unit": null}),
+    )]));
+    harness.mock.push(Answer::text("Mild in Oslo."));
+    let result = within("the turn over ws", thread.run("Weather in Oslo?")).await.unwrap();
+
+    assert_eq!(*seen.lock().unwrap(), vec![WeatherArgs { city: "Oslo".into(), unit: None }]);
+    let output = harness.mock.requests().iter().find_map(|request| request.function_call_output_text("call-ws"));
+    assert_eq!(output.as_deref(), Some("18 degrees in Oslo"));
+    assert_eq!(result.final_response.as_deref(), Some("Mild in Oslo."));
+    let calls = tool_calls(&result);
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].0, "get_weather");
+    assert_eq!(calls[0].3, Some(true));
+}
