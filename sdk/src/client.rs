@@ -453,20 +453,9 @@ impl ClientBuilder {
             Closed { status: end.get(), stderr_tail: Vec::new(), endpoint: Some(reported) }
         };
         let connection = Connection::start(websocket.source, websocket.sink, self.connection_options(), on_eof);
-        let check_version = !self.allow_version_mismatch;
         let client = self.initialize(connection, None, Some(name.clone())).await?;
         if let Some(found) = client.runtime_version().map(str::to_owned) {
-            if found != crate::runtime::VERSION {
-                if check_version {
-                    client.close().await;
-                    return Err(Error::VersionMismatch {
-                        binary: PathBuf::from(format!("the app-server at {name}")),
-                        expected: crate::runtime::VERSION.to_owned(),
-                        found,
-                    });
-                }
-                tracing::warn!(endpoint = %name, found, expected = crate::runtime::VERSION, "connected to a codex runtime of another version");
-            }
+            self.keep_if_version_fits(&client, &format!("the app-server at {name}"), &found).await?;
         }
         Ok(client)
     }
@@ -518,17 +507,18 @@ impl ClientBuilder {
             // A runtime whose user agent has another shape: ask the binary.
             None => crate::process::probe_version(binary).await?,
         };
-        match self.version_verdict(binary, found) {
-            Ok(()) => Ok(client),
-            Err(mismatch) => {
-                client.close().await;
-                Err(mismatch)
-            }
-        }
+        self.keep_if_version_fits(&client, &binary.display().to_string(), &found).await?;
+        Ok(client)
     }
 
-    fn version_verdict(&self, binary: &Path, found: String) -> Result<()> {
-        self.check_found_version(&binary.display().to_string(), &found)
+    /// [`check_found_version`](Self::check_found_version), closing the
+    /// client it was read from when the version is refused.
+    async fn keep_if_version_fits(&self, client: &Client, what: &str, found: &str) -> Result<()> {
+        let verdict = self.check_found_version(what, found);
+        if verdict.is_err() {
+            client.close().await;
+        }
+        verdict
     }
 
     async fn check_version(&self, binary: &Path) -> Result<()> {
@@ -556,11 +546,7 @@ impl ClientBuilder {
     /// Codex runtime, or one of another version, gets that error instead of
     /// the protocol failure it caused.
     async fn explain_failed_start(&self, binary: &Path, error: Error) -> Error {
-        match crate::process::probe_version(binary).await {
-            Err(not_codex @ Error::NotCodexRuntime { .. }) => not_codex,
-            Ok(found) => self.version_verdict(binary, found).err().unwrap_or(error),
-            Err(_) => error,
-        }
+        self.binary_problem(binary).await.unwrap_or(error)
     }
 
     /// Resolves only when the start takes longer than a healthy runtime's
@@ -569,16 +555,21 @@ impl ClientBuilder {
     /// request timeout). Pending forever otherwise.
     async fn refuse_slow_start(&self, binary: &Path) -> Error {
         tokio::time::sleep(SLOW_START).await;
-        match crate::process::probe_version(binary).await {
-            Err(not_codex @ Error::NotCodexRuntime { .. }) => return not_codex,
-            Ok(found) => {
-                if let Err(mismatch) = self.version_verdict(binary, found) {
-                    return mismatch;
-                }
-            }
-            Err(_) => {}
+        match self.binary_problem(binary).await {
+            Some(problem) => problem,
+            None => std::future::pending().await,
         }
-        std::future::pending().await
+    }
+
+    /// What `codex --version` says is wrong with the binary: not a Codex
+    /// runtime, or a version this client refuses. `None` when it is fine (or
+    /// cannot be asked, which the caller's own error then reports).
+    async fn binary_problem(&self, binary: &Path) -> Option<Error> {
+        match crate::process::probe_version(binary).await {
+            Err(not_codex @ Error::NotCodexRuntime { .. }) => Some(not_codex),
+            Ok(found) => self.check_found_version(&binary.display().to_string(), &found).err(),
+            Err(_) => None,
+        }
     }
 
     /// `initialize`, then the `initialized` notification.

@@ -20,6 +20,9 @@ use serde_json::Value;
 use crate::methods::{DecodeByMethod, ServerNotification};
 
 /// An incoming message, by shape.
+// Notifications are most of the traffic and live for one `publish`: boxing
+// them would add an allocation per event to save a move.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Message {
     /// No id, a method: decoded into its typed variant (or `Unknown` for a
     /// method this SDK does not know).
@@ -75,6 +78,7 @@ impl<'de> Deserialize<'de> for Key {
 }
 
 /// Params as read: left out, kept raw, or already decoded as a notification.
+#[allow(clippy::large_enum_variant)] // as for `Message`
 enum Params {
     Absent,
     Raw(Box<RawValue>),
