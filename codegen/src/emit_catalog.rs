@@ -56,8 +56,8 @@ pub fn emit_catalog(catalog: &Catalog) -> syn::File {
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
         use serde_json::value::RawValue;
 
-        pub(crate) use decode::DecodeByMethod;
-        use decode::{raw_id, serialize_message, MessageVisitor};
+        pub(crate) use decode::{DecodeByMethod, ParamsSeed};
+        use decode::{decode_message, raw_id, serialize_message};
         pub use traits::{ClientMethod, MethodInfo, ServerRequestMethod};
 
         mod decode;
@@ -201,7 +201,7 @@ fn message_enum(name: &str, doc: &str, methods: &[Method]) -> TokenStream {
     let decode_arms = methods.iter().map(|method| {
         let variant = ident(&method.type_ident);
         let wire = &method.wire;
-        quote!(#wire => Self::#variant(Deserialize::deserialize(params)?))
+        quote!(#wire => *slot = Some(Self::#variant(Deserialize::deserialize(params)?)))
     });
     let thread_id = id_getter(
         ("thread_id", "threadId", "thread"),
@@ -278,20 +278,23 @@ fn message_enum(name: &str, doc: &str, methods: &[Method]) -> TokenStream {
         }
 
         impl DecodeByMethod for #name {
-            fn decode_params_from<'de, D: Deserializer<'de>>(method: &str, params: D) -> Result<Self, D::Error> {
-                Ok(match method {
+            fn decode_params_into<'de, D: Deserializer<'de>>(method: &str, params: D, slot: &mut Option<Self>) -> Result<(), D::Error> {
+                match method {
                     #(#decode_arms,)*
-                    _ => Self::Unknown {
-                        method: method.to_owned(),
-                        params: Option::<serde_json::Value>::deserialize(params)?,
-                    },
-                })
+                    _ => {
+                        *slot = Some(Self::Unknown {
+                            method: method.to_owned(),
+                            params: Option::<serde_json::Value>::deserialize(params)?,
+                        })
+                    }
+                }
+                Ok(())
             }
         }
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(MessageVisitor(std::marker::PhantomData))
+                decode_message(deserializer)
             }
         }
     }

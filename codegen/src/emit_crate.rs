@@ -70,6 +70,7 @@ pub fn lib_rs(pin: &Pin) -> syn::File {
         pub mod strict_schema;
         pub mod transport;
         mod turn_result;
+        mod wire_str;
         /// Every wire type of the protocol, generated with typify from the
         /// schema; docs come from the schema's descriptions.
         // Many wire fields have no description in the schema, and the

@@ -19,6 +19,7 @@ pub mod runtime;
 pub mod strict_schema;
 pub mod transport;
 mod turn_result;
+mod wire_str;
 /// Every wire type of the protocol, generated with typify from the
 /// schema; docs come from the schema's descriptions.
 #[allow(missing_docs)]

@@ -4,8 +4,8 @@
 //! `ServerNotification.json` and `ServerRequest.json`.
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
-pub(crate) use decode::DecodeByMethod;
-use decode::{raw_id, serialize_message, MessageVisitor};
+pub(crate) use decode::{DecodeByMethod, ParamsSeed};
+use decode::{decode_message, raw_id, serialize_message};
 pub use traits::{ClientMethod, MethodInfo, ServerRequestMethod};
 mod decode;
 mod traits;
@@ -3397,305 +3397,419 @@ impl Serialize for ServerNotification {
     }
 }
 impl DecodeByMethod for ServerNotification {
-    fn decode_params_from<'de, D: Deserializer<'de>>(
+    fn decode_params_into<'de, D: Deserializer<'de>>(
         method: &str,
         params: D,
-    ) -> Result<Self, D::Error> {
-        Ok(
-            match method {
-                "error" => Self::Error(Deserialize::deserialize(params)?),
-                "thread/started" => {
-                    Self::ThreadStarted(Deserialize::deserialize(params)?)
-                }
-                "thread/status/changed" => {
-                    Self::ThreadStatusChanged(Deserialize::deserialize(params)?)
-                }
-                "thread/readState/changed" => {
-                    Self::ThreadReadStateChanged(Deserialize::deserialize(params)?)
-                }
-                "thread/archived" => {
-                    Self::ThreadArchived(Deserialize::deserialize(params)?)
-                }
-                "thread/deleted" => {
-                    Self::ThreadDeleted(Deserialize::deserialize(params)?)
-                }
-                "thread/unarchived" => {
-                    Self::ThreadUnarchived(Deserialize::deserialize(params)?)
-                }
-                "thread/closed" => Self::ThreadClosed(Deserialize::deserialize(params)?),
-                "thread/reverted" => {
-                    Self::ThreadReverted(Deserialize::deserialize(params)?)
-                }
-                "skills/changed" => {
-                    Self::SkillsChanged(Deserialize::deserialize(params)?)
-                }
-                "thread/name/updated" => {
-                    Self::ThreadNameUpdated(Deserialize::deserialize(params)?)
-                }
-                "thread/section/changed" => {
-                    Self::ThreadSectionChanged(Deserialize::deserialize(params)?)
-                }
-                "thread/attachment/updated" => {
-                    Self::ThreadAttachmentUpdated(Deserialize::deserialize(params)?)
-                }
-                "thread/goal/updated" => {
-                    Self::ThreadGoalUpdated(Deserialize::deserialize(params)?)
-                }
-                "thread/prediction/updated" => {
-                    Self::ThreadPredictionUpdated(Deserialize::deserialize(params)?)
-                }
-                "thread/goal/cleared" => {
-                    Self::ThreadGoalCleared(Deserialize::deserialize(params)?)
-                }
-                "thread/queue/changed" => {
-                    Self::ThreadQueueChanged(Deserialize::deserialize(params)?)
-                }
-                "project/changed" => {
-                    Self::ProjectChanged(Deserialize::deserialize(params)?)
-                }
-                "thread/project/updated" => {
-                    Self::ThreadProjectUpdated(Deserialize::deserialize(params)?)
-                }
-                "thread/environment/connected" => {
-                    Self::ThreadEnvironmentConnected(Deserialize::deserialize(params)?)
-                }
-                "thread/environment/disconnected" => {
+        slot: &mut Option<Self>,
+    ) -> Result<(), D::Error> {
+        match method {
+            "error" => *slot = Some(Self::Error(Deserialize::deserialize(params)?)),
+            "thread/started" => {
+                *slot = Some(Self::ThreadStarted(Deserialize::deserialize(params)?));
+            }
+            "thread/status/changed" => {
+                *slot = Some(
+                    Self::ThreadStatusChanged(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/readState/changed" => {
+                *slot = Some(
+                    Self::ThreadReadStateChanged(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/archived" => {
+                *slot = Some(Self::ThreadArchived(Deserialize::deserialize(params)?));
+            }
+            "thread/deleted" => {
+                *slot = Some(Self::ThreadDeleted(Deserialize::deserialize(params)?));
+            }
+            "thread/unarchived" => {
+                *slot = Some(Self::ThreadUnarchived(Deserialize::deserialize(params)?));
+            }
+            "thread/closed" => {
+                *slot = Some(Self::ThreadClosed(Deserialize::deserialize(params)?));
+            }
+            "thread/reverted" => {
+                *slot = Some(Self::ThreadReverted(Deserialize::deserialize(params)?));
+            }
+            "skills/changed" => {
+                *slot = Some(Self::SkillsChanged(Deserialize::deserialize(params)?));
+            }
+            "thread/name/updated" => {
+                *slot = Some(Self::ThreadNameUpdated(Deserialize::deserialize(params)?));
+            }
+            "thread/section/changed" => {
+                *slot = Some(
+                    Self::ThreadSectionChanged(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/attachment/updated" => {
+                *slot = Some(
+                    Self::ThreadAttachmentUpdated(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/goal/updated" => {
+                *slot = Some(Self::ThreadGoalUpdated(Deserialize::deserialize(params)?));
+            }
+            "thread/prediction/updated" => {
+                *slot = Some(
+                    Self::ThreadPredictionUpdated(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/goal/cleared" => {
+                *slot = Some(Self::ThreadGoalCleared(Deserialize::deserialize(params)?));
+            }
+            "thread/queue/changed" => {
+                *slot = Some(Self::ThreadQueueChanged(Deserialize::deserialize(params)?));
+            }
+            "project/changed" => {
+                *slot = Some(Self::ProjectChanged(Deserialize::deserialize(params)?));
+            }
+            "thread/project/updated" => {
+                *slot = Some(
+                    Self::ThreadProjectUpdated(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/environment/connected" => {
+                *slot = Some(
+                    Self::ThreadEnvironmentConnected(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/environment/disconnected" => {
+                *slot = Some(
                     Self::ThreadEnvironmentDisconnected(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "thread/settings/updated" => {
-                    Self::ThreadSettingsUpdated(Deserialize::deserialize(params)?)
-                }
-                "thread/tokenUsage/updated" => {
-                    Self::ThreadTokenUsageUpdated(Deserialize::deserialize(params)?)
-                }
-                "turn/started" => Self::TurnStarted(Deserialize::deserialize(params)?),
-                "hook/started" => Self::HookStarted(Deserialize::deserialize(params)?),
-                "turn/completed" => {
-                    Self::TurnCompleted(Deserialize::deserialize(params)?)
-                }
-                "hook/completed" => {
-                    Self::HookCompleted(Deserialize::deserialize(params)?)
-                }
-                "turn/diff/updated" => {
-                    Self::TurnDiffUpdated(Deserialize::deserialize(params)?)
-                }
-                "turn/plan/updated" => {
-                    Self::TurnPlanUpdated(Deserialize::deserialize(params)?)
-                }
-                "item/started" => Self::ItemStarted(Deserialize::deserialize(params)?),
-                "item/autoApprovalReview/started" => {
+                    ),
+                );
+            }
+            "thread/settings/updated" => {
+                *slot = Some(
+                    Self::ThreadSettingsUpdated(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/tokenUsage/updated" => {
+                *slot = Some(
+                    Self::ThreadTokenUsageUpdated(Deserialize::deserialize(params)?),
+                );
+            }
+            "turn/started" => {
+                *slot = Some(Self::TurnStarted(Deserialize::deserialize(params)?));
+            }
+            "hook/started" => {
+                *slot = Some(Self::HookStarted(Deserialize::deserialize(params)?));
+            }
+            "turn/completed" => {
+                *slot = Some(Self::TurnCompleted(Deserialize::deserialize(params)?));
+            }
+            "hook/completed" => {
+                *slot = Some(Self::HookCompleted(Deserialize::deserialize(params)?));
+            }
+            "turn/diff/updated" => {
+                *slot = Some(Self::TurnDiffUpdated(Deserialize::deserialize(params)?));
+            }
+            "turn/plan/updated" => {
+                *slot = Some(Self::TurnPlanUpdated(Deserialize::deserialize(params)?));
+            }
+            "item/started" => {
+                *slot = Some(Self::ItemStarted(Deserialize::deserialize(params)?));
+            }
+            "item/autoApprovalReview/started" => {
+                *slot = Some(
                     Self::ItemAutoApprovalReviewStarted(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/autoApprovalReview/completed" => {
+                    ),
+                );
+            }
+            "item/autoApprovalReview/completed" => {
+                *slot = Some(
                     Self::ItemAutoApprovalReviewCompleted(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "autoApprovalReview/strictReviewRequired" => {
+                    ),
+                );
+            }
+            "autoApprovalReview/strictReviewRequired" => {
+                *slot = Some(
                     Self::AutoApprovalReviewStrictReviewRequired(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/completed" => {
-                    Self::ItemCompleted(Deserialize::deserialize(params)?)
-                }
-                "item/agentMessage/delta" => {
-                    Self::ItemAgentMessageDelta(Deserialize::deserialize(params)?)
-                }
-                "item/plan/delta" => {
-                    Self::ItemPlanDelta(Deserialize::deserialize(params)?)
-                }
-                "command/exec/outputDelta" => {
-                    Self::CommandExecOutputDelta(Deserialize::deserialize(params)?)
-                }
-                "process/outputDelta" => {
-                    Self::ProcessOutputDelta(Deserialize::deserialize(params)?)
-                }
-                "process/exited" => {
-                    Self::ProcessExited(Deserialize::deserialize(params)?)
-                }
-                "item/commandExecution/outputDelta" => {
+                    ),
+                );
+            }
+            "item/completed" => {
+                *slot = Some(Self::ItemCompleted(Deserialize::deserialize(params)?));
+            }
+            "item/agentMessage/delta" => {
+                *slot = Some(
+                    Self::ItemAgentMessageDelta(Deserialize::deserialize(params)?),
+                );
+            }
+            "item/plan/delta" => {
+                *slot = Some(Self::ItemPlanDelta(Deserialize::deserialize(params)?));
+            }
+            "command/exec/outputDelta" => {
+                *slot = Some(
+                    Self::CommandExecOutputDelta(Deserialize::deserialize(params)?),
+                );
+            }
+            "process/outputDelta" => {
+                *slot = Some(Self::ProcessOutputDelta(Deserialize::deserialize(params)?));
+            }
+            "process/exited" => {
+                *slot = Some(Self::ProcessExited(Deserialize::deserialize(params)?));
+            }
+            "item/commandExecution/outputDelta" => {
+                *slot = Some(
                     Self::ItemCommandExecutionOutputDelta(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/commandExecution/terminalInteraction" => {
+                    ),
+                );
+            }
+            "item/commandExecution/terminalInteraction" => {
+                *slot = Some(
                     Self::ItemCommandExecutionTerminalInteraction(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/fileChange/outputDelta" => {
-                    Self::ItemFileChangeOutputDelta(Deserialize::deserialize(params)?)
-                }
-                "item/fileChange/patchUpdated" => {
-                    Self::ItemFileChangePatchUpdated(Deserialize::deserialize(params)?)
-                }
-                "serverRequest/resolved" => {
-                    Self::ServerRequestResolved(Deserialize::deserialize(params)?)
-                }
-                "item/mcpToolCall/progress" => {
-                    Self::ItemMcpToolCallProgress(Deserialize::deserialize(params)?)
-                }
-                "mcpServer/oauthLogin/completed" => {
-                    Self::McpServerOauthLoginCompleted(Deserialize::deserialize(params)?)
-                }
-                "mcpServer/startupStatus/updated" => {
+                    ),
+                );
+            }
+            "item/fileChange/outputDelta" => {
+                *slot = Some(
+                    Self::ItemFileChangeOutputDelta(Deserialize::deserialize(params)?),
+                );
+            }
+            "item/fileChange/patchUpdated" => {
+                *slot = Some(
+                    Self::ItemFileChangePatchUpdated(Deserialize::deserialize(params)?),
+                );
+            }
+            "serverRequest/resolved" => {
+                *slot = Some(
+                    Self::ServerRequestResolved(Deserialize::deserialize(params)?),
+                );
+            }
+            "item/mcpToolCall/progress" => {
+                *slot = Some(
+                    Self::ItemMcpToolCallProgress(Deserialize::deserialize(params)?),
+                );
+            }
+            "mcpServer/oauthLogin/completed" => {
+                *slot = Some(
+                    Self::McpServerOauthLoginCompleted(Deserialize::deserialize(params)?),
+                );
+            }
+            "mcpServer/startupStatus/updated" => {
+                *slot = Some(
                     Self::McpServerStartupStatusUpdated(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "mcpServer/event/stream/notification" => {
+                    ),
+                );
+            }
+            "mcpServer/event/stream/notification" => {
+                *slot = Some(
                     Self::McpServerEventStreamNotification(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "account/updated" => {
-                    Self::AccountUpdated(Deserialize::deserialize(params)?)
-                }
-                "account/gatewayOAuth/changed" => {
-                    Self::AccountGatewayOAuthChanged(Deserialize::deserialize(params)?)
-                }
-                "account/rateLimits/updated" => {
-                    Self::AccountRateLimitsUpdated(Deserialize::deserialize(params)?)
-                }
-                "app/list/updated" => {
-                    Self::AppListUpdated(Deserialize::deserialize(params)?)
-                }
-                "remoteControl/status/changed" => {
-                    Self::RemoteControlStatusChanged(Deserialize::deserialize(params)?)
-                }
-                "externalAgentConfig/import/progress" => {
+                    ),
+                );
+            }
+            "account/updated" => {
+                *slot = Some(Self::AccountUpdated(Deserialize::deserialize(params)?));
+            }
+            "account/gatewayOAuth/changed" => {
+                *slot = Some(
+                    Self::AccountGatewayOAuthChanged(Deserialize::deserialize(params)?),
+                );
+            }
+            "account/rateLimits/updated" => {
+                *slot = Some(
+                    Self::AccountRateLimitsUpdated(Deserialize::deserialize(params)?),
+                );
+            }
+            "app/list/updated" => {
+                *slot = Some(Self::AppListUpdated(Deserialize::deserialize(params)?));
+            }
+            "remoteControl/status/changed" => {
+                *slot = Some(
+                    Self::RemoteControlStatusChanged(Deserialize::deserialize(params)?),
+                );
+            }
+            "externalAgentConfig/import/progress" => {
+                *slot = Some(
                     Self::ExternalAgentConfigImportProgress(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "externalAgentConfig/import/completed" => {
+                    ),
+                );
+            }
+            "externalAgentConfig/import/completed" => {
+                *slot = Some(
                     Self::ExternalAgentConfigImportCompleted(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "fs/changed" => Self::FsChanged(Deserialize::deserialize(params)?),
-                "item/reasoning/summaryTextDelta" => {
+                    ),
+                );
+            }
+            "fs/changed" => {
+                *slot = Some(Self::FsChanged(Deserialize::deserialize(params)?));
+            }
+            "item/reasoning/summaryTextDelta" => {
+                *slot = Some(
                     Self::ItemReasoningSummaryTextDelta(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/reasoning/summaryPartAdded" => {
+                    ),
+                );
+            }
+            "item/reasoning/summaryPartAdded" => {
+                *slot = Some(
                     Self::ItemReasoningSummaryPartAdded(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/reasoning/textDelta" => {
-                    Self::ItemReasoningTextDelta(Deserialize::deserialize(params)?)
-                }
-                "thread/compacted" => {
-                    Self::ThreadCompacted(Deserialize::deserialize(params)?)
-                }
-                "model/rerouted" => {
-                    Self::ModelRerouted(Deserialize::deserialize(params)?)
-                }
-                "model/verification" => {
-                    Self::ModelVerification(Deserialize::deserialize(params)?)
-                }
-                "modelProvider/authRecoveryStarted" => {
+                    ),
+                );
+            }
+            "item/reasoning/textDelta" => {
+                *slot = Some(
+                    Self::ItemReasoningTextDelta(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/compacted" => {
+                *slot = Some(Self::ThreadCompacted(Deserialize::deserialize(params)?));
+            }
+            "model/rerouted" => {
+                *slot = Some(Self::ModelRerouted(Deserialize::deserialize(params)?));
+            }
+            "model/verification" => {
+                *slot = Some(Self::ModelVerification(Deserialize::deserialize(params)?));
+            }
+            "modelProvider/authRecoveryStarted" => {
+                *slot = Some(
                     Self::ModelProviderAuthRecoveryStarted(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "modelProvider/authRecoveryCompleted" => {
+                    ),
+                );
+            }
+            "modelProvider/authRecoveryCompleted" => {
+                *slot = Some(
                     Self::ModelProviderAuthRecoveryCompleted(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "turn/moderationMetadata" => {
-                    Self::TurnModerationMetadata(Deserialize::deserialize(params)?)
-                }
-                "model/safetyBuffering/updated" => {
-                    Self::ModelSafetyBufferingUpdated(Deserialize::deserialize(params)?)
-                }
-                "warning" => Self::Warning(Deserialize::deserialize(params)?),
-                "guardianWarning" => {
-                    Self::GuardianWarning(Deserialize::deserialize(params)?)
-                }
-                "deprecationNotice" => {
-                    Self::DeprecationNotice(Deserialize::deserialize(params)?)
-                }
-                "configWarning" => Self::ConfigWarning(Deserialize::deserialize(params)?),
-                "fuzzyFileSearch/sessionUpdated" => {
+                    ),
+                );
+            }
+            "turn/moderationMetadata" => {
+                *slot = Some(
+                    Self::TurnModerationMetadata(Deserialize::deserialize(params)?),
+                );
+            }
+            "model/safetyBuffering/updated" => {
+                *slot = Some(
+                    Self::ModelSafetyBufferingUpdated(Deserialize::deserialize(params)?),
+                );
+            }
+            "warning" => *slot = Some(Self::Warning(Deserialize::deserialize(params)?)),
+            "guardianWarning" => {
+                *slot = Some(Self::GuardianWarning(Deserialize::deserialize(params)?));
+            }
+            "deprecationNotice" => {
+                *slot = Some(Self::DeprecationNotice(Deserialize::deserialize(params)?));
+            }
+            "configWarning" => {
+                *slot = Some(Self::ConfigWarning(Deserialize::deserialize(params)?));
+            }
+            "fuzzyFileSearch/sessionUpdated" => {
+                *slot = Some(
                     Self::FuzzyFileSearchSessionUpdated(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "fuzzyFileSearch/sessionCompleted" => {
+                    ),
+                );
+            }
+            "fuzzyFileSearch/sessionCompleted" => {
+                *slot = Some(
                     Self::FuzzyFileSearchSessionCompleted(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "thread/realtime/started" => {
-                    Self::ThreadRealtimeStarted(Deserialize::deserialize(params)?)
-                }
-                "thread/realtime/itemAdded" => {
-                    Self::ThreadRealtimeItemAdded(Deserialize::deserialize(params)?)
-                }
-                "thread/realtime/item/started" => {
-                    Self::ThreadRealtimeItemStarted(Deserialize::deserialize(params)?)
-                }
-                "thread/realtime/item/transcript/delta" => {
+                    ),
+                );
+            }
+            "thread/realtime/started" => {
+                *slot = Some(
+                    Self::ThreadRealtimeStarted(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/realtime/itemAdded" => {
+                *slot = Some(
+                    Self::ThreadRealtimeItemAdded(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/realtime/item/started" => {
+                *slot = Some(
+                    Self::ThreadRealtimeItemStarted(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/realtime/item/transcript/delta" => {
+                *slot = Some(
                     Self::ThreadRealtimeItemTranscriptDelta(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "thread/realtime/item/completed" => {
-                    Self::ThreadRealtimeItemCompleted(Deserialize::deserialize(params)?)
-                }
-                "thread/realtime/transcript/delta" => {
+                    ),
+                );
+            }
+            "thread/realtime/item/completed" => {
+                *slot = Some(
+                    Self::ThreadRealtimeItemCompleted(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/realtime/transcript/delta" => {
+                *slot = Some(
                     Self::ThreadRealtimeTranscriptDelta(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "thread/realtime/transcript/done" => {
-                    Self::ThreadRealtimeTranscriptDone(Deserialize::deserialize(params)?)
-                }
-                "thread/realtime/outputAudio/delta" => {
+                    ),
+                );
+            }
+            "thread/realtime/transcript/done" => {
+                *slot = Some(
+                    Self::ThreadRealtimeTranscriptDone(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/realtime/outputAudio/delta" => {
+                *slot = Some(
                     Self::ThreadRealtimeOutputAudioDelta(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "thread/realtime/sdp" => {
-                    Self::ThreadRealtimeSdp(Deserialize::deserialize(params)?)
-                }
-                "thread/realtime/error" => {
-                    Self::ThreadRealtimeError(Deserialize::deserialize(params)?)
-                }
-                "thread/realtime/closed" => {
-                    Self::ThreadRealtimeClosed(Deserialize::deserialize(params)?)
-                }
-                "windows/worldWritableWarning" => {
-                    Self::WindowsWorldWritableWarning(Deserialize::deserialize(params)?)
-                }
-                "windowsSandbox/setupCompleted" => {
-                    Self::WindowsSandboxSetupCompleted(Deserialize::deserialize(params)?)
-                }
-                "account/login/completed" => {
-                    Self::AccountLoginCompleted(Deserialize::deserialize(params)?)
-                }
-                _ => {
-                    Self::Unknown {
-                        method: method.to_owned(),
-                        params: Option::<serde_json::Value>::deserialize(params)?,
-                    }
-                }
-            },
-        )
+                    ),
+                );
+            }
+            "thread/realtime/sdp" => {
+                *slot = Some(Self::ThreadRealtimeSdp(Deserialize::deserialize(params)?));
+            }
+            "thread/realtime/error" => {
+                *slot = Some(
+                    Self::ThreadRealtimeError(Deserialize::deserialize(params)?),
+                );
+            }
+            "thread/realtime/closed" => {
+                *slot = Some(
+                    Self::ThreadRealtimeClosed(Deserialize::deserialize(params)?),
+                );
+            }
+            "windows/worldWritableWarning" => {
+                *slot = Some(
+                    Self::WindowsWorldWritableWarning(Deserialize::deserialize(params)?),
+                );
+            }
+            "windowsSandbox/setupCompleted" => {
+                *slot = Some(
+                    Self::WindowsSandboxSetupCompleted(Deserialize::deserialize(params)?),
+                );
+            }
+            "account/login/completed" => {
+                *slot = Some(
+                    Self::AccountLoginCompleted(Deserialize::deserialize(params)?),
+                );
+            }
+            _ => {
+                *slot = Some(Self::Unknown {
+                    method: method.to_owned(),
+                    params: Option::<serde_json::Value>::deserialize(params)?,
+                });
+            }
+        }
+        Ok(())
     }
 }
 impl<'de> Deserialize<'de> for ServerNotification {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MessageVisitor(std::marker::PhantomData))
+        decode_message(deserializer)
     }
 }
 /**A request from the app-server to the client, decoded by its `method`. Each is answered with the response type of its marker in [`server`].
@@ -3876,60 +3990,78 @@ impl Serialize for ServerRequest {
     }
 }
 impl DecodeByMethod for ServerRequest {
-    fn decode_params_from<'de, D: Deserializer<'de>>(
+    fn decode_params_into<'de, D: Deserializer<'de>>(
         method: &str,
         params: D,
-    ) -> Result<Self, D::Error> {
-        Ok(
-            match method {
-                "item/commandExecution/requestApproval" => {
+        slot: &mut Option<Self>,
+    ) -> Result<(), D::Error> {
+        match method {
+            "item/commandExecution/requestApproval" => {
+                *slot = Some(
                     Self::ItemCommandExecutionRequestApproval(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/fileChange/requestApproval" => {
+                    ),
+                );
+            }
+            "item/fileChange/requestApproval" => {
+                *slot = Some(
                     Self::ItemFileChangeRequestApproval(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/tool/requestUserInput" => {
-                    Self::ItemToolRequestUserInput(Deserialize::deserialize(params)?)
-                }
-                "mcpServer/elicitation/request" => {
-                    Self::McpServerElicitationRequest(Deserialize::deserialize(params)?)
-                }
-                "item/permissions/requestApproval" => {
+                    ),
+                );
+            }
+            "item/tool/requestUserInput" => {
+                *slot = Some(
+                    Self::ItemToolRequestUserInput(Deserialize::deserialize(params)?),
+                );
+            }
+            "mcpServer/elicitation/request" => {
+                *slot = Some(
+                    Self::McpServerElicitationRequest(Deserialize::deserialize(params)?),
+                );
+            }
+            "item/permissions/requestApproval" => {
+                *slot = Some(
                     Self::ItemPermissionsRequestApproval(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "item/tool/call" => Self::ItemToolCall(Deserialize::deserialize(params)?),
-                "account/chatgptAuthTokens/refresh" => {
+                    ),
+                );
+            }
+            "item/tool/call" => {
+                *slot = Some(Self::ItemToolCall(Deserialize::deserialize(params)?));
+            }
+            "account/chatgptAuthTokens/refresh" => {
+                *slot = Some(
                     Self::AccountChatgptAuthTokensRefresh(
                         Deserialize::deserialize(params)?,
-                    )
-                }
-                "attestation/generate" => {
-                    Self::AttestationGenerate(Deserialize::deserialize(params)?)
-                }
-                "applyPatchApproval" => {
-                    Self::ApplyPatchApproval(Deserialize::deserialize(params)?)
-                }
-                "execCommandApproval" => {
-                    Self::ExecCommandApproval(Deserialize::deserialize(params)?)
-                }
-                _ => {
-                    Self::Unknown {
-                        method: method.to_owned(),
-                        params: Option::<serde_json::Value>::deserialize(params)?,
-                    }
-                }
-            },
-        )
+                    ),
+                );
+            }
+            "attestation/generate" => {
+                *slot = Some(
+                    Self::AttestationGenerate(Deserialize::deserialize(params)?),
+                );
+            }
+            "applyPatchApproval" => {
+                *slot = Some(Self::ApplyPatchApproval(Deserialize::deserialize(params)?));
+            }
+            "execCommandApproval" => {
+                *slot = Some(
+                    Self::ExecCommandApproval(Deserialize::deserialize(params)?),
+                );
+            }
+            _ => {
+                *slot = Some(Self::Unknown {
+                    method: method.to_owned(),
+                    params: Option::<serde_json::Value>::deserialize(params)?,
+                });
+            }
+        }
+        Ok(())
     }
 }
 impl<'de> Deserialize<'de> for ServerRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MessageVisitor(std::marker::PhantomData))
+        decode_message(deserializer)
     }
 }

@@ -147,15 +147,16 @@ fn tag_first_impl(item: &ItemEnum, tag: &str) -> Option<TokenStream> {
                     }
 
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        let first: ::std::option::Option<::std::string::String> = map.next_key()?;
-                        if first.as_deref() == Some(#tag) {
-                            let tag: ::std::string::String = map.next_value()?;
-                            return #decode(&tag, ::serde::de::value::MapAccessDeserializer::new(map));
+                        // Keys and the tag are borrowed from the input when they can be.
+                        let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map.next_key()?;
+                        if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some(#tag) {
+                            let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
+                            return #decode(tag.as_str(), ::serde::de::value::MapAccessDeserializer::new(map));
                         }
                         // The tag is not first: collect the object, then decode from it.
                         let mut object = ::serde_json::Map::new();
                         if let Some(key) = first {
-                            object.insert(key, map.next_value()?);
+                            object.insert(key.into(), map.next_value()?);
                         }
                         while let Some((key, value)) = map.next_entry::<::std::string::String, ::serde_json::Value>()? {
                             object.insert(key, value);

@@ -3,67 +3,120 @@
 //! Decoding and encoding the messages of the method catalog: the hand-written
 //! part of `methods.rs` (which the generator writes from the schema). The
 //! message enums there implement [`DecodeByMethod`] and decode through
-//! [`MessageVisitor`] in one pass.
+//! [`decode_message`] in one pass.
 
+use serde::de::Error as _;
 use serde::{Deserializer, Serialize, Serializer};
+
+use crate::wire_str::WireStr;
 
 /// Decodes a message's params by its method (implemented by the
 /// message enums).
 pub(crate) trait DecodeByMethod: Sized {
+    /// Decodes `params` into the variant `method` names, written into
+    /// `slot`. The message is built where it will stay: the enums are
+    /// large (their biggest variant), and returning one by value through
+    /// serde's layers costs a copy of the whole enum at each layer.
+    fn decode_params_into<'de, D: Deserializer<'de>>(method: &str, params: D, slot: &mut Option<Self>) -> Result<(), D::Error>;
+
     /// Decodes `params` into the variant `method` names.
-    fn decode_params_from<'de, D: Deserializer<'de>>(method: &str, params: D) -> Result<Self, D::Error>;
+    fn decode_params_from<'de, D: Deserializer<'de>>(method: &str, params: D) -> Result<Self, D::Error> {
+        let mut slot = None;
+        Self::decode_params_into(method, params, &mut slot)?;
+        slot.ok_or_else(|| D::Error::custom("the params decoded into no message"))
+    }
 }
 
-/// Decodes `{method, params}` in one pass when `method` comes first
-/// (as the runtime writes it): the params go straight into their
-/// type. Params before the method are kept as JSON and decoded after.
-/// Other keys (`id`, `emittedAtMs`, ...) are skipped.
-pub(super) struct MessageVisitor<T>(pub(super) std::marker::PhantomData<T>);
+/// Decodes `{method, params}` in one pass when `method` comes first (as the
+/// runtime writes it): the params go straight into their type. Params before
+/// the method are kept as JSON and decoded after. Other keys (`id`,
+/// `emittedAtMs`, ...) are skipped.
+pub(super) fn decode_message<'de, T: DecodeByMethod, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    let mut slot = None;
+    deserializer.deserialize_map(MessageVisitor { slot: &mut slot })?;
+    slot.ok_or_else(|| D::Error::custom("the message decoded into nothing"))
+}
 
-impl<'de, T: DecodeByMethod> serde::de::Visitor<'de> for MessageVisitor<T> {
-    type Value = T;
+/// The keys of a message the decoder reads; anything else is skipped.
+enum MessageKey {
+    /// `method`
+    Method,
+    /// `params`
+    Params,
+    /// Any other key.
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for MessageKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = MessageKey;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a key of a JSON-RPC message")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<MessageKey, E> {
+                Ok(match key {
+                    "method" => MessageKey::Method,
+                    "params" => MessageKey::Params,
+                    _ => MessageKey::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// The visitor of [`decode_message`]: writes the message into `slot`.
+struct MessageVisitor<'s, T> {
+    slot: &'s mut Option<T>,
+}
+
+impl<'de, T: DecodeByMethod> serde::de::Visitor<'de> for MessageVisitor<'_, T> {
+    type Value = ();
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str("a JSON-RPC message with a `method`")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut method: Option<String> = None;
-        let mut decoded: Option<T> = None;
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut method: Option<WireStr<'de>> = None;
         let mut early_params: Option<serde_json::Value> = None;
-        while let Some(key) = map.next_key::<String>()? {
-            match (key.as_str(), &method) {
-                ("method", _) => method = Some(map.next_value()?),
-                ("params", Some(known)) => {
-                    let seed = ParamsSeed::<T> { method: known, kind: std::marker::PhantomData };
-                    decoded = Some(map.next_value_seed(seed)?);
+        while let Some(key) = map.next_key::<MessageKey>()? {
+            match (key, &method) {
+                (MessageKey::Method, _) => method = Some(map.next_value()?),
+                (MessageKey::Params, Some(known)) => {
+                    let seed = ParamsSeed { method: known.as_str(), slot: &mut *self.slot };
+                    map.next_value_seed(seed)?;
                 }
-                ("params", None) => early_params = Some(map.next_value()?),
-                _ => {
+                (MessageKey::Params, None) => early_params = Some(map.next_value()?),
+                (MessageKey::Other, _) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
         }
         let method = method.ok_or_else(|| serde::de::Error::missing_field("method"))?;
-        match (decoded, early_params) {
-            (Some(message), _) => Ok(message),
-            (None, Some(params)) => T::decode_params_from(&method, params).map_err(serde::de::Error::custom),
-            (None, None) => T::decode_params_from(&method, serde::de::value::UnitDeserializer::new()),
+        match early_params {
+            _ if self.slot.is_some() => Ok(()),
+            Some(params) => T::decode_params_into(method.as_str(), params, self.slot).map_err(serde::de::Error::custom),
+            None => T::decode_params_into(method.as_str(), serde::de::value::UnitDeserializer::new(), self.slot),
         }
     }
 }
 
-/// Decodes params into the type their method names.
-struct ParamsSeed<'m, T> {
-    method: &'m str,
-    kind: std::marker::PhantomData<T>,
+/// Decodes params into the type their method names, in `slot`.
+pub(crate) struct ParamsSeed<'m, 's, T> {
+    /// The method the params belong to.
+    pub(crate) method: &'m str,
+    /// Where the message goes.
+    pub(crate) slot: &'s mut Option<T>,
 }
 
-impl<'de, T: DecodeByMethod> serde::de::DeserializeSeed<'de> for ParamsSeed<'_, T> {
-    type Value = T;
+impl<'de, T: DecodeByMethod> serde::de::DeserializeSeed<'de> for ParamsSeed<'_, '_, T> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        T::decode_params_from(self.method, deserializer)
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        T::decode_params_into(self.method, deserializer, self.slot)
     }
 }
 

@@ -1254,18 +1254,18 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Account, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_account_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -1429,18 +1429,18 @@ impl<'de> ::serde::Deserialize<'de> for LoginAccountParams {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<LoginAccountParams, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_loginaccountparams_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -1546,18 +1546,18 @@ impl<'de> ::serde::Deserialize<'de> for LoginAccountResponse {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<LoginAccountResponse, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_loginaccountresponse_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?

@@ -505,18 +505,18 @@ impl<'de> ::serde::Deserialize<'de> for FileChange {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FileChange, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_filechange_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -602,18 +602,18 @@ impl<'de> ::serde::Deserialize<'de> for FileSystemPath {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FileSystemPath, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_filesystempath_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -711,18 +711,18 @@ impl<'de> ::serde::Deserialize<'de> for FileSystemSpecialPath {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FileSystemSpecialPath, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("kind") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("kind") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_filesystemspecialpath_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -800,18 +800,18 @@ impl<'de> ::serde::Deserialize<'de> for PatchChangeKind {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<PatchChangeKind, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_patchchangekind_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?

@@ -1728,18 +1728,18 @@ impl<'de> ::serde::Deserialize<'de> for GuardianApprovalReviewAction {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GuardianApprovalReviewAction, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_guardianapprovalreviewaction_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -1812,18 +1812,18 @@ impl<'de> ::serde::Deserialize<'de> for ImageGenerationFailure {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ImageGenerationFailure, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_imagegenerationfailure_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -2703,18 +2703,18 @@ impl<'de> ::serde::Deserialize<'de> for ThreadItem {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ThreadItem, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_threaditem_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -2815,18 +2815,18 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchAction {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<WebSearchAction, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_websearchaction_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?

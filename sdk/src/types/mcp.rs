@@ -1908,18 +1908,18 @@ impl<'de> ::serde::Deserialize<'de> for McpServerElicitationRequestParams {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<McpServerElicitationRequestParams, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("mode") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("mode") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_mcpserverelicitationrequestparams_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?

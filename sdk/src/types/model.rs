@@ -993,18 +993,18 @@ impl<'de> ::serde::Deserialize<'de> for GatewayAuth {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GatewayAuth, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("mode") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("mode") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_gatewayauth_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -1105,18 +1105,18 @@ impl<'de> ::serde::Deserialize<'de> for ModelProviderError {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ModelProviderError, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_modelprovidererror_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -1230,18 +1230,18 @@ impl<'de> ::serde::Deserialize<'de> for ProviderSettings {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProviderSettings, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_providersettings_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -1376,18 +1376,18 @@ impl<'de> ::serde::Deserialize<'de> for ProviderSettingsPatch {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProviderSettingsPatch, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_providersettingspatch_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?

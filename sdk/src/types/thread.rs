@@ -4598,18 +4598,18 @@ impl<'de> ::serde::Deserialize<'de> for CapabilityRootLocation {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CapabilityRootLocation, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_capabilityrootlocation_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -4692,18 +4692,18 @@ impl<'de> ::serde::Deserialize<'de> for DynamicToolNamespaceTool {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DynamicToolNamespaceTool, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_dynamictoolnamespacetool_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -4802,18 +4802,18 @@ impl<'de> ::serde::Deserialize<'de> for DynamicToolSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DynamicToolSpec, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_dynamictoolspec_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -4884,18 +4884,18 @@ impl<'de> ::serde::Deserialize<'de> for ThreadPredictionResult {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ThreadPredictionResult, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_threadpredictionresult_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -4960,18 +4960,18 @@ impl<'de> ::serde::Deserialize<'de> for ThreadReadStateOperation {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ThreadReadStateOperation, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_threadreadstateoperation_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -5110,18 +5110,18 @@ impl<'de> ::serde::Deserialize<'de> for ThreadRealtimeItem {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ThreadRealtimeItem, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_threadrealtimeitem_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -5211,18 +5211,18 @@ impl<'de> ::serde::Deserialize<'de> for ThreadRealtimeStartTransport {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ThreadRealtimeStartTransport, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_threadrealtimestarttransport_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?
@@ -5361,18 +5361,18 @@ impl<'de> ::serde::Deserialize<'de> for ThreadTimelineEntry {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ThreadTimelineEntry, A::Error> {
-                let first: ::std::option::Option<::std::string::String> = map
+                let first: ::std::option::Option<crate::wire_str::WireStr<'de>> = map
                     .next_key()?;
-                if first.as_deref() == Some("type") {
-                    let tag: ::std::string::String = map.next_value()?;
+                if first.as_ref().map(crate::wire_str::WireStr::as_str) == Some("type") {
+                    let tag: crate::wire_str::WireStr<'de> = map.next_value()?;
                     return decode_threadtimelineentry_fields(
-                        &tag,
+                        tag.as_str(),
                         ::serde::de::value::MapAccessDeserializer::new(map),
                     );
                 }
                 let mut object = ::serde_json::Map::new();
                 if let Some(key) = first {
-                    object.insert(key, map.next_value()?);
+                    object.insert(key.into(), map.next_value()?);
                 }
                 while let Some((key, value)) = map
                     .next_entry::<::std::string::String, ::serde_json::Value>()?

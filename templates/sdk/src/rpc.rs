@@ -490,8 +490,12 @@ fn request_key(id: &Value) -> Option<i64> {
 }
 
 fn handle_line(connection: &Arc<Connection>, answering: &Arc<Answering>, line: &str) {
-    match frame::decode(line) {
-        Ok(Message::Notification(notification)) => connection.router.publish(&notification),
+    let mut notification = None;
+    match frame::decode(line, &mut notification) {
+        Ok(Message::Notification) => match &notification {
+            Some(notification) => connection.router.publish(notification),
+            None => handle_line_slowly(connection, answering, line),
+        },
         Ok(Message::Request { id, method, params }) => handle_server_request(connection, answering, id, method, params),
         Ok(Message::Response { id, result, error }) => handle_response(connection, &id, result, error, line),
         Err(_) => handle_line_slowly(connection, answering, line),

@@ -12,36 +12,33 @@
 //! bad input. The fast path never decides anything the slow path would
 //! decide differently.
 
-use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::{Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::Deserializer;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::methods::{DecodeByMethod, ServerNotification};
+use crate::methods::{DecodeByMethod, ParamsSeed, ServerNotification};
+use crate::wire_str::WireStr;
 
 /// An incoming message, by shape.
-// Notifications are most of the traffic and live for one `publish`: boxing
-// them would add an allocation per event to save a move.
-#[allow(clippy::large_enum_variant)]
 pub(crate) enum Message {
     /// No id, a method: decoded into its typed variant (or `Unknown` for a
-    /// method this SDK does not know).
-    Notification(ServerNotification),
+    /// method this SDK does not know), which is in the caller's slot.
+    Notification,
     /// An id and a method: a request from the app-server.
     Request { id: Value, method: String, params: Option<Box<RawValue>> },
     /// An id and no method: the answer to one of the client's requests.
     Response { id: Value, result: Option<Box<RawValue>>, error: Option<Box<RawValue>> },
 }
 
-/// Decodes a line in one pass; `Err` means "use the two-pass reader".
-pub(crate) fn decode(line: &str) -> serde_json::Result<Message> {
-    serde_json::from_str(line)
-}
-
-impl<'de> Deserialize<'de> for Message {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(FrameVisitor)
-    }
+/// Decodes a line in one pass; `Err` means "use the two-pass reader". A
+/// notification is written into `notification` (built there, not moved:
+/// the enum is as large as its largest variant).
+pub(crate) fn decode(line: &str, notification: &mut Option<ServerNotification>) -> serde_json::Result<Message> {
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let message = deserializer.deserialize_map(FrameVisitor { notification })?;
+    deserializer.end()?;
+    Ok(message)
 }
 
 /// The envelope's keys; anything else (`jsonrpc`, `emittedAtMs`, ...) is skipped.
@@ -54,7 +51,7 @@ enum Key {
     Other,
 }
 
-impl<'de> Deserialize<'de> for Key {
+impl<'de> serde::Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
         impl Visitor<'_> for KeyVisitor {
@@ -77,17 +74,19 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
-/// Params as read: left out, kept raw, or already decoded as a notification.
-#[allow(clippy::large_enum_variant)] // as for `Message`
+/// Params as read: left out, kept raw, or already decoded as a notification
+/// (into the slot).
 enum Params {
     Absent,
     Raw(Box<RawValue>),
-    Notification(ServerNotification),
+    Notification,
 }
 
-struct FrameVisitor;
+struct FrameVisitor<'s> {
+    notification: &'s mut Option<ServerNotification>,
+}
 
-impl<'de> Visitor<'de> for FrameVisitor {
+impl<'de> Visitor<'de> for FrameVisitor<'_> {
     type Value = Message;
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -96,7 +95,7 @@ impl<'de> Visitor<'de> for FrameVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Message, A::Error> {
         let mut id: Option<Value> = None;
-        let mut method: Option<String> = None;
+        let mut method: Option<WireStr<'de>> = None;
         let mut params = Params::Absent;
         let mut result: Option<Box<RawValue>> = None;
         let mut error: Option<Box<RawValue>> = None;
@@ -110,7 +109,10 @@ impl<'de> Visitor<'de> for FrameVisitor {
                     }
                     params = match (&method, &id) {
                         // A method and no id so far: a notification, decoded now.
-                        (Some(method), None) => Params::Notification(map.next_value_seed(NotificationParams(method))?),
+                        (Some(method), None) => {
+                            map.next_value_seed(ParamsSeed { method: method.as_str(), slot: &mut *self.notification })?;
+                            Params::Notification
+                        }
                         _ => Params::Raw(map.next_value()?),
                     };
                 }
@@ -122,13 +124,14 @@ impl<'de> Visitor<'de> for FrameVisitor {
             }
         }
         match (id, method, params) {
-            (Some(_), Some(_), Params::Notification(_)) => Err(A::Error::custom("an id after the params")),
-            (Some(id), Some(method), Params::Raw(raw)) => Ok(Message::Request { id, method, params: Some(raw) }),
-            (Some(id), Some(method), Params::Absent) => Ok(Message::Request { id, method, params: None }),
-            (None, Some(_), Params::Notification(notification)) => Ok(Message::Notification(notification)),
+            (Some(_), Some(_), Params::Notification) => Err(A::Error::custom("an id after the params")),
+            (Some(id), Some(method), Params::Raw(raw)) => Ok(Message::Request { id, method: method.into(), params: Some(raw) }),
+            (Some(id), Some(method), Params::Absent) => Ok(Message::Request { id, method: method.into(), params: None }),
+            (None, Some(_), Params::Notification) => Ok(Message::Notification),
             (None, Some(_), Params::Raw(_)) => Err(A::Error::custom("params before the method")),
             (None, Some(method), Params::Absent) => {
-                ServerNotification::decode(&method, None).map(Message::Notification).map_err(A::Error::custom)
+                ServerNotification::decode_params_into(method.as_str(), serde::de::value::UnitDeserializer::new(), self.notification)
+                    .map(|()| Message::Notification)
             }
             (Some(id), None, Params::Absent) => Ok(Message::Response { id, result, error }),
             _ => Err(A::Error::custom("not a message this fast path decides")),
@@ -143,17 +146,6 @@ fn set_once<T, E: serde::de::Error>(slot: &mut Option<T>, name: &'static str, va
     }
 }
 
-/// Decodes params into the notification type their method names.
-struct NotificationParams<'m>(&'m str);
-
-impl<'de> DeserializeSeed<'de> for NotificationParams<'_> {
-    type Value = ServerNotification;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ServerNotification, D::Error> {
-        ServerNotification::decode_params_from(self.0, deserializer)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,7 +153,9 @@ mod tests {
     #[test]
     fn a_notification_is_decoded_into_its_variant_in_one_pass() {
         let line = r#"{"method":"thread/status/changed","params":{"threadId":"t1","status":{"type":"idle"}},"emittedAtMs":1}"#;
-        let Ok(Message::Notification(notification)) = decode(line) else { panic!("not a notification") };
+        let mut slot = None;
+        let Ok(Message::Notification) = decode(line, &mut slot) else { panic!("not a notification") };
+        let notification = slot.expect("decoded into the slot");
         assert!(matches!(notification, ServerNotification::ThreadStatusChanged(_)));
         assert_eq!(notification.thread_id(), Some("t1"));
     }
@@ -169,18 +163,21 @@ mod tests {
     #[test]
     fn an_unknown_method_is_kept_with_its_params() {
         let line = r#"{"method":"future/thing","params":{"threadId":"t9","x":[1,2]}}"#;
-        let Ok(Message::Notification(ServerNotification::Unknown { method, params })) = decode(line) else { panic!() };
+        let mut slot = None;
+        let (Ok(Message::Notification), Some(ServerNotification::Unknown { method, params })) = (decode(line, &mut slot), slot) else {
+            panic!()
+        };
         assert_eq!(method, "future/thing");
         assert_eq!(params, Some(serde_json::json!({"threadId": "t9", "x": [1, 2]})));
     }
 
     #[test]
     fn requests_and_responses_keep_raw_json() {
-        let Ok(Message::Request { id, method, params }) = decode(r#"{"id":7,"method":"item/tool/call","params":{"a":1}}"#) else {
+        let Ok(Message::Request { id, method, params }) = decode(r#"{"id":7,"method":"item/tool/call","params":{"a":1}}"#, &mut None) else {
             panic!()
         };
         assert_eq!((id, method.as_str(), params.unwrap().get()), (serde_json::json!(7), "item/tool/call", r#"{"a":1}"#));
-        let Ok(Message::Response { id, result, error }) = decode(r#"{"id":"2","result":{"ok":true}}"#) else { panic!() };
+        let Ok(Message::Response { id, result, error }) = decode(r#"{"id":"2","result":{"ok":true}}"#, &mut None) else { panic!() };
         assert_eq!((id, result.unwrap().get(), error.is_none()), (serde_json::json!("2"), r#"{"ok":true}"#, true));
     }
 
@@ -198,7 +195,7 @@ mod tests {
             r#"[1,2]"#,
             r#"{"id":1,"result":{},"params":{}}"#,
         ] {
-            assert!(decode(line).is_err(), "{line}");
+            assert!(decode(line, &mut None).is_err(), "{line}");
         }
     }
 
@@ -229,7 +226,8 @@ mod tests {
                 }
             }
             for variant in variants {
-                let Ok(Message::Notification(fast)) = decode(&variant) else { continue };
+                let mut slot = None;
+                let (Ok(Message::Notification), Some(fast)) = (decode(&variant, &mut slot), slot) else { continue };
                 let incoming: super::super::Incoming = serde_json::from_str(&variant).expect("the slow envelope accepts it too");
                 let method = incoming.method.expect("a method");
                 assert!(incoming.id.is_none(), "{variant}");
