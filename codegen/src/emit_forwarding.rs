@@ -317,9 +317,10 @@ fn forward_method(at: &str, type_name: &str, method: &syn::ImplItemFn, via: Via)
     let docs = docs(&method.attrs, type_name, &format!(" {note} [`{type_name}::{name}`]."));
     let generics = &sig.generics;
     let where_clause = &sig.generics.where_clause;
+    let inputs = std::iter::once(receiver_tokens).chain(inputs);
     Ok(quote! {
         #(#docs)*
-        pub fn #name #generics (#receiver_tokens, #(#inputs),*) #output #where_clause {
+        pub fn #name #generics (#(#inputs),*) #output #where_clause {
             #body
         }
     })
