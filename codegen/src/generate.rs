@@ -9,11 +9,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::catalog::{Catalog, ResponseTypeTable};
 use crate::emit_api::{emit_client_methods, emit_handler};
 use crate::emit_catalog::emit_catalog;
+use crate::emit_forwarding::{emit_forwarding, FORWARDINGS};
 use crate::emit_friendly::{emit_blocking_builders, emit_builders};
 use crate::api_table::{ApiTable, StableFields};
 use crate::emit_crate;
@@ -104,6 +105,7 @@ pub fn generate(workspace: &Workspace) -> Result<Generation> {
     files.extend(split.areas.iter().map(|(area, file)| header.rust(&format!("src/types/{area}.rs"), file)));
     files.extend(emitted.iter().map(|(path, file)| header.rust(path, file)));
     files.extend(phase("templates", || template_files(&templates.join("sdk"), &header))?);
+    files.extend(phase("forwarding", || forwarding_files(&templates.join("sdk"), &header))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generation {
         files,
@@ -169,6 +171,27 @@ fn template_files(dir: &Path, header: &Header) -> Result<Vec<GeneratedFile>> {
         let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let template = format!("templates/sdk/{}", slash_path(&relative));
         files.push(header.template(relative, &template, &text));
+    }
+    Ok(files)
+}
+
+/// The forwarding modules ([`crate::emit_forwarding`]), one per source
+/// template; a template at the same path would be overwritten, so it is an error.
+fn forwarding_files(dir: &Path, header: &Header) -> Result<Vec<GeneratedFile>> {
+    let mut files = Vec::new();
+    for forwarding in FORWARDINGS {
+        let source = dir.join(forwarding.source);
+        let text = fs::read_to_string(&source).with_context(|| {
+            format!(
+                "reading templates/sdk/{}, whose methods are forwarded (see codegen/src/emit_forwarding.rs)",
+                forwarding.source
+            )
+        })?;
+        let output = forwarding.output();
+        if dir.join(&output).exists() {
+            bail!("templates/sdk/{output} is generated (the forwarding methods of templates/sdk/{}); delete the template", forwarding.source);
+        }
+        files.push(header.rust(&output, &emit_forwarding(forwarding, &text)?));
     }
     Ok(files)
 }

@@ -20,10 +20,14 @@
 //!    schema, and [`emit_friendly`]: the friendly builders it describes;
 //! 7. [`emit_crate`]: the crate's manifest, root and pin; the files of
 //!    `templates/sdk/` are copied as they are;
-//! 8. [`split_types`]: the wire types split into modules by protocol area
+//! 8. [`emit_forwarding`]: the methods written once in a template and
+//!    forwarded to the layers that wrap it (the `ClientBuilder` settings on
+//!    both `CodexBuilder`s, the `CodexBuilder` settings on the blocking one,
+//!    the login handles' methods on the blocking handles);
+//! 9. [`split_types`]: the wire types split into modules by protocol area
 //!    (`sdk/src/types/*.rs`, re-exported from `types`);
-//! 9. prettyplease formats every Rust file; [`output`] writes `sdk/` (or, for
-//!    the drift check, compares it).
+//! 10. prettyplease formats every Rust file; [`output`] writes `sdk/` (or, for
+//!     the drift check, compares it).
 //!
 //! [`wire_index`] is the one typed index of the wire types that steps 4 to 6
 //! ask; [`syntax`] holds the syn helpers the emitters share; [`files`] walks
@@ -40,6 +44,7 @@ pub mod catalog;
 pub mod emit_api;
 pub mod emit_catalog;
 pub mod emit_crate;
+pub mod emit_forwarding;
 pub mod emit_friendly;
 pub mod emit_types;
 pub mod files;

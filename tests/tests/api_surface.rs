@@ -105,6 +105,21 @@ fn async_builder() -> CodexBuilder {
         .allow_version_mismatch(false)
         .request_timeout(Duration::from_secs(5))
         .with_client(|client| client.shutdown_grace(Duration::from_secs(1)))
+        .arg("--unused")
+        .client_title("Surface test")
+        .handler_timeout(None)
+        .outgoing_queue(16)
+        .runtime_log("warn")
+        .event_buffer(64)
+        .shutdown_grace(Duration::from_secs(1))
+        .bearer_token("not-a-token")
+        .jwt_signer(openai_codex::JwtSigner::new("secret", "surface-test", "codex"))
+        .connect_timeout(Duration::from_secs(1))
+        .start_daemon_if_missing(false)
+        .turn_policy(openai_codex::TurnPolicy::default())
+        .turn_timeout(Duration::from_secs(60))
+        .reconnect_limit(None)
+        .on_command_approval(|_| async { openai_codex::Decision::Decline })
 }
 
 #[tokio::test]
@@ -346,6 +361,9 @@ async fn async_auth_surface(codex: Codex) -> openai_codex::Result<()> {
     let mut device: openai_codex::DeviceCodeLogin = codex.login_chatgpt_device_code().await?;
     let _: (&str, &str, &str) = (device.verification_url(), device.user_code(), device.login_id());
     let _: LoginOutcome = device.wait(None).await?;
+    // Both handles are one generic `Login`, with the kind's accessors.
+    let _: &mut openai_codex::Login<openai_codex::ChatgptDeviceCode> = &mut device;
+    let _: &openai_codex::Login<openai_codex::ChatgptBrowser> = &browser;
     device.cancel().await?;
     codex.logout().await?;
     let _: openai_codex::types::GetAccountResponse = codex.account().await?;
@@ -371,6 +389,8 @@ fn blocking_auth_surface(codex: blocking::Codex) -> openai_codex::Result<()> {
     let mut device: blocking::DeviceCodeLogin = codex.login_chatgpt_device_code()?;
     let _: (&str, &str, &str) = (device.verification_url(), device.user_code(), device.login_id());
     let _: LoginOutcome = device.wait(None)?;
+    let _: &mut blocking::Login<openai_codex::ChatgptDeviceCode> = &mut device;
+    let _: &blocking::Login<openai_codex::ChatgptBrowser> = &browser;
     device.cancel()?;
     codex.logout()?;
     let _: openai_codex::types::GetAccountResponse = codex.account()?;
@@ -395,6 +415,21 @@ fn the_blocking_codex_and_its_builder() {
         .request_timeout(Duration::from_secs(5))
         .with_client(|client| client.shutdown_grace(Duration::from_secs(1)))
         .with_async(|builder| builder.client_info("surface-test", "0.0.1"))
+        .arg("--unused")
+        .client_title("Surface test")
+        .handler_timeout(None)
+        .outgoing_queue(16)
+        .runtime_log("warn")
+        .event_buffer(64)
+        .shutdown_grace(Duration::from_secs(1))
+        .bearer_token("not-a-token")
+        .jwt_signer(openai_codex::JwtSigner::new("secret", "surface-test", "codex"))
+        .connect_timeout(Duration::from_secs(1))
+        .start_daemon_if_missing(false)
+        .turn_policy(openai_codex::TurnPolicy::default())
+        .turn_timeout(Duration::from_secs(60))
+        .reconnect_limit(None)
+        .on_command_approval(|_| openai_codex::Decision::Decline)
         .runtime(tokio::runtime::Runtime::new().unwrap());
     assert!(builder.spawn().is_err());
     assert!(blocking::CodexBuilder::from(async_builder()).runtime(Arc::new(tokio::runtime::Runtime::new().unwrap())).spawn().is_err());

@@ -3,12 +3,11 @@
 //! The blocking mirror of signing in and out, and of retrying.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use crate::api::{ApiKey, LoginOutcome, RetryPolicy};
+use crate::api::{ApiKey, ChatgptBrowser, ChatgptDeviceCode, RetryPolicy};
 use crate::blocking::{Codex, Runtime};
 use crate::error::Result;
-use crate::types::{CancelLoginAccountStatus, GetAccountResponse, Model};
+use crate::types::{GetAccountResponse, Model};
 
 impl Codex {
     /// Signs in with an OpenAI API key; see [`crate::Codex::login_api_key`].
@@ -20,14 +19,14 @@ impl Codex {
     /// Starts a ChatGPT browser login; see [`crate::Codex::login_chatgpt`].
     pub fn login_chatgpt(&self) -> Result<ChatgptLogin> {
         let inner = self.runtime().block_on(self.inner().login_chatgpt())?;
-        Ok(ChatgptLogin { inner, runtime: Arc::clone(self.runtime()) })
+        Ok(Login { inner, runtime: Arc::clone(self.runtime()) })
     }
 
     /// Starts a ChatGPT device-code login; see
     /// [`crate::Codex::login_chatgpt_device_code`].
     pub fn login_chatgpt_device_code(&self) -> Result<DeviceCodeLogin> {
         let inner = self.runtime().block_on(self.inner().login_chatgpt_device_code())?;
-        Ok(DeviceCodeLogin { inner, runtime: Arc::clone(self.runtime()) })
+        Ok(Login { inner, runtime: Arc::clone(self.runtime()) })
     }
 
     /// Signs out; see [`crate::Codex::logout`].
@@ -46,70 +45,26 @@ impl Codex {
     }
 }
 
-/// The blocking [`crate::ChatgptLogin`]. Dropping it before the login ends
-/// cancels the login (best effort).
+/// The blocking [`crate::Login`]: a ChatGPT login in progress,
+/// [`ChatgptLogin`] or [`DeviceCodeLogin`]. Its methods are those of
+/// [`crate::Login`], blocking. Dropping it before the login ends cancels
+/// the login (best effort).
 #[derive(Debug)]
-pub struct ChatgptLogin {
-    inner: crate::ChatgptLogin,
-    runtime: Arc<Runtime>,
+pub struct Login<K> {
+    /// The async handle (the generated forwarding methods use it).
+    pub(crate) inner: crate::Login<K>,
+    /// The runtime it runs on.
+    pub(crate) runtime: Arc<Runtime>,
 }
 
-impl ChatgptLogin {
-    /// The URL to open in a browser to sign in.
-    pub fn auth_url(&self) -> &str {
-        self.inner.auth_url()
-    }
+/// The blocking [`crate::ChatgptLogin`]: show the user
+/// [`ChatgptLogin::auth_url`], then [`ChatgptLogin::wait`].
+pub type ChatgptLogin = Login<ChatgptBrowser>;
 
-    /// The runtime's id of this login.
-    pub fn login_id(&self) -> &str {
-        self.inner.login_id()
-    }
-
-    /// Waits for the login to end; see [`crate::ChatgptLogin::wait`].
-    pub fn wait(&mut self, timeout: Option<Duration>) -> Result<LoginOutcome> {
-        self.runtime.block_on(self.inner.wait(timeout))
-    }
-
-    /// Cancels the login; see [`crate::ChatgptLogin::cancel`].
-    pub fn cancel(&self) -> Result<CancelLoginAccountStatus> {
-        self.runtime.block_on(self.inner.cancel())
-    }
-}
-
-/// The blocking [`crate::DeviceCodeLogin`]. Dropping it before the login
-/// ends cancels the login (best effort).
-#[derive(Debug)]
-pub struct DeviceCodeLogin {
-    inner: crate::DeviceCodeLogin,
-    runtime: Arc<Runtime>,
-}
-
-impl DeviceCodeLogin {
-    /// The URL where the user enters the code.
-    pub fn verification_url(&self) -> &str {
-        self.inner.verification_url()
-    }
-
-    /// The one-time code the user enters after signing in.
-    pub fn user_code(&self) -> &str {
-        self.inner.user_code()
-    }
-
-    /// The runtime's id of this login.
-    pub fn login_id(&self) -> &str {
-        self.inner.login_id()
-    }
-
-    /// Waits for the login to end; see [`crate::DeviceCodeLogin::wait`].
-    pub fn wait(&mut self, timeout: Option<Duration>) -> Result<LoginOutcome> {
-        self.runtime.block_on(self.inner.wait(timeout))
-    }
-
-    /// Cancels the login; see [`crate::DeviceCodeLogin::cancel`].
-    pub fn cancel(&self) -> Result<CancelLoginAccountStatus> {
-        self.runtime.block_on(self.inner.cancel())
-    }
-}
+/// The blocking [`crate::DeviceCodeLogin`]: show the user
+/// [`DeviceCodeLogin::verification_url`] and [`DeviceCodeLogin::user_code`],
+/// then [`DeviceCodeLogin::wait`].
+pub type DeviceCodeLogin = Login<ChatgptDeviceCode>;
 
 impl RetryPolicy {
     /// The blocking [`RetryPolicy::retry`]: calls `op` until it succeeds,

@@ -26,10 +26,7 @@ mod builders;
 mod events;
 mod command;
 
-use std::ffi::OsString;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 pub use auth::*;
 pub use builders::*;
@@ -167,36 +164,6 @@ impl CodexBuilder {
         Self { inner: edit(self.inner), runtime: self.runtime }
     }
 
-    /// Uses this `codex` binary.
-    pub fn codex_bin(self, path: impl Into<PathBuf>) -> Self {
-        self.map(|inner| inner.codex_bin(path))
-    }
-
-    /// Sets an environment variable of the runtime (e.g. `CODEX_HOME`).
-    pub fn env(self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
-        self.map(|inner| inner.env(key, value))
-    }
-
-    /// Removes an environment variable of the runtime.
-    pub fn env_remove(self, key: impl Into<OsString>) -> Self {
-        self.map(|inner| inner.env_remove(key))
-    }
-
-    /// The runtime's working folder.
-    pub fn cwd(self, cwd: impl Into<PathBuf>) -> Self {
-        self.map(|inner| inner.cwd(cwd))
-    }
-
-    /// Overrides a runtime config value (`-c key=value`, value in TOML).
-    pub fn config(self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        self.map(|inner| inner.config(key, value))
-    }
-
-    /// How this program introduces itself to the runtime.
-    pub fn client_info(self, name: impl Into<String>, version: impl Into<String>) -> Self {
-        self.map(|inner| inner.client_info(name, version))
-    }
-
     /// Who answers the runtime's approval and input requests (default:
     /// decline all). The handler runs on the blocking [`Codex`]'s runtime.
     pub fn approval_handler(self, handler: impl ServerRequestHandler) -> Self {
@@ -256,64 +223,14 @@ impl CodexBuilder {
         self.map(|inner| inner.map_approvals(|approvals| approvals.set_blocking_elicitation(handler)))
     }
 
-    /// The [`crate::TurnPolicy`] of every turn; see [`crate::CodexBuilder::turn_policy`].
-    pub fn turn_policy(self, policy: crate::TurnPolicy) -> Self {
-        self.map(|inner| inner.turn_policy(policy))
-    }
-
-    /// The longest a turn may run; see [`crate::CodexBuilder::turn_timeout`].
-    pub fn turn_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.map(|inner| inner.turn_timeout(timeout))
-    }
-
-    /// The longest the runtime may keep reconnecting to the model; see
-    /// [`crate::CodexBuilder::reconnect_limit`].
-    pub fn reconnect_limit(self, limit: impl Into<Option<Duration>>) -> Self {
-        self.map(|inner| inner.reconnect_limit(limit))
-    }
-
-    /// Whether to use the runtime's experimental API (default `true`); see
-    /// [`crate::CodexBuilder::experimental_api`].
-    pub fn experimental_api(self, enabled: bool) -> Self {
-        self.map(|inner| inner.experimental_api(enabled))
-    }
-
-    /// Installs the pinned runtime (with pip) if no binary is found.
-    pub fn install_if_missing(self, install: bool) -> Self {
-        self.map(|inner| inner.install_if_missing(install))
-    }
-
-    /// Accepts a runtime of another version than [`crate::runtime::VERSION`].
-    pub fn allow_version_mismatch(self, allow: bool) -> Self {
-        self.map(|inner| inner.allow_version_mismatch(allow))
-    }
-
-    /// Fails requests that get no answer within `timeout` (default 120 s;
-    /// `None` for no limit). See [`crate::ClientBuilder::request_timeout`].
-    pub fn request_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-        let timeout = timeout.into();
-        self.map(|inner| inner.request_timeout(timeout))
-    }
-
-    /// How long the approval handler may take before a request is answered
-    /// fail-closed (default 5 minutes; `None` for no limit).
-    pub fn handler_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-        let timeout = timeout.into();
-        self.map(|inner| inner.handler_timeout(timeout))
-    }
-
-    /// The runtime's own log filter (its `RUST_LOG`); by default it gets none.
-    pub fn runtime_log(self, filter: impl Into<String>) -> Self {
-        let filter = filter.into();
-        self.map(|inner| inner.runtime_log(filter))
-    }
-
-    /// Any other low-level setting.
+    /// Edits the low-level [`ClientBuilder`] underneath; see
+    /// [`crate::CodexBuilder::with_client`].
     pub fn with_client(self, edit: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
         self.map(|inner| inner.with_client(edit))
     }
 
-    /// Any setting of the async [`crate::CodexBuilder`].
+    /// Edits the async [`crate::CodexBuilder`] underneath (for its approval
+    /// closures, which are async there, or a builder made elsewhere).
     pub fn with_async(self, edit: impl FnOnce(crate::CodexBuilder) -> crate::CodexBuilder) -> Self {
         self.map(edit)
     }
@@ -327,28 +244,6 @@ impl CodexBuilder {
     /// Starts the runtime and initializes it; see [`crate::CodexBuilder::spawn`].
     pub fn spawn(self) -> Result<Codex> {
         self.start(|inner| Box::pin(inner.spawn()))
-    }
-
-    /// Sends this capability token when connecting; see
-    /// [`crate::CodexBuilder::bearer_token`].
-    pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        self.map(|inner| inner.bearer_token(token))
-    }
-
-    /// Signs a JWT for each connection; see [`crate::CodexBuilder::jwt_signer`].
-    pub fn jwt_signer(self, signer: crate::JwtSigner) -> Self {
-        self.map(|inner| inner.jwt_signer(signer))
-    }
-
-    /// How long connecting may take; see [`crate::CodexBuilder::connect_timeout`].
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
-        self.map(|inner| inner.connect_timeout(timeout))
-    }
-
-    /// Whether [`connect_daemon`](Self::connect_daemon) starts the daemon;
-    /// see [`crate::CodexBuilder::start_daemon_if_missing`].
-    pub fn start_daemon_if_missing(self, start: bool) -> Self {
-        self.map(|inner| inner.start_daemon_if_missing(start))
     }
 
     /// Connects to a running app-server (`ws://HOST:PORT` or `unix://PATH`);
@@ -370,6 +265,7 @@ impl CodexBuilder {
     pub fn connect_daemon(self) -> Result<Codex> {
         self.start(|inner| Box::pin(inner.connect_daemon()))
     }
+
 
     fn start(
         self,

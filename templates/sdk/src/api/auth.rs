@@ -22,6 +22,8 @@ use crate::types::{
     LoginAccountParams, LoginAccountResponse, Model, ModelListParams,
 };
 
+mod login;
+
 /// The method name a login wait reports in [`Error::Timeout`].
 const LOGIN_COMPLETED: &str = "account/login/completed";
 
@@ -159,7 +161,7 @@ impl Codex {
         let (response, pending) = self.start_login(params).await?;
         match response {
             LoginAccountResponse::Chatgpt { auth_url, login_id } => {
-                Ok(ChatgptLogin { auth_url, pending: pending.with_id(login_id) })
+                Ok(Login { kind: ChatgptBrowser { auth_url }, pending: pending.with_id(login_id) })
             }
             other => Err(unexpected_response(&other)),
         }
@@ -173,9 +175,8 @@ impl Codex {
     pub async fn login_chatgpt_device_code(&self) -> Result<DeviceCodeLogin> {
         let (response, pending) = self.start_login(LoginAccountParams::ChatgptDeviceCode).await?;
         match response {
-            LoginAccountResponse::ChatgptDeviceCode { login_id, user_code, verification_url } => Ok(DeviceCodeLogin {
-                verification_url,
-                user_code,
+            LoginAccountResponse::ChatgptDeviceCode { login_id, user_code, verification_url } => Ok(Login {
+                kind: ChatgptDeviceCode { verification_url, user_code },
                 pending: pending.with_id(login_id),
             }),
             other => Err(unexpected_response(&other)),
@@ -217,8 +218,7 @@ impl Codex {
         let mut models = Vec::new();
         let mut cursor = None;
         for _ in 0..MAX_MODEL_PAGES {
-            let mut params = ModelListParams::default();
-            params.cursor = cursor.take();
+            let params = ModelListParams { cursor: cursor.take(), ..ModelListParams::default() };
             let page = self.client().model_list(params).await?;
             models.extend(page.data);
             match page.next_cursor {
@@ -315,77 +315,41 @@ impl Drop for PendingLogin {
     }
 }
 
-/// A ChatGPT browser login in progress, from [`Codex::login_chatgpt`]. Show
-/// the user [`ChatgptLogin::auth_url`], then [`ChatgptLogin::wait`].
+/// A ChatGPT login in progress: [`ChatgptLogin`] (a browser login, from
+/// [`Codex::login_chatgpt`]) or [`DeviceCodeLogin`] (from
+/// [`Codex::login_chatgpt_device_code`]). `K` holds what the kind of login
+/// shows the user ([`ChatgptLogin::auth_url`];
+/// [`DeviceCodeLogin::verification_url`] and [`DeviceCodeLogin::user_code`]);
+/// [`wait`](Login::wait) and [`cancel`](Login::cancel) are the same for
+/// both. Dropping it before the login ends cancels the login (best effort).
 #[derive(Debug)]
-pub struct ChatgptLogin {
-    auth_url: String,
+pub struct Login<K> {
+    kind: K,
     pending: PendingLogin,
 }
 
-impl ChatgptLogin {
-    /// The URL to open in a browser to sign in.
-    pub fn auth_url(&self) -> &str {
-        &self.auth_url
-    }
-
-    /// The runtime's id of this login.
-    pub fn login_id(&self) -> &str {
-        &self.pending.login_id
-    }
-
-    /// Waits for the login to end (`account/login/completed` for this
-    /// login), at most `timeout` if given ([`Error::Timeout`] then; the login
-    /// goes on and may be waited for again or cancelled). Once it has ended,
-    /// every call returns the same outcome.
-    pub async fn wait(&mut self, timeout: Option<Duration>) -> Result<LoginOutcome> {
-        self.pending.wait(timeout).await
-    }
-
-    /// Cancels the login (`account/login/cancel`); the runtime stops its
-    /// callback server. `NotFound` means it had already ended.
-    pub async fn cancel(&self) -> Result<CancelLoginAccountStatus> {
-        self.pending.cancel().await
-    }
+/// What a ChatGPT browser login shows the user: the kind of a [`ChatgptLogin`].
+#[derive(Debug, Clone)]
+pub struct ChatgptBrowser {
+    auth_url: String,
 }
+
+/// What a ChatGPT device-code login shows the user: the kind of a [`DeviceCodeLogin`].
+#[derive(Debug, Clone)]
+pub struct ChatgptDeviceCode {
+    verification_url: String,
+    user_code: String,
+}
+
+/// A ChatGPT browser login in progress, from [`Codex::login_chatgpt`]. Show
+/// the user [`ChatgptLogin::auth_url`], then [`ChatgptLogin::wait`].
+pub type ChatgptLogin = Login<ChatgptBrowser>;
 
 /// A ChatGPT device-code login in progress, from
 /// [`Codex::login_chatgpt_device_code`]. Show the user
 /// [`DeviceCodeLogin::verification_url`] and [`DeviceCodeLogin::user_code`],
 /// then [`DeviceCodeLogin::wait`].
-#[derive(Debug)]
-pub struct DeviceCodeLogin {
-    verification_url: String,
-    user_code: String,
-    pending: PendingLogin,
-}
-
-impl DeviceCodeLogin {
-    /// The URL where the user enters the code.
-    pub fn verification_url(&self) -> &str {
-        &self.verification_url
-    }
-
-    /// The one-time code the user enters after signing in.
-    pub fn user_code(&self) -> &str {
-        &self.user_code
-    }
-
-    /// The runtime's id of this login.
-    pub fn login_id(&self) -> &str {
-        &self.pending.login_id
-    }
-
-    /// Waits for the login to end; see [`ChatgptLogin::wait`].
-    pub async fn wait(&mut self, timeout: Option<Duration>) -> Result<LoginOutcome> {
-        self.pending.wait(timeout).await
-    }
-
-    /// Cancels the login (`account/login/cancel`).
-    pub async fn cancel(&self) -> Result<CancelLoginAccountStatus> {
-        self.pending.cancel().await
-    }
-}
+pub type DeviceCodeLogin = Login<ChatgptDeviceCode>;
 
 /// `account/login/start` answered with another kind of login than was asked for.
 fn unexpected_response(response: &LoginAccountResponse) -> Error {

@@ -1,10 +1,7 @@
 //! [`Codex`]: the entry point of the friendly API.
 
-use std::ffi::OsString;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::api::approvals::IntoAnswer;
 use crate::api::{Approvals, EffectiveSettings, TurnPolicy};
@@ -18,6 +15,8 @@ use crate::types::{
     ToolRequestUserInputParams, ToolRequestUserInputResponse,
 };
 use crate::transport::{Origin, Target};
+
+mod settings;
 
 /// A running Codex runtime. Cheap to clone; every clone talks to the same
 /// app-server. Dropping the last clone shuts the runtime down;
@@ -163,36 +162,6 @@ pub struct CodexBuilder {
 }
 
 impl CodexBuilder {
-    /// Uses this `codex` binary.
-    pub fn codex_bin(self, path: impl Into<PathBuf>) -> Self {
-        Self { client: self.client.codex_bin(path), ..self }
-    }
-
-    /// Sets an environment variable of the runtime (e.g. `CODEX_HOME`).
-    pub fn env(self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
-        Self { client: self.client.env(key, value), ..self }
-    }
-
-    /// Removes an environment variable of the runtime.
-    pub fn env_remove(self, key: impl Into<OsString>) -> Self {
-        Self { client: self.client.env_remove(key), ..self }
-    }
-
-    /// The runtime's working folder.
-    pub fn cwd(self, cwd: impl Into<PathBuf>) -> Self {
-        Self { client: self.client.cwd(cwd), ..self }
-    }
-
-    /// Overrides a runtime config value (`-c key=value`, value in TOML).
-    pub fn config(self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        Self { client: self.client.config(key, value), ..self }
-    }
-
-    /// How this program introduces itself to the runtime.
-    pub fn client_info(self, name: impl Into<String>, version: impl Into<String>) -> Self {
-        Self { client: self.client.client_info(name, version), ..self }
-    }
-
     /// Who answers the runtime's approval and input requests (default: decline all).
     ///
     /// Approval requests reach it only on threads and turns in
@@ -269,86 +238,11 @@ impl CodexBuilder {
         Self { approvals: edit(self.approvals), handler_installed: true, ..self }
     }
 
-    /// The [`TurnPolicy`] of every turn (default: [`TurnPolicy::default`]).
-    pub fn turn_policy(self, policy: TurnPolicy) -> Self {
-        Self { turn_policy: policy, ..self }
-    }
-
-    /// The longest a turn may run before the SDK interrupts it (`None`: no
-    /// limit; default one hour); see [`TurnPolicy::timeout`].
-    pub fn turn_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-        Self { turn_policy: self.turn_policy.with_timeout(timeout), ..self }
-    }
-
-    /// The longest the runtime may keep reconnecting to the model before the
-    /// SDK interrupts the turn (`None`: no limit; default two minutes); see
-    /// [`TurnPolicy::reconnect_limit`].
-    pub fn reconnect_limit(self, limit: impl Into<Option<Duration>>) -> Self {
-        Self { turn_policy: self.turn_policy.with_reconnect_limit(limit), ..self }
-    }
-
-    /// Whether to use the runtime's experimental API (default `true`, as the
-    /// official SDKs; see [`ClientBuilder::experimental_api`]).
-    pub fn experimental_api(self, enabled: bool) -> Self {
-        Self { client: self.client.experimental_api(enabled), ..self }
-    }
-
-    /// Installs the pinned runtime (with pip) if no binary is found.
-    pub fn install_if_missing(self, install: bool) -> Self {
-        Self { client: self.client.install_if_missing(install), ..self }
-    }
-
-    /// Accepts a runtime of another version than [`crate::runtime::VERSION`].
-    pub fn allow_version_mismatch(self, allow: bool) -> Self {
-        Self { client: self.client.allow_version_mismatch(allow), ..self }
-    }
-
-    /// Fails requests that get no answer within `timeout` (default 120 s;
-    /// `None` for no limit). See [`ClientBuilder::request_timeout`].
-    pub fn request_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-        Self { client: self.client.request_timeout(timeout), ..self }
-    }
-
-    /// How long the approval handler may take before a request is answered
-    /// fail-closed (default 5 minutes; `None` for no limit). See
-    /// [`ClientBuilder::handler_timeout`].
-    pub fn handler_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-        Self { client: self.client.handler_timeout(timeout), ..self }
-    }
-
-    /// The runtime's own log filter (its `RUST_LOG`); by default it gets none.
-    /// See [`ClientBuilder::runtime_log`].
-    pub fn runtime_log(self, filter: impl Into<String>) -> Self {
-        Self { client: self.client.runtime_log(filter), ..self }
-    }
-
-    /// Any other low-level setting.
+    /// Edits the low-level [`ClientBuilder`] underneath. Each of its
+    /// settings has a same-named setter here too; this is for several at
+    /// once, or a builder made elsewhere.
     pub fn with_client(self, edit: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
         Self { client: edit(self.client), ..self }
-    }
-
-    /// Sends this capability token when connecting to an app-server started
-    /// with `--ws-auth capability-token`; see [`ClientBuilder::bearer_token`].
-    pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        Self { client: self.client.bearer_token(token), ..self }
-    }
-
-    /// Signs a fresh HS256 JWT for each connection to an app-server started
-    /// with `--ws-auth signed-bearer-token`; see [`ClientBuilder::jwt_signer`].
-    pub fn jwt_signer(self, signer: crate::JwtSigner) -> Self {
-        Self { client: self.client.jwt_signer(signer), ..self }
-    }
-
-    /// How long connecting to a running app-server may take (default 10 s);
-    /// see [`ClientBuilder::connect_timeout`].
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
-        Self { client: self.client.connect_timeout(timeout), ..self }
-    }
-
-    /// Whether [`connect_daemon`](Self::connect_daemon) starts the local
-    /// daemon when none is running (default `false`).
-    pub fn start_daemon_if_missing(self, start: bool) -> Self {
-        Self { client: self.client.start_daemon_if_missing(start), ..self }
     }
 
     /// Starts the runtime and initializes it.
