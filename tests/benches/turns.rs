@@ -36,12 +36,8 @@ async fn main() -> anyhow::Result<()> {
 
     let sdk = codex(&harness).await;
     let thread = new_thread(&sdk, &harness).await?;
-    let mut raw = RawSession::spawn(raw_command(&harness))?;
-    raw.initialize().await?;
-    let started = raw
-        .request("thread/start", json!({ "cwd": harness.cwd(), "sandbox": "read-only" }))
-        .await?;
-    let thread_id = started["thread"]["id"].as_str().expect("thread id").to_owned();
+    let mut raw = raw_session(&harness).await?;
+    let thread_id = raw_thread(&mut raw, &harness).await?;
 
     for _ in 0..WARMUP {
         sdk_turn(&thread).await?;
@@ -109,17 +105,19 @@ async fn main() -> anyhow::Result<()> {
     // Throughput with concurrent threads on one client: the SDK, the raw
     // loop and the Python SDK take turns round by round, so each round's
     // three figures share the machine's load of that moment.
-    let levels = [1usize, 8, 32];
+    let levels: Vec<usize> = std::env::var("BENCH_LEVELS")
+        .ok()
+        .map(|levels| levels.split(',').filter_map(|level| level.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 8, 32]);
     let mut sdk_threads = Vec::new();
     let mut raw_threads = Vec::new();
     for _ in 0..*levels.iter().max().expect("levels") {
         let thread = new_thread(&sdk, &harness).await?;
         sdk_turn(&thread).await?; // warm-up
         sdk_threads.push(thread);
-        let started = raw
-            .request("thread/start", json!({ "cwd": harness.cwd(), "sandbox": "read-only" }))
-            .await?;
-        raw_threads.push(started["thread"]["id"].as_str().expect("thread id").to_owned());
+        let thread_id = raw_thread(&mut raw, &harness).await?;
+        raw_turn(&mut raw, &thread_id).await?; // warm-up, as for the SDK's threads
+        raw_threads.push(thread_id);
     }
     let python = common::venv_python();
     for &level in &levels {
@@ -200,6 +198,41 @@ async fn new_thread(codex: &Codex, harness: &Harness) -> anyhow::Result<Thread> 
         .cwd(harness.cwd())
         .send()
         .await?)
+}
+
+/// The raw loop's app-server, initialized as the SDK initializes it (the
+/// same capabilities), so both ask the runtime for the same work.
+async fn raw_session(harness: &Harness) -> anyhow::Result<RawSession> {
+    let mut raw = RawSession::spawn(raw_command(harness))?;
+    raw.request(
+        "initialize",
+        json!({
+            "clientInfo": { "name": "openai_codex_bench", "title": null, "version": "0.0.0" },
+            "capabilities": { "experimentalApi": true },
+        }),
+    )
+    .await?;
+    raw.notify("initialized", None).await?;
+    Ok(raw)
+}
+
+/// A raw thread with the settings `thread_start()` sends by default (the
+/// auto-review approval mode) and the same sandbox and folder as the SDK's
+/// threads: a thread with other settings costs the runtime other work per
+/// turn, and the comparison would not be of the client alone.
+async fn raw_thread(raw: &mut RawSession, harness: &Harness) -> anyhow::Result<String> {
+    let started = raw
+        .request(
+            "thread/start",
+            json!({
+                "approvalPolicy": "on-request",
+                "approvalsReviewer": "auto_review",
+                "cwd": harness.cwd(),
+                "sandbox": "read-only",
+            }),
+        )
+        .await?;
+    Ok(started["thread"]["id"].as_str().expect("thread id").to_owned())
 }
 
 fn raw_command(harness: &Harness) -> tokio::process::Command {
