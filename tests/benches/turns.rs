@@ -150,7 +150,7 @@ async fn main() -> anyhow::Result<()> {
 /// per-round ratios with its 95% interval (paired, so load drift cancels).
 fn report_rates(level: usize, total: usize, sdk: &mut [f64], raw: &mut [f64], python: &mut [f64]) {
     let rounds = sdk.len();
-    let mut against = |name: &str, baseline: &mut [f64], target: &str, floor: Option<f64>| {
+    let against = |name: &str, baseline: &mut [f64], target: &str, floor: Option<f64>| {
         if baseline.is_empty() {
             return;
         }
