@@ -8,7 +8,7 @@
 //!
 //! Environment: `BENCH_TURNS` (turns per side, default 200, alternating),
 //! `BENCH_CONCURRENT_TURNS` (turns per sample, default 64),
-//! `BENCH_RATE_ROUNDS` (samples per side and level, default 7).
+//! `BENCH_RATE_ROUNDS` (samples per side and level, default 15).
 
 mod common;
 
@@ -30,7 +30,7 @@ const PROMPT: &str = "Say done.";
 async fn main() -> anyhow::Result<()> {
     let turns: usize = env_or("BENCH_TURNS", 200);
     let concurrent_turns: usize = env_or("BENCH_CONCURRENT_TURNS", 64);
-    let rate_rounds: usize = env_or("BENCH_RATE_ROUNDS", 7);
+    let rate_rounds: usize = env_or("BENCH_RATE_ROUNDS", 15);
     // Every request gets the mock's default answer, a short text.
     let harness = Harness::start().await;
 
@@ -136,6 +136,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        eprintln!("{level} thread(s), turns/s by round: sdk {sdk_rates:.1?}, raw {raw_rates:.1?}, python {py_rates:.1?}");
         report_rates(level, total, &mut sdk_rates, &mut raw_rates, &mut py_rates);
     }
     if python.is_none() {
