@@ -184,7 +184,10 @@ fn expected_default_answer(method: &str) -> Result<Value, i64> {
         "item/permissions/requestApproval" => Ok(json!({"permissions": {}, "scope": "turn"})),
         "item/tool/requestUserInput" => Ok(json!({"answers": {}})),
         "mcpServer/elicitation/request" => Ok(json!({"action": "decline"})),
-        "item/tool/call" => Ok(json!({"contentItems": [], "success": false})),
+        "item/tool/call" => Ok(json!({
+            "contentItems": [{"type": "inputText", "text": "The tool `x` is not available: this client has no tools for this thread."}],
+            "success": false
+        })),
         // Cannot be declined meaningfully: a JSON-RPC error (method not found).
         "account/chatgptAuthTokens/refresh" | "attestation/generate" => Err(-32601),
         "applyPatchApproval" | "execCommandApproval" => Ok(json!({"decision": {"denied": {"rejection": refused}}})),

@@ -18,7 +18,8 @@ use crate::types::{
     AttestationGenerateResponse, ChatgptAuthTokensRefreshParams,
     ChatgptAuthTokensRefreshResponse, CommandExecutionApprovalDecision,
     CommandExecutionRequestApprovalParams, CommandExecutionRequestApprovalResponse,
-    DynamicToolCallParams, DynamicToolCallResponse, ExecCommandApprovalParams,
+    DynamicToolCallOutputContentItem, DynamicToolCallParams, DynamicToolCallResponse,
+    ExecCommandApprovalParams,
     ExecCommandApprovalResponse, FileChangeApprovalDecision, FileChangeRequestApprovalParams,
     FileChangeRequestApprovalResponse, GrantedPermissionProfile, McpServerElicitationAction,
     McpServerElicitationRequestParams, McpServerElicitationRequestResponse,
@@ -63,12 +64,18 @@ pub fn mcp_server_elicitation_request(
     Ok(McpServerElicitationRequestResponse::new(McpServerElicitationAction::Decline))
 }
 
-/// Reports the dynamic tool call as failed: this client registered no tools.
+/// Reports the dynamic tool call as failed, with a message for the model
+/// naming the tool: this client registered no tools for the thread.
 pub fn item_tool_call(
-    _params: &DynamicToolCallParams,
+    params: &DynamicToolCallParams,
 ) -> Result<DynamicToolCallResponse, HandlerError> {
+    let tool = match &params.namespace {
+        Some(namespace) => format!("{namespace}.{}", params.tool),
+        None => params.tool.clone(),
+    };
+    let message = format!("The tool `{tool}` is not available: this client has no tools for this thread.");
     // Arguments in field order: content_items, success.
-    Ok(DynamicToolCallResponse::new(Vec::new(), false))
+    Ok(DynamicToolCallResponse::new(vec![DynamicToolCallOutputContentItem::InputText { text: message }], false))
 }
 
 /// A JSON-RPC error: this client holds no ChatGPT tokens to refresh.
