@@ -4,11 +4,15 @@
 //! turns/s with 1, 8 and 32 concurrent threads through the SDK, the raw
 //! loop, and the official Python SDK (`bench/python_sdk.py`, run on the
 //! same mock and `CODEX_HOME`, when `bench/.venv` exists), round by round,
-//! reported as paired ratios with 95% intervals.
+//! reported as paired ratios with 95% intervals. At each level every side
+//! runs its own fresh app-server holding just that level's threads, started
+//! with the same settings (the raw loop sends what the SDK sends), after one
+//! warm-up round that is not kept.
 //!
 //! Environment: `BENCH_TURNS` (turns per side, default 200, alternating),
-//! `BENCH_CONCURRENT_TURNS` (turns per sample, default 64),
-//! `BENCH_RATE_ROUNDS` (samples per side and level, default 15).
+//! `BENCH_CONCURRENT_TURNS` (turns per sample, default 64, and at least four
+//! per thread), `BENCH_RATE_ROUNDS` (samples per side and level, default
+//! 15), `BENCH_LEVELS` (concurrency levels, default `1,8,32`).
 
 mod common;
 
@@ -101,6 +105,8 @@ async fn main() -> anyhow::Result<()> {
          baseline is if anything slightly slow.",
         sdk_mean / raw_mean
     ));
+    raw.shutdown().await;
+    sdk.close().await;
 
     // Throughput with concurrent threads on one client: the SDK, the raw
     // loop and the Python SDK take turns round by round, so each round's
@@ -109,25 +115,33 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .map(|levels| levels.split(',').filter_map(|level| level.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 8, 32]);
-    let mut sdk_threads = Vec::new();
-    let mut raw_threads = Vec::new();
-    for _ in 0..*levels.iter().max().expect("levels") {
-        let thread = new_thread(&sdk, &harness).await?;
-        sdk_turn(&thread).await?; // warm-up
-        sdk_threads.push(thread);
-        let thread_id = raw_thread(&mut raw, &harness).await?;
-        raw_turn(&mut raw, &thread_id).await?; // warm-up, as for the SDK's threads
-        raw_threads.push(thread_id);
-    }
     let python = common::venv_python();
     for &level in &levels {
-        let total = concurrent_turns.max(level * 2) / level * level;
+        // Each level gets fresh app-servers holding just its threads, as the
+        // Python SDK's run does: a runtime with more threads loaded runs each
+        // turn a little slower, and all three sides must ask the same of it.
+        let sdk = codex(&harness).await;
+        let mut raw = raw_session(&harness).await?;
+        let (mut sdk_threads, mut raw_threads) = (Vec::new(), Vec::new());
+        for _ in 0..level {
+            let thread = new_thread(&sdk, &harness).await?;
+            sdk_turn(&thread).await?; // warm-up
+            sdk_threads.push(thread);
+            let thread_id = raw_thread(&mut raw, &harness).await?;
+            raw_turn(&mut raw, &thread_id).await?; // warm-up, as for the SDK's threads
+            raw_threads.push(thread_id);
+        }
+        // At least four turns per thread: with fewer, a sample is mostly the
+        // wait for the slowest thread's last turn.
+        let total = concurrent_turns.max(level * 4) / level * level;
         let (mut sdk_rates, mut raw_rates, mut py_rates) = (Vec::new(), Vec::new(), Vec::new());
-        for round in 0..rate_rounds {
+        // Round 0 warms all three sides up at this level and is not kept
+        // (every side's first round here ran markedly slower).
+        for round in 0..=rate_rounds {
             for side in (0..3).map(|i| (i + round) % 3) {
                 match side {
-                    0 => sdk_rates.push(sdk_rate(&sdk_threads[..level], total).await?),
-                    1 => raw_rates.push(raw_rate(&mut raw, &raw_threads[..level], total).await?),
+                    0 => sdk_rates.push(sdk_rate(&sdk_threads, total).await?),
+                    1 => raw_rates.push(raw_rate(&mut raw, &raw_threads, total).await?),
                     _ => {
                         if let Some(python) = &python {
                             py_rates.push(python_rate(python, &harness, level, total).await?);
@@ -137,13 +151,18 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         eprintln!("{level} thread(s), turns/s by round: sdk {sdk_rates:.1?}, raw {raw_rates:.1?}, python {py_rates:.1?}");
+        for rates in [&mut sdk_rates, &mut raw_rates, &mut py_rates] {
+            if !rates.is_empty() {
+                rates.remove(0); // the warm-up round
+            }
+        }
         report_rates(level, total, &mut sdk_rates, &mut raw_rates, &mut py_rates);
+        raw.shutdown().await;
+        sdk.close().await;
     }
     if python.is_none() {
         common::note("Python SDK turns: not run, `bench/.venv` is missing (run `bash bench/setup-python.sh`).");
     }
-    raw.shutdown().await;
-    sdk.close().await;
     Ok(())
 }
 
