@@ -4,10 +4,10 @@
 //! turns/s with 1, 8 and 32 concurrent threads through the SDK, the raw
 //! loop, and the official Python SDK (`bench/python_sdk.py`, run on the
 //! same mock and `CODEX_HOME`, when `bench/.venv` exists), round by round,
-//! reported as paired ratios with 95% intervals. At each level every side
-//! runs its own fresh app-server holding just that level's threads, started
-//! with the same settings (the raw loop sends what the SDK sends), after one
-//! warm-up round that is not kept.
+//! reported as paired ratios with 95% intervals. Every sample of every side
+//! runs on a fresh app-server with fresh threads, each warmed up with one
+//! turn, as the Python SDK's script does; the raw loop starts its threads
+//! with the settings the SDK sends. One warm-up round per level is not kept.
 //!
 //! Environment: `BENCH_TURNS` (turns per side, default 200, alternating),
 //! `BENCH_CONCURRENT_TURNS` (turns per sample, default 64, and at least four
@@ -117,20 +117,6 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| vec![1, 8, 32]);
     let python = common::venv_python();
     for &level in &levels {
-        // Each level gets fresh app-servers holding just its threads, as the
-        // Python SDK's run does: a runtime with more threads loaded runs each
-        // turn a little slower, and all three sides must ask the same of it.
-        let sdk = codex(&harness).await;
-        let mut raw = raw_session(&harness).await?;
-        let (mut sdk_threads, mut raw_threads) = (Vec::new(), Vec::new());
-        for _ in 0..level {
-            let thread = new_thread(&sdk, &harness).await?;
-            sdk_turn(&thread).await?; // warm-up
-            sdk_threads.push(thread);
-            let thread_id = raw_thread(&mut raw, &harness).await?;
-            raw_turn(&mut raw, &thread_id).await?; // warm-up, as for the SDK's threads
-            raw_threads.push(thread_id);
-        }
         // At least four turns per thread: with fewer, a sample is mostly the
         // wait for the slowest thread's last turn.
         let total = concurrent_turns.max(level * 4) / level * level;
@@ -140,8 +126,8 @@ async fn main() -> anyhow::Result<()> {
         for round in 0..=rate_rounds {
             for side in (0..3).map(|i| (i + round) % 3) {
                 match side {
-                    0 => sdk_rates.push(sdk_rate(&sdk_threads, total).await?),
-                    1 => raw_rates.push(raw_rate(&mut raw, &raw_threads, total).await?),
+                    0 => sdk_rates.push(sdk_round(&harness, level, total).await?),
+                    1 => raw_rates.push(raw_round(&harness, level, total).await?),
                     _ => {
                         if let Some(python) = &python {
                             py_rates.push(python_rate(python, &harness, level, total).await?);
@@ -157,8 +143,6 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         report_rates(level, total, &mut sdk_rates, &mut raw_rates, &mut py_rates);
-        raw.shutdown().await;
-        sdk.close().await;
     }
     if python.is_none() {
         common::note("Python SDK turns: not run, `bench/.venv` is missing (run `bash bench/setup-python.sh`).");
@@ -283,6 +267,37 @@ async fn raw_turn(raw: &mut RawSession, thread_id: &str) -> anyhow::Result<f64> 
     let elapsed = started.elapsed().as_secs_f64() * 1e3;
     anyhow::ensure!(completed["turn"]["status"] == "completed", "{completed}");
     Ok(elapsed)
+}
+
+/// One sample of the SDK's turns/s, set up as the Python SDK's script sets
+/// up each of its samples: a fresh app-server and `level` fresh threads,
+/// each warmed up with one turn (none of that timed), then `total` turns.
+/// Threads that outlive a sample would carry their history into the next
+/// one: each turn sends the whole conversation, so long-lived threads make
+/// later turns slower, and the Python side's threads are always new.
+async fn sdk_round(harness: &Harness, level: usize, total: usize) -> anyhow::Result<f64> {
+    let sdk = codex(harness).await;
+    let mut threads = Vec::new();
+    for _ in 0..level {
+        threads.push(new_thread(&sdk, harness).await?);
+    }
+    sdk_rate(&threads, level).await?; // warm-up: one turn per thread
+    let rate = sdk_rate(&threads, total).await;
+    sdk.close().await;
+    rate
+}
+
+/// The same for the raw loop.
+async fn raw_round(harness: &Harness, level: usize, total: usize) -> anyhow::Result<f64> {
+    let mut raw = raw_session(harness).await?;
+    let mut threads = Vec::new();
+    for _ in 0..level {
+        threads.push(raw_thread(&mut raw, harness).await?);
+    }
+    raw_rate(&mut raw, &threads, level).await?; // warm-up: one turn per thread
+    let rate = raw_rate(&mut raw, &threads, total).await;
+    raw.shutdown().await;
+    rate
 }
 
 /// `total` turns spread over `threads`, all running at once; turns per
