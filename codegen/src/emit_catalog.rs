@@ -56,7 +56,7 @@ pub fn emit_catalog(catalog: &Catalog) -> syn::File {
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
         use serde_json::value::RawValue;
 
-        pub(crate) use decode::{DecodeByMethod, ParamsSeed};
+        pub(crate) use decode::{DecodeByMethod, MessageKey, ParamsSeed};
         use decode::{decode_message, raw_id, serialize_message};
         pub use traits::{ClientMethod, MethodInfo, ServerRequestMethod};
 

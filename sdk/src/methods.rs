@@ -4,7 +4,7 @@
 //! `ServerNotification.json` and `ServerRequest.json`.
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
-pub(crate) use decode::{DecodeByMethod, ParamsSeed};
+pub(crate) use decode::{DecodeByMethod, MessageKey, ParamsSeed};
 use decode::{decode_message, raw_id, serialize_message};
 pub use traits::{ClientMethod, MethodInfo, ServerRequestMethod};
 mod decode;

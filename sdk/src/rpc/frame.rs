@@ -19,7 +19,7 @@ use serde::Deserializer;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::methods::{DecodeByMethod, ParamsSeed, ServerNotification};
+use crate::methods::{DecodeByMethod, MessageKey, ParamsSeed, ServerNotification};
 use crate::wire_str::WireStr;
 
 /// An incoming message, by shape.
@@ -41,39 +41,6 @@ pub(crate) fn decode(line: &str, notification: &mut Option<ServerNotification>) 
     let message = deserializer.deserialize_map(FrameVisitor { notification })?;
     deserializer.end()?;
     Ok(message)
-}
-
-/// The envelope's keys; anything else (`jsonrpc`, `emittedAtMs`, ...) is skipped.
-enum Key {
-    Id,
-    Method,
-    Params,
-    Result,
-    Error,
-    Other,
-}
-
-impl<'de> serde::Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("a key of a JSON-RPC message")
-            }
-            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
-                Ok(match key {
-                    "id" => Key::Id,
-                    "method" => Key::Method,
-                    "params" => Key::Params,
-                    "result" => Key::Result,
-                    "error" => Key::Error,
-                    _ => Key::Other,
-                })
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
 }
 
 /// Params as read: left out, kept raw, or already decoded as a notification
@@ -101,11 +68,11 @@ impl<'de> Visitor<'de> for FrameVisitor<'_> {
         let mut params = Params::Absent;
         let mut result: Option<Box<RawValue>> = None;
         let mut error: Option<Box<RawValue>> = None;
-        while let Some(key) = map.next_key::<Key>()? {
+        while let Some(key) = map.next_key::<MessageKey>()? {
             match key {
-                Key::Id => set_once(&mut id, "id", map.next_value()?)?,
-                Key::Method => set_once(&mut method, "method", map.next_value()?)?,
-                Key::Params => {
+                MessageKey::Id => set_once(&mut id, "id", map.next_value()?)?,
+                MessageKey::Method => set_once(&mut method, "method", map.next_value()?)?,
+                MessageKey::Params => {
                     if !matches!(params, Params::Absent) {
                         return Err(A::Error::duplicate_field("params"));
                     }
@@ -118,9 +85,9 @@ impl<'de> Visitor<'de> for FrameVisitor<'_> {
                         _ => Params::Raw(map.next_value()?),
                     };
                 }
-                Key::Result => set_once(&mut result, "result", map.next_value()?)?,
-                Key::Error => set_once(&mut error, "error", map.next_value()?)?,
-                Key::Other => {
+                MessageKey::Result => set_once(&mut result, "result", map.next_value()?)?,
+                MessageKey::Error => set_once(&mut error, "error", map.next_value()?)?,
+                MessageKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }

@@ -35,12 +35,20 @@ pub(super) fn decode_message<'de, T: DecodeByMethod, D: Deserializer<'de>>(deser
     slot.ok_or_else(|| D::Error::custom("the message decoded into nothing"))
 }
 
-/// The keys of a message the decoder reads; anything else is skipped.
-enum MessageKey {
+/// The keys of a JSON-RPC message, read without allocating; anything else
+/// (`jsonrpc`, `emittedAtMs`, ...) is `Other`. Shared by the message enums'
+/// decoder here and the client's frame reader.
+pub(crate) enum MessageKey {
+    /// `id`
+    Id,
     /// `method`
     Method,
     /// `params`
     Params,
+    /// `result`
+    Result,
+    /// `error`
+    Error,
     /// Any other key.
     Other,
 }
@@ -55,8 +63,11 @@ impl<'de> serde::Deserialize<'de> for MessageKey {
             }
             fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<MessageKey, E> {
                 Ok(match key {
+                    "id" => MessageKey::Id,
                     "method" => MessageKey::Method,
                     "params" => MessageKey::Params,
+                    "result" => MessageKey::Result,
+                    "error" => MessageKey::Error,
                     _ => MessageKey::Other,
                 })
             }
@@ -88,7 +99,9 @@ impl<'de, T: DecodeByMethod> serde::de::Visitor<'de> for MessageVisitor<'_, T> {
                     map.next_value_seed(seed)?;
                 }
                 (MessageKey::Params, None) => early_params = Some(map.next_value()?),
-                (MessageKey::Other, _) => {
+                // `id`, `result` and `error` do not matter to a message
+                // decoded by its method.
+                (MessageKey::Id | MessageKey::Result | MessageKey::Error | MessageKey::Other, _) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
