@@ -11,6 +11,12 @@
     python_sdk.py decode STREAM.jsonl [--reps N]
         Decodes each line like the SDK's client does (json.loads, then the
         generated pydantic model of its method), median MB/s over N passes.
+    python_sdk.py decode-paired STREAM.jsonl
+        The same decode, one pass per line read from stdin, so the Rust decode
+        bench can interleave its own passes with these: prints a JSON header
+        (lines, MB, lines without a model or failing validation, from one
+        warm-up pass), then the seconds of each pass (`typed` on stdin) or of
+        json.loads alone (`json` on stdin) as a line.
 """
 
 import argparse
@@ -67,40 +73,59 @@ async def startup(args):
         print(f"{elapsed * 1e3:.3f}", flush=True)
 
 
-def decode(args):
-    with open(args.stream, encoding="utf-8") as f:
+def read_stream(path):
+    with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
-    size = sum(len(line.encode("utf-8")) + 1 for line in lines)
+    return lines, sum(len(line.encode("utf-8")) + 1 for line in lines)
+
+
+def decode_pass(lines):
+    """One typed pass: (seconds, lines without a model, lines failing validation)."""
     unknown = 0
     invalid = 0
-    times = []
-    for _ in range(args.reps):
-        started = time.perf_counter()
-        for line in lines:
-            message = json.loads(line)
-            model = NOTIFICATION_MODELS.get(message["method"])
-            if model is None:
-                unknown += 1
-                continue
-            try:
-                model.model_validate(message.get("params") or {})
-            except Exception:  # the SDK falls back to UnknownNotification too
-                invalid += 1
-        times.append(time.perf_counter() - started)
-    json_times = []
-    for _ in range(args.reps):
-        started = time.perf_counter()
-        for line in lines:
-            json.loads(line)
-        json_times.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    for line in lines:
+        message = json.loads(line)
+        model = NOTIFICATION_MODELS.get(message["method"])
+        if model is None:
+            unknown += 1
+            continue
+        try:
+            model.model_validate(message.get("params") or {})
+        except Exception:  # the SDK falls back to UnknownNotification too
+            invalid += 1
+    return time.perf_counter() - started, unknown, invalid
+
+
+def json_pass(lines):
+    started = time.perf_counter()
+    for line in lines:
+        json.loads(line)
+    return time.perf_counter() - started
+
+
+def decode(args):
+    lines, size = read_stream(args.stream)
+    passes = [decode_pass(lines) for _ in range(args.reps)]
+    json_times = [json_pass(lines) for _ in range(args.reps)]
     print(json.dumps({
         "mb": size / 1e6,
         "lines": len(lines),
-        "unknown": unknown // args.reps,
-        "invalid": invalid // args.reps,
-        "typed_mb_s": size / 1e6 / statistics.median(times),
+        "unknown": passes[0][1],
+        "invalid": passes[0][2],
+        "typed_mb_s": size / 1e6 / statistics.median(p[0] for p in passes),
         "json_mb_s": size / 1e6 / statistics.median(json_times),
     }))
+
+
+def decode_paired(args):
+    lines, size = read_stream(args.stream)
+    _, unknown, invalid = decode_pass(lines)
+    print(json.dumps({"mb": size / 1e6, "lines": len(lines), "unknown": unknown, "invalid": invalid}), flush=True)
+    for command in sys.stdin:
+        command = command.strip()
+        seconds = decode_pass(lines)[0] if command == "typed" else json_pass(lines)
+        print(f"{seconds:.6f}", flush=True)
 
 
 def main():
@@ -117,6 +142,8 @@ def main():
     d = sub.add_parser("decode")
     d.add_argument("stream")
     d.add_argument("--reps", type=int, default=3)
+    p = sub.add_parser("decode-paired")
+    p.add_argument("stream")
     args = parser.parse_args()
     if args.command == "turns" and not args.concurrency:
         args.concurrency = [1, 8]
@@ -124,6 +151,8 @@ def main():
         asyncio.run(turns(args))
     elif args.command == "startup":
         asyncio.run(startup(args))
+    elif args.command == "decode-paired":
+        decode_paired(args)
     else:
         decode(args)
 

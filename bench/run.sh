@@ -5,11 +5,10 @@
 #
 # Every figure is a ratio against a baseline measured in the same run (the
 # machine may be busy with other work). Parts:
-#   decode  - tests/benches/decode.rs  (typed vs serde_json::Value MB/s)
+#   decode  - tests/benches/decode.rs  (typed vs serde_json::Value MB/s;
+#             vs the Python SDK's models on the same stream, interleaved)
 #   turns   - tests/benches/turns.rs   (SDK vs raw JSON-RPC per turn; turns/s
 #             with 1 and 8 threads, Rust vs the Python SDK)
-#   python  - bench/python_sdk.py decode (the Python SDK's models on the
-#             same stream)
 #   startup - tests/benches/startup.rs (SDK vs raw spawn + initialize vs the
 #             Python SDK, interleaved)
 #   memory  - tests/benches/memory.rs  (peak RSS over 100k deltas)
@@ -48,32 +47,6 @@ run_bench() {
     || echo "BENCH {\"note\": \"The $1 benchmark failed; see target/bench/$1.out.\"}" >> "$rows"
 }
 run_bench decode
-
-# The Python SDK's generated models on the stream the decode bench wrote,
-# against the Rust typed figure of that same run.
-if [[ $python == 1 && -x bench/.venv/bin/python ]]; then
-  echo "== python_sdk.py decode" >&2
-  if bench/.venv/bin/python bench/python_sdk.py decode "$out/stream.jsonl" > "$out/python-decode.json"; then
-    python3 - "$out/python-decode.json" "$rows" <<'PY'
-import json, sys
-py = json.load(open(sys.argv[1]))
-rows = [json.loads(l[6:]) for l in open(sys.argv[2]) if l.startswith("BENCH ")]
-rust = next(r for r in rows if r.get("figure", "").startswith("decode MB/s"))
-rust_mbs = float(rust["value"].split()[0])
-with open(sys.argv[2], "a") as f:
-    f.write("BENCH " + json.dumps({
-        "figure": "decode MB/s: Rust typed (baseline: Python SDK, json.loads + pydantic model_validate)",
-        "value": f"{rust_mbs:.0f} MB/s", "baseline": f"{py['typed_mb_s']:.1f} MB/s",
-        "ratio": f"{rust_mbs / py['typed_mb_s']:.1f}", "target": "≥ 10× the Python SDK (ratio ≥ 10)",
-        "met": "met" if rust_mbs >= 10 * py["typed_mb_s"] else "**not met**"}) + "\n")
-    f.write("BENCH " + json.dumps({"note":
-        f"Python decode: {py['lines']} lines, {py['mb']:.1f} MB; json.loads alone {py['json_mb_s']:.1f} MB/s; "
-        f"lines with no model: {py['unknown']}, lines failing validation: {py['invalid']}."}) + "\n")
-PY
-  else
-    echo 'BENCH {"note": "Python SDK decode: the script failed (see the run log)."}' >> "$rows"
-  fi
-fi
 
 run_bench turns
 run_bench startup

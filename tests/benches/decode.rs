@@ -6,7 +6,11 @@
 //! The stream is also written to `target/bench/stream.jsonl` so the Python
 //! SDK's models decode exactly the same bytes (`bench/python_sdk.py`).
 //!
-//! Environment: `BENCH_STREAM_MB` (default 32), `BENCH_REPS` (default 7).
+//! The Python SDK's decode of that file runs in the same process tree,
+//! interleaved with the Rust passes (`against_python`).
+//!
+//! Environment: `BENCH_STREAM_MB` (default 32), `BENCH_REPS` (default 7),
+//! `BENCH_PYTHON_ROUNDS` (default 11).
 
 mod common;
 
@@ -56,6 +60,7 @@ fn main() {
          (`target/bench/stream.jsonl`); median of {reps} interleaved passes each.",
         lines.len()
     ));
+    against_python(&lines, bytes, env_or("BENCH_PYTHON_ROUNDS", 11));
     reader_throughput(&lines, reps);
     profile(&lines);
 }
@@ -228,44 +233,107 @@ fn profile(lines: &[String]) {
         ));
     }
     common::note(&table);
-    split_item_completed(lines);
+    item_completed_key_order(lines);
 }
 
-/// Where the `item/completed` time goes: the envelope pass (method + params
-/// kept as `RawValue`, as the SDK does first), then the params into
-/// `ItemCompletedNotification` (whose `ThreadItem` is an internally tagged
-/// enum, so serde buffers each item before picking its variant).
-fn split_item_completed(lines: &[String]) {
-    #[derive(serde::Deserialize)]
-    struct Envelope<'a> {
-        #[serde(borrow)]
-        params: &'a serde_json::value::RawValue,
-    }
-    let lines: Vec<&String> = lines.iter().filter(|line| line.contains(r#""method":"item/completed""#)).collect();
-    let params: Vec<&str> = lines
-        .iter()
-        .map(|line| serde_json::from_str::<Envelope<'_>>(line).expect("envelope").params.get())
-        .collect();
-    let mut value = Vec::new();
-    let mut envelope = Vec::new();
-    let mut typed_params = Vec::new();
-    let mut whole = Vec::new();
+/// `item/completed` lines (a `ThreadItem`, an internally tagged enum) as
+/// the runtime writes them, tag first, and with their keys sorted, as
+/// another writer might: the generated decoder reads the first order
+/// straight into the variant and collects the object first otherwise.
+fn item_completed_key_order(lines: &[String]) {
+    let runtime: Vec<&str> =
+        lines.iter().filter(|line| line.contains(r#""method":"item/completed""#)).map(String::as_str).collect();
+    let sorted: Vec<String> =
+        runtime.iter().map(|line| serde_json::from_str::<Value>(line).expect("json").to_string()).collect();
+    let sorted: Vec<&str> = sorted.iter().map(String::as_str).collect();
+    let typed = |lines: &[&str]| {
+        time(|| lines.iter().for_each(|l| drop(black_box(serde_json::from_str::<ServerNotification>(l).expect("typed")))))
+    };
+    let value =
+        |lines: &[&str]| time(|| lines.iter().for_each(|l| drop(black_box(serde_json::from_str::<Value>(l).expect("json")))));
+    let (mut runtime_typed, mut sorted_typed, mut runtime_value, mut sorted_value) = (vec![], vec![], vec![], vec![]);
     for _ in 0..5 {
-        value.push(time(|| lines.iter().for_each(|l| drop(black_box(serde_json::from_str::<Value>(l).expect("json"))))));
-        envelope.push(time(|| lines.iter().for_each(|l| {
-            black_box(serde_json::from_str::<Envelope<'_>>(l).expect("env").params);
-        })));
-        typed_params.push(time(|| params.iter().for_each(|p| drop(black_box(serde_json::from_str::<openai_codex::types::ItemCompletedNotification>(p).expect("typed"))))));
-        whole.push(time(|| lines.iter().for_each(|l| drop(black_box(serde_json::from_str::<ServerNotification>(l).expect("typed"))))));
+        runtime_typed.push(typed(&runtime));
+        runtime_value.push(value(&runtime));
+        sorted_typed.push(typed(&sorted));
+        sorted_value.push(value(&sorted));
     }
-    let value = common::median(&mut value);
     common::note(&format!(
-        "`item/completed` split (times relative to decoding the same lines into `Value` = 1.00): \
-         whole typed decode {:.2}; of which the envelope pass (`RawValue` params) {:.2} and the \
-         params into `ItemCompletedNotification` {:.2}.",
-        common::median(&mut whole) / value,
-        common::median(&mut envelope) / value,
-        common::median(&mut typed_params) / value,
+        "`item/completed` lines, typed decode against `Value` on the same lines (< 1 means typed is faster): \
+         {:.2} in the runtime's key order (the item's `type` first, as in the stream), {:.2} with every \
+         object's keys sorted (the tag last: the decoder collects the item before decoding it).",
+        common::median(&mut runtime_typed) / common::median(&mut runtime_value),
+        common::median(&mut sorted_typed) / common::median(&mut sorted_value),
+    ));
+}
+
+/// The Python SDK's decode of the same stream (`bench/python_sdk.py
+/// decode-paired`, from `bench/.venv`), interleaved pass by pass with the
+/// Rust typed decode: each round's ratio of the two times, so a busy
+/// moment slows both sides of a round.
+fn against_python(lines: &[String], bytes: usize, rounds: usize) {
+    use std::io::{BufRead as _, BufReader};
+    let Some(python) = common::venv_python() else {
+        common::note("Python SDK decode: not measured (no `bench/.venv`; run `bash bench/setup-python.sh`).");
+        return;
+    };
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/python_sdk.py");
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .arg("decode-paired")
+        .arg(common::scratch_dir().join("stream.jsonl"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the Python SDK script starts");
+    let mut input = child.stdin.take().expect("stdin");
+    let mut output = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut next_line = || output.next().expect("the Python script answers").expect("a line");
+    let header: Value = serde_json::from_str(&next_line()).expect("the Python script's header");
+    let mut python_pass = |command: &str| -> f64 {
+        writeln!(input, "{command}").expect("to the Python script");
+        next_line().parse().expect("seconds")
+    };
+    let (mut rust, mut py, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (r, p) = if round % 2 == 0 {
+            let r = time(|| decode_typed(lines));
+            (r, python_pass("typed"))
+        } else {
+            let p = python_pass("typed");
+            (time(|| decode_typed(lines)), p)
+        };
+        rust.push(r);
+        py.push(p);
+        ratios.push(p / r);
+    }
+    let mut json_only: Vec<f64> = (0..3).map(|_| python_pass("json")).collect();
+    drop(input);
+    child.wait().expect("the Python script ends");
+    let mb = bytes as f64 / 1e6;
+    let (rust_mbs, py_mbs) = (mb / common::median(&mut rust), mb / common::median(&mut py));
+    let (low, high) = common::median_interval(&ratios);
+    let ratio = common::median(&mut ratios);
+    eprintln!("python: {py_mbs:.1} MB/s; paired ratio {ratio:.2} ({low:.2} to {high:.2})");
+    common::row(
+        &format!(
+            "decode MB/s: Rust typed (baseline: Python SDK, json.loads + pydantic model_validate; \
+             {rounds} interleaved rounds, ratio = median of each round's Python time / Rust time)"
+        ),
+        format!("{rust_mbs:.0} MB/s; paired ratio {ratio:.1} (95% CI {low:.1}–{high:.1})"),
+        format!("{py_mbs:.1} MB/s"),
+        ratio,
+        "≥ 10× the Python SDK (the whole interval ≥ 10)",
+        Some(low >= 10.0),
+    );
+    common::note(&format!(
+        "Python decode: {} lines, {:.1} MB; json.loads alone {:.1} MB/s; lines with no model: {}, \
+         lines failing validation: {}.",
+        header["lines"],
+        header["mb"].as_f64().unwrap_or_default(),
+        mb / common::median(&mut json_only),
+        header["unknown"],
+        header["invalid"],
     ));
 }
 
@@ -297,16 +365,18 @@ fn recorded_lines() -> Vec<String> {
 /// command items with a long text / output).
 fn build_stream(target: usize) -> Vec<String> {
     let recorded = recorded_lines();
-    let find = |pred: &dyn Fn(&Value) -> bool| -> Value {
+    let find = |pred: &dyn Fn(&Value) -> bool| -> (&str, Value) {
         recorded
             .iter()
-            .map(|line| serde_json::from_str::<Value>(line).expect("json"))
-            .find(|frame| pred(frame))
+            .map(|line| (line.as_str(), serde_json::from_str::<Value>(line).expect("json")))
+            .find(|(_, frame)| pred(frame))
             .expect("the recordings hold this kind of line")
     };
-    let delta = find(&|f| f["method"] == "item/agentMessage/delta");
-    let agent = find(&|f| f["method"] == "item/completed" && f["params"]["item"]["type"] == "agentMessage");
-    let command = find(&|f| f["method"] == "item/completed" && f["params"]["item"]["type"] == "commandExecution");
+    let (delta_line, delta) = find(&|f| f["method"] == "item/agentMessage/delta");
+    let (agent_line, agent) =
+        find(&|f| f["method"] == "item/completed" && f["params"]["item"]["type"] == "agentMessage");
+    let (command_line, command) =
+        find(&|f| f["method"] == "item/completed" && f["params"]["item"]["type"] == "commandExecution");
 
     let words = ["the ", "runtime ", "streams ", "ünïcode ", "\"quoted\" ", "tab\t", "line\n", "x = 1; ", "→ ", "done. "];
     let mut lines = Vec::new();
@@ -321,21 +391,29 @@ fn build_stream(target: usize) -> Vec<String> {
             push(line.clone());
         }
         for i in 0..600 {
-            let mut frame = delta.clone();
-            frame["params"]["delta"] = Value::from(words[(i + block) % words.len()]);
-            push(frame.to_string());
+            let text = words[(i + block) % words.len()];
+            push(replace_field(delta_line, "delta", &delta["params"]["delta"], text));
         }
         for size in [8 << 10, 32 << 10] {
-            let mut frame = agent.clone();
-            frame["params"]["item"]["text"] = Value::from(long_text(&words, size, block));
-            push(frame.to_string());
+            let text = long_text(&words, size, block);
+            push(replace_field(agent_line, "text", &agent["params"]["item"]["text"], &text));
         }
-        let mut frame = command.clone();
-        frame["params"]["item"]["aggregatedOutput"] = Value::from(long_text(&words, 128 << 10, block));
-        push(frame.to_string());
+        let output = long_text(&words, 128 << 10, block);
+        push(replace_field(command_line, "aggregatedOutput", &command["params"]["item"]["aggregatedOutput"], &output));
         block += 1;
     }
     lines
+}
+
+/// `line` with the value of its one `field` (now `old`) set to the string
+/// `new`, every key kept where the runtime wrote it. (Editing a `Value` and
+/// printing it would sort the keys, which the runtime never does: it writes
+/// each tagged object's tag first, and the decoders take the fast path on
+/// that order.)
+fn replace_field(line: &str, field: &str, old: &Value, new: &str) -> String {
+    let old = format!("\"{field}\":{old}");
+    assert_eq!(line.matches(&old).count(), 1, "`{old}` occurs once in the recorded line {line:.300}");
+    line.replacen(&old, &format!("\"{field}\":{}", Value::from(new)), 1)
 }
 
 fn long_text(words: &[&str], size: usize, seed: usize) -> String {
