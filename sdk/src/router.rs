@@ -89,12 +89,12 @@ impl Overflow {
     }
 
     /// Drops `notification` for the stream: counts it, but keeps a turn's end.
-    fn drop_event(&self, notification: &ServerNotification) {
+    fn drop_event(&self, notification: ServerNotification) {
         self.missed.fetch_add(1, Ordering::AcqRel);
-        if ends_a_turn(notification) {
+        if ends_a_turn(&notification) {
             let mut kept = self.kept();
             if kept.len() < MAX_KEPT {
-                kept.push_back(notification.clone());
+                kept.push_back(notification);
             }
         }
     }
@@ -108,17 +108,19 @@ struct Subscriber {
 
 impl Subscriber {
     /// Offers one event without waiting; returns `false` once the receiver is gone.
-    fn offer(&self, notification: &ServerNotification) -> bool {
+    fn offer(&self, notification: ServerNotification) -> bool {
         // While a gap is unreported, newer events would land after it out of
         // order: drop and count them too.
         if self.overflow.missed.load(Ordering::Acquire) > 0 {
             self.overflow.drop_event(notification);
             return !self.sender.is_closed();
         }
-        match self.sender.try_send(Ok(notification.clone())) {
+        match self.sender.try_send(Ok(notification)) {
             Ok(()) => true,
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                self.overflow.drop_event(notification);
+            Err(mpsc::error::TrySendError::Full(event)) => {
+                if let Ok(notification) = event {
+                    self.overflow.drop_event(notification);
+                }
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
@@ -204,12 +206,31 @@ impl Router {
         }
     }
 
-    /// Delivers a notification to every subscriber that wants it.
-    pub fn publish(&self, notification: &ServerNotification) {
+    /// Delivers a notification to every subscriber that wants it. Each gets
+    /// a copy but the last, which gets `notification` itself, so the usual
+    /// case (one subscriber per event) copies nothing.
+    pub fn publish(&self, notification: ServerNotification) {
         let mut state = self.lock();
-        state.subscribers.retain(|_, subscriber| {
-            !subscriber.filter.matches(notification) || subscriber.offer(notification)
-        });
+        let mut gone = Vec::new(); // allocates only once a receiver has gone
+        let mut previous: Option<(u64, &Subscriber)> = None;
+        for (&id, subscriber) in &state.subscribers {
+            if !subscriber.filter.matches(&notification) {
+                continue;
+            }
+            if let Some((id, earlier)) = previous.replace((id, subscriber)) {
+                if !earlier.offer(notification.clone()) {
+                    gone.push(id);
+                }
+            }
+        }
+        if let Some((id, last)) = previous {
+            if !last.offer(notification) {
+                gone.push(id);
+            }
+        }
+        for id in gone {
+            state.subscribers.remove(&id);
+        }
     }
 
     /// Ends every stream: each yields the closing error after what it has buffered.

@@ -494,7 +494,7 @@ fn request_key(id: &Value) -> Option<i64> {
 fn handle_line(connection: &Arc<Connection>, answering: &Arc<Answering>, line: &str) {
     let mut notification = None;
     match frame::decode(line, &mut notification) {
-        Ok(Message::Notification) => match &notification {
+        Ok(Message::Notification) => match notification {
             Some(notification) => connection.router.publish(notification),
             None => handle_line_slowly(connection, answering, line),
         },
@@ -555,7 +555,7 @@ fn handle_notification(connection: &Connection, method: &str, params: Option<&Ra
             params: params.and_then(|raw| serde_json::from_str(raw.get()).ok()),
         }
     });
-    connection.router.publish(&notification);
+    connection.router.publish(notification);
 }
 
 /// Answers a server request on its own task, so a slow handler never blocks
