@@ -2,8 +2,9 @@
 
     python_sdk.py turns --codex-bin BIN --cwd DIR --turns N [--concurrency C]...
         Turns/s with each concurrency level given (default 1 and 8) concurrent threads (AsyncCodex) against the mock
-        model that the Rust bench started; CODEX_HOME comes from the
-        environment. Prints one JSON object.
+        model that the Rust bench started, and this process's CPU time per
+        turn over the timed turns; CODEX_HOME comes from the environment.
+        Prints one JSON object.
     python_sdk.py startup --codex-bin BIN --cwd DIR
         One start-up per line read from stdin: `AsyncCodex(config)` entered
         (spawn + initialize), its milliseconds printed as a line, then closed
@@ -40,7 +41,7 @@ async def run_turns(codex, thread, n):
 
 async def turns(args):
     config = CodexConfig(codex_bin=args.codex_bin, cwd=args.cwd)
-    out = {"turns_per_s": {}}
+    out = {"turns_per_s": {}, "client_cpu_us_per_turn": {}}
     async with AsyncCodex(config=config) as codex:
         for concurrency in args.concurrency:
             threads = []
@@ -50,9 +51,12 @@ async def turns(args):
                 threads.append(thread)
             per_thread = args.turns // concurrency
             started = time.perf_counter()
+            cpu_started = time.process_time()  # this process only: its app-server is a child
             await asyncio.gather(*(run_turns(codex, t, per_thread) for t in threads))
+            cpu = time.process_time() - cpu_started
             elapsed = time.perf_counter() - started
             out["turns_per_s"][str(concurrency)] = per_thread * concurrency / elapsed
+            out["client_cpu_us_per_turn"][str(concurrency)] = cpu / (per_thread * concurrency) * 1e6
             if concurrency == 1:
                 out["mean_ms_per_turn"] = elapsed / per_thread * 1e3
             print(f"python: {concurrency} thread(s): {out['turns_per_s'][str(concurrency)]:.1f} turns/s", file=sys.stderr)

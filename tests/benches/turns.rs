@@ -4,7 +4,9 @@
 //! turns/s with 1, 8 and 32 concurrent threads through the SDK, the raw
 //! loop, and the official Python SDK (`bench/python_sdk.py`, run on the
 //! same mock and `CODEX_HOME`, when `bench/.venv` exists), round by round,
-//! reported as paired ratios with 95% intervals. Every sample of every side
+//! reported as paired ratios with 95% intervals, with the CPU time each
+//! client spends per turn (the mock model runs on a thread of its own so
+//! that the client's share can be measured). Every sample of every side
 //! runs on a fresh app-server with fresh threads, each warmed up with one
 //! turn, as the Python SDK's script does; the raw loop starts its threads
 //! with the settings the SDK sends. One warm-up round per level is not kept.
@@ -36,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
     let concurrent_turns: usize = env_or("BENCH_CONCURRENT_TURNS", 64);
     let rate_rounds: usize = env_or("BENCH_RATE_ROUNDS", 15);
     // Every request gets the mock's default answer, a short text.
-    let harness = Harness::start().await;
+    let (harness, mock) = harness_on_own_thread().await;
 
     let sdk = codex(&harness).await;
     let thread = new_thread(&sdk, &harness).await?;
@@ -48,30 +50,28 @@ async fn main() -> anyhow::Result<()> {
         raw_turn(&mut raw, &thread_id).await?;
     }
     let (mut sdk_times, mut raw_times) = (Vec::new(), Vec::new());
-    // CPU time this process spent on each turn (all its threads): what the
-    // client itself costs, whatever else the machine is doing. The mock
-    // model runs in this process too, doing the same work for both sides.
+    // CPU time the client spent on each turn (this process's threads but
+    // the mock model's): what the client itself costs, whatever else the
+    // machine is doing; and the CPU time of everything a turn runs on (this
+    // process, mock included, and the app-servers it started).
     let (mut sdk_cpu, mut raw_cpu) = (Vec::new(), Vec::new());
-    // CPU time of everything a turn runs on: this process and the
-    // app-servers it started.
     let (mut sdk_all, mut raw_all) = (Vec::new(), Vec::new());
     for round in 0..turns.div_ceil(ROUND) {
         let n = ROUND.min(turns - round * ROUND);
         // Alternate which side goes first in each round.
         for side in [round % 2, 1 - round % 2] {
             for _ in 0..n {
-                let (own_before, children_before) = (process_cpu_ns(), children_cpu_ns());
-                let (own, all) = if side == 0 {
+                let meter = CpuMeter::start(&mock);
+                let (client, all) = if side == 0 {
                     sdk_times.push(sdk_turn(&thread).await?);
                     (&mut sdk_cpu, &mut sdk_all)
                 } else {
                     raw_times.push(raw_turn(&mut raw, &thread_id).await?);
                     (&mut raw_cpu, &mut raw_all)
                 };
-                let own_ns = process_cpu_ns().saturating_sub(own_before);
-                let children_ns = children_cpu_ns().saturating_sub(children_before);
-                own.push(own_ns as f64 / 1e3);
-                all.push((own_ns + children_ns) as f64 / 1e3);
+                let used = meter.per_turn(1);
+                client.push(used.client_us);
+                all.push(used.all_us);
             }
         }
     }
@@ -119,29 +119,32 @@ async fn main() -> anyhow::Result<()> {
         // At least four turns per thread: with fewer, a sample is mostly the
         // wait for the slowest thread's last turn.
         let total = concurrent_turns.max(level * 4) / level * level;
-        let (mut sdk_rates, mut raw_rates, mut py_rates) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut sdk_samples, mut raw_samples, mut py_samples) = (Vec::new(), Vec::new(), Vec::new());
         // Round 0 warms all three sides up at this level and is not kept
         // (every side's first round here ran markedly slower).
         for round in 0..=rate_rounds {
             for side in (0..3).map(|i| (i + round) % 3) {
                 match side {
-                    0 => sdk_rates.push(sdk_round(&harness, level, total).await?),
-                    1 => raw_rates.push(raw_round(&harness, level, total).await?),
+                    0 => sdk_samples.push(sdk_round(&harness, &mock, level, total).await?),
+                    1 => raw_samples.push(raw_round(&harness, &mock, level, total).await?),
                     _ => {
                         if let Some(python) = &python {
-                            py_rates.push(python_rate(python, &harness, level, total).await?);
+                            py_samples.push(python_rate(python, &harness, level, total).await?);
                         }
                     }
                 }
             }
         }
-        eprintln!("{level} thread(s), turns/s by round: sdk {sdk_rates:.1?}, raw {raw_rates:.1?}, python {py_rates:.1?}");
-        for rates in [&mut sdk_rates, &mut raw_rates, &mut py_rates] {
-            if !rates.is_empty() {
-                rates.remove(0); // the warm-up round
+        for samples in [&mut sdk_samples, &mut raw_samples, &mut py_samples] {
+            if !samples.is_empty() {
+                samples.remove(0); // the warm-up round
             }
         }
+        let rates = |samples: &[Sample]| samples.iter().map(|sample| sample.rate).collect::<Vec<_>>();
+        let (mut sdk_rates, mut raw_rates, mut py_rates) = (rates(&sdk_samples), rates(&raw_samples), rates(&py_samples));
+        eprintln!("{level} thread(s), turns/s by round: sdk {sdk_rates:.1?}, raw {raw_rates:.1?}, python {py_rates:.1?}");
         report_rates(level, total, &mut sdk_rates, &mut raw_rates, &mut py_rates);
+        report_round_cpu(level, &sdk_samples, &raw_samples, &py_samples);
     }
     if python.is_none() {
         common::note("Python SDK turns: not run, `bench/.venv` is missing (run `bash bench/setup-python.sh`).");
@@ -167,7 +170,7 @@ fn report_cpu(sdk_cpu: &mut [f64], raw_cpu: &mut [f64], sdk_all: &mut [f64], raw
          {extra_low:.0} to {extra_high:.0}); with the app-server sdk {sdk_all_median:.0} µs, raw {raw_all_median:.0} µs"
     );
     common::row(
-        "client CPU per turn, µs (this process, all threads, the mock model included; baseline: the raw JSON-RPC loop)",
+        "client CPU per turn, µs, one thread, sequential turns (this process's threads but the mock model's; baseline: the raw JSON-RPC loop)",
         format!("{sdk_cpu_median:.0} µs; paired extra {extra:.0} µs (95% CI {extra_low:.0} to {extra_high:.0})"),
         format!("{raw_cpu_median:.0} µs"),
         sdk_cpu_median / raw_cpu_median,
@@ -175,21 +178,68 @@ fn report_cpu(sdk_cpu: &mut [f64], raw_cpu: &mut [f64], sdk_all: &mut [f64], raw
         None,
     );
     let share = |micros: f64| micros / raw_all_median * 100.0;
-    common::row(
-        "SDK's extra CPU per turn, % of all the CPU a raw turn takes (client + mock + app-server: the turns/s the SDK can lose where the CPU is the limit)",
+    common::row_judged(
+        "SDK's extra client CPU per turn, one thread, % of all the CPU a raw turn takes (client + mock + app-server: the turns/s the SDK can lose where the CPU is the limit)",
         format!("{:.2} % (95% CI {:.2} to {:.2} %)", share(extra), share(extra_low), share(extra_high)),
         format!("{raw_all_median:.0} µs of CPU per raw turn (SDK turn: {sdk_all_median:.0} µs)"),
         sdk_all_median / raw_all_median,
-        "< 1 % (so ≥ 0.99× the raw loop's turns/s), the whole interval",
-        Some(share(extra_high) < 1.0),
+        "< 1 % (so ≥ 0.99× the raw loop's turns/s where the CPU is the limit)",
+        (share(extra_low), share(extra_high)),
+        common::Goal::AtMost(1.0),
     );
+}
+
+/// The client's CPU per turn in the concurrent rounds, paired round by
+/// round: what the SDK adds over the raw loop as a share of all the CPU a
+/// raw turn takes (where the CPU is the limit, as with many threads on two
+/// CPUs, that is the share of turns/s it can cost), and the SDK's client CPU
+/// against the Python SDK's.
+fn report_round_cpu(level: usize, sdk: &[Sample], raw: &[Sample], python: &[Sample]) {
+    let client = |samples: &[Sample]| samples.iter().map(|sample| sample.client_us).collect::<Vec<_>>();
+    let (sdk_client, raw_client) = (client(sdk), client(raw));
+    let shares: Vec<f64> = sdk
+        .iter()
+        .zip(raw)
+        .filter_map(|(sdk, raw)| Some((sdk.client_us - raw.client_us) / raw.all_us? * 100.0))
+        .collect();
+    if !shares.is_empty() {
+        let (low, high) = common::median_interval(&shares);
+        let share = common::median(&mut shares.clone());
+        let raw_all: Vec<f64> = raw.iter().filter_map(|sample| sample.all_us).collect();
+        eprintln!("{level} thread(s): client CPU sdk {:.0} µs, raw {:.0} µs; extra {share:.2} % ({low:.2} to {high:.2})",
+            common::median(&mut sdk_client.clone()), common::median(&mut raw_client.clone()));
+        common::row_judged(
+            &format!("SDK's extra client CPU per turn, {level} concurrent thread(s), % of all the CPU a raw turn takes (baseline: the raw JSON-RPC loop, paired by round)"),
+            format!("{share:.2} % (95% CI {low:.2} to {high:.2} %); client {:.0} µs/turn", common::median(&mut sdk_client.clone())),
+            format!("client {:.0} µs/turn; all {:.0} µs/turn", common::median(&mut raw_client.clone()), common::median(&mut raw_all.clone())),
+            common::median(&mut sdk_client.clone()) / common::median(&mut raw_client.clone()),
+            "< 1 % (so ≥ 0.99× the raw loop's turns/s where the CPU is the limit)",
+            (low, high),
+            common::Goal::AtMost(1.0),
+        );
+    }
+    let ratios: Vec<f64> = sdk.iter().zip(python).map(|(sdk, python)| sdk.client_us / python.client_us).collect();
+    if !ratios.is_empty() {
+        let (low, high) = common::median_interval(&ratios);
+        let ratio = common::median(&mut ratios.clone());
+        let py_median = common::median(&mut client(python));
+        common::row_judged(
+            &format!("client CPU per turn, µs, {level} concurrent thread(s): Rust SDK (baseline: Python SDK, its process's CPU over the timed turns, paired by round)"),
+            format!("{:.0} µs; paired ratio {ratio:.3} (95% CI {low:.3}–{high:.3})", common::median(&mut sdk_client.clone())),
+            format!("{py_median:.0} µs"),
+            ratio,
+            "≤ the Python SDK's (ratio ≤ 1)",
+            (low, high),
+            common::Goal::AtMost(1.0),
+        );
+    }
 }
 
 /// One row per baseline: the SDK's median turns/s, and the median of the
 /// per-round ratios with its 95% interval (paired, so load drift cancels).
 fn report_rates(level: usize, total: usize, sdk: &mut [f64], raw: &mut [f64], python: &mut [f64]) {
     let rounds = sdk.len();
-    let against = |name: &str, baseline: &mut [f64], target: &str, floor: Option<f64>| {
+    let against = |name: &str, baseline: &mut [f64], target: &str, floor: f64| {
         if baseline.is_empty() {
             return;
         }
@@ -199,17 +249,100 @@ fn report_rates(level: usize, total: usize, sdk: &mut [f64], raw: &mut [f64], py
         let sdk_median = common::median(&mut sdk.to_vec());
         let base_median = common::median(baseline);
         eprintln!("{level} thread(s): sdk {sdk_median:.1} turns/s, {name} {base_median:.1}; ratio {ratio:.3} {interval:?}");
-        common::row(
+        common::row_judged(
             &format!("turns/s, {level} concurrent thread(s), {total} turns × {rounds} rounds: Rust SDK (baseline: {name})"),
             format!("{sdk_median:.1} turns/s; paired ratio {ratio:.3} (95% CI {:.3}–{:.3})", interval.0, interval.1),
             format!("{base_median:.1} turns/s"),
             ratio,
             target,
-            floor.map(|floor| ratio >= floor),
+            interval,
+            common::Goal::AtLeast(floor),
         );
     };
-    against("raw JSON-RPC loop", raw, "≥ 0.99× the raw loop", Some(0.99));
-    against("Python SDK", python, "≥ the Python SDK (ratio ≥ 1)", Some(1.0));
+    against("raw JSON-RPC loop", raw, "≥ 0.99× the raw loop", 0.99);
+    against("Python SDK", python, "≥ the Python SDK (ratio ≥ 1)", 1.0);
+}
+
+/// One sample of a side at one concurrency level: turns/s, and the CPU per
+/// turn over its timed turns, of the client alone and (when known) of
+/// everything a turn runs on.
+struct Sample {
+    rate: f64,
+    client_us: f64,
+    all_us: Option<f64>,
+}
+
+/// CPU per turn, in microseconds.
+struct PerTurn {
+    client_us: f64,
+    all_us: f64,
+}
+
+/// The thread the mock model runs on (the harness is started on a runtime
+/// of its own there), so its CPU time can be told apart from the client's:
+/// both live in this process.
+struct MockThread {
+    schedstat: std::path::PathBuf,
+}
+
+impl MockThread {
+    fn cpu_ns(&self) -> u64 {
+        std::fs::read_to_string(&self.schedstat)
+            .ok()
+            .and_then(|stat| stat.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// The harness, with the mock model's tasks on a one-thread runtime of
+/// their own.
+async fn harness_on_own_thread() -> (Harness, MockThread) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the mock model");
+    let handle = runtime.handle().clone();
+    std::thread::Builder::new()
+        .name("mock-model".into())
+        .spawn(move || runtime.block_on(std::future::pending::<()>()))
+        .expect("the mock model's thread");
+    handle
+        .spawn(async {
+            // Runs on the mock's thread: `/proc/thread-self` is that thread.
+            let task = std::fs::read_link("/proc/thread-self").expect("/proc/thread-self (Linux)");
+            let schedstat = std::path::Path::new("/proc").join(task).join("schedstat");
+            (Harness::start().await, MockThread { schedstat })
+        })
+        .await
+        .expect("the harness starts")
+}
+
+/// CPU counters at the start of some turns.
+struct CpuMeter<'a> {
+    mock: &'a MockThread,
+    own: u64,
+    mock_own: u64,
+    children: u64,
+}
+
+impl<'a> CpuMeter<'a> {
+    fn start(mock: &'a MockThread) -> Self {
+        // This process's own counter last (and first in `per_turn`), so
+        // reading the others is not counted as the client's work.
+        let (children, mock_own) = (children_cpu_ns(), mock.cpu_ns());
+        Self { mock, own: process_cpu_ns(), mock_own, children }
+    }
+
+    /// CPU per turn since `start`, over `turns` turns: of the client (this
+    /// process but the mock) and of everything (this process and the
+    /// app-servers it started).
+    fn per_turn(&self, turns: usize) -> PerTurn {
+        let own = process_cpu_ns().saturating_sub(self.own);
+        let mock = self.mock.cpu_ns().saturating_sub(self.mock_own);
+        let children = children_cpu_ns().saturating_sub(self.children);
+        let per_turn = |ns: u64| ns as f64 / 1e3 / turns as f64;
+        PerTurn { client_us: per_turn(own.saturating_sub(mock)), all_us: per_turn(own + children) }
+    }
 }
 
 /// CPU time of every thread of this process so far, in nanoseconds
@@ -336,29 +469,33 @@ async fn raw_turn(raw: &mut RawSession, thread_id: &str) -> anyhow::Result<f64> 
 /// Threads that outlive a sample would carry their history into the next
 /// one: each turn sends the whole conversation, so long-lived threads make
 /// later turns slower, and the Python side's threads are always new.
-async fn sdk_round(harness: &Harness, level: usize, total: usize) -> anyhow::Result<f64> {
+async fn sdk_round(harness: &Harness, mock: &MockThread, level: usize, total: usize) -> anyhow::Result<Sample> {
     let sdk = codex(harness).await;
     let mut threads = Vec::new();
     for _ in 0..level {
         threads.push(new_thread(&sdk, harness).await?);
     }
     sdk_rate(&threads, level).await?; // warm-up: one turn per thread
+    let meter = CpuMeter::start(mock);
     let rate = sdk_rate(&threads, total).await;
+    let used = meter.per_turn(total);
     sdk.close().await;
-    rate
+    Ok(Sample { rate: rate?, client_us: used.client_us, all_us: Some(used.all_us) })
 }
 
 /// The same for the raw loop.
-async fn raw_round(harness: &Harness, level: usize, total: usize) -> anyhow::Result<f64> {
+async fn raw_round(harness: &Harness, mock: &MockThread, level: usize, total: usize) -> anyhow::Result<Sample> {
     let mut raw = raw_session(harness).await?;
     let mut threads = Vec::new();
     for _ in 0..level {
         threads.push(raw_thread(&mut raw, harness).await?);
     }
     raw_rate(&mut raw, &threads, level).await?; // warm-up: one turn per thread
+    let meter = CpuMeter::start(mock);
     let rate = raw_rate(&mut raw, &threads, total).await;
+    let used = meter.per_turn(total);
     raw.shutdown().await;
-    rate
+    Ok(Sample { rate: rate?, client_us: used.client_us, all_us: Some(used.all_us) })
 }
 
 /// `total` turns spread over `threads`, all running at once; turns per
@@ -402,8 +539,9 @@ async fn raw_rate(raw: &mut RawSession, threads: &[String], total: usize) -> any
 }
 
 /// `bench/python_sdk.py turns` at one concurrency level on the same mock,
-/// home and runtime binary (its start-up and warm-up are not timed).
-async fn python_rate(python: &std::path::Path, harness: &Harness, level: usize, total: usize) -> anyhow::Result<f64> {
+/// home and runtime binary (its start-up and warm-up are not timed); the
+/// script measures its own process's CPU over the timed turns.
+async fn python_rate(python: &std::path::Path, harness: &Harness, level: usize, total: usize) -> anyhow::Result<Sample> {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/python_sdk.py");
     let mut command = tokio::process::Command::new(python);
     command
@@ -424,6 +562,9 @@ async fn python_rate(python: &std::path::Path, harness: &Harness, level: usize, 
     }
     let output = command.output().await?;
     let result = common::last_json(&output.stdout).filter(|_| output.status.success());
-    let rate = result.as_ref().and_then(|result| result["turns_per_s"][level.to_string()].as_f64());
-    rate.ok_or_else(|| anyhow::anyhow!("the Python SDK script failed ({}): {}", output.status, String::from_utf8_lossy(&output.stdout)))
+    let figure = |name: &str| result.as_ref().and_then(|result| result[name][level.to_string()].as_f64());
+    match (figure("turns_per_s"), figure("client_cpu_us_per_turn")) {
+        (Some(rate), Some(client_us)) => Ok(Sample { rate, client_us, all_us: None }),
+        _ => anyhow::bail!("the Python SDK script failed ({}): {}", output.status, String::from_utf8_lossy(&output.stdout)),
+    }
 }

@@ -11,10 +11,47 @@ use serde_json::{json, Value};
 /// Prints one result row: `value` against `baseline` (same unit), their
 /// ratio, the target in words and whether it is met (`None`: no target).
 pub fn row(figure: &str, value: String, baseline: String, ratio: f64, target: &str, met: Option<bool>) {
+    let met = match met {
+        Some(true) => "met",
+        Some(false) => "**not met**",
+        None => "n/a",
+    };
+    print_row(figure, value, baseline, ratio, target, met);
+}
+
+/// A target for a measured interval.
+#[derive(Clone, Copy)]
+pub enum Goal {
+    /// The figure must be at least this.
+    AtLeast(f64),
+    /// The figure must be at most this.
+    AtMost(f64),
+}
+
+/// Prints one result row judged on the 95% interval of the figure, not on
+/// its median alone: "met" when the whole interval meets `goal`, "not met"
+/// when none of it does, and "not shown" when the interval spans the
+/// target (the measurement cannot tell).
+pub fn row_judged(figure: &str, value: String, baseline: String, ratio: f64, target: &str, interval: (f64, f64), goal: Goal) {
+    let (low, high) = interval;
+    let (all_meet, none_meets) = match goal {
+        Goal::AtLeast(floor) => (low >= floor, high < floor),
+        Goal::AtMost(ceiling) => (high <= ceiling, low > ceiling),
+    };
+    let met = if all_meet {
+        "met"
+    } else if none_meets {
+        "**not met**"
+    } else {
+        "not shown (the interval spans the target)"
+    };
+    print_row(figure, value, baseline, ratio, target, met);
+}
+
+fn print_row(figure: &str, value: String, baseline: String, ratio: f64, target: &str, met: &str) {
     let row = json!({
         "figure": figure, "value": value, "baseline": baseline,
-        "ratio": format!("{ratio:.3}"), "target": target,
-        "met": match met { Some(true) => "met", Some(false) => "**not met**", None => "n/a" },
+        "ratio": format!("{ratio:.3}"), "target": target, "met": met,
     });
     println!("BENCH {row}");
 }
