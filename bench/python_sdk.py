@@ -2,8 +2,8 @@
 
     python_sdk.py turns --codex-bin BIN --cwd DIR --turns N [--concurrency C]...
         Turns/s with each concurrency level given (default 1 and 8) concurrent threads (AsyncCodex) against the mock
-        model that the Rust bench started, and this process's CPU time per
-        turn over the timed turns; CODEX_HOME comes from the environment.
+        model that the Rust bench started, and the CPU time per turn over
+        the timed turns of this process and of its app-server; CODEX_HOME comes from the environment.
         Prints one JSON object.
     python_sdk.py startup --codex-bin BIN --cwd DIR
         One start-up per line read from stdin: `AsyncCodex(config)` entered
@@ -23,6 +23,7 @@
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
@@ -41,7 +42,7 @@ async def run_turns(codex, thread, n):
 
 async def turns(args):
     config = CodexConfig(codex_bin=args.codex_bin, cwd=args.cwd)
-    out = {"turns_per_s": {}, "client_cpu_us_per_turn": {}}
+    out = {"turns_per_s": {}, "client_cpu_us_per_turn": {}, "runtime_cpu_us_per_turn": {}}
     async with AsyncCodex(config=config) as codex:
         for concurrency in args.concurrency:
             threads = []
@@ -52,15 +53,61 @@ async def turns(args):
             per_thread = args.turns // concurrency
             started = time.perf_counter()
             cpu_started = time.process_time()  # this process only: its app-server is a child
+            runtime_started = children_cpu_ns()
             await asyncio.gather(*(run_turns(codex, t, per_thread) for t in threads))
             cpu = time.process_time() - cpu_started
+            runtime_ns = children_cpu_ns() - runtime_started
             elapsed = time.perf_counter() - started
             out["turns_per_s"][str(concurrency)] = per_thread * concurrency / elapsed
             out["client_cpu_us_per_turn"][str(concurrency)] = cpu / (per_thread * concurrency) * 1e6
+            out["runtime_cpu_us_per_turn"][str(concurrency)] = runtime_ns / (per_thread * concurrency) / 1e3
             if concurrency == 1:
                 out["mean_ms_per_turn"] = elapsed / per_thread * 1e3
             print(f"python: {concurrency} thread(s): {out['turns_per_s'][str(concurrency)]:.1f} turns/s", file=sys.stderr)
     print(json.dumps(out))
+
+
+def threads_cpu_ns(pid):
+    """CPU time so far of every thread of process `pid` (Linux schedstat)."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def child_pids(pid):
+    pids = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return pids
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                pids.extend(f.read().split())
+        except OSError:
+            pass
+    return pids
+
+
+def children_cpu_ns():
+    """CPU time so far of the processes this one started (its app-server)
+    and their descendants, as the Rust bench measures its own."""
+    total = 0
+    pending = child_pids("self")
+    while pending:
+        pid = pending.pop()
+        total += threads_cpu_ns(pid)
+        pending.extend(child_pids(pid))
+    return total
 
 
 async def startup(args):

@@ -218,6 +218,7 @@ fn report_round_cpu(level: usize, sdk: &[Sample], raw: &[Sample], python: &[Samp
             common::Goal::AtMost(1.0),
         );
     }
+    runtime_cpu(level, sdk, raw, python);
     let ratios: Vec<f64> = sdk.iter().zip(python).map(|(sdk, python)| sdk.client_us / python.client_us).collect();
     if !ratios.is_empty() {
         let (low, high) = common::median_interval(&ratios);
@@ -231,6 +232,33 @@ fn report_round_cpu(level: usize, sdk: &[Sample], raw: &[Sample], python: &[Samp
             "≤ the Python SDK's (ratio ≤ 1)",
             (low, high),
             common::Goal::AtMost(1.0),
+        );
+    }
+}
+
+/// The app-server's CPU per turn under each client, paired by round: the
+/// runtime's own work, which decides turns/s where the CPU is the limit.
+/// (A client cannot make the runtime's work cheaper, but how it paces its
+/// requests can change it.)
+fn runtime_cpu(level: usize, sdk: &[Sample], raw: &[Sample], python: &[Sample]) {
+    let runtime = |samples: &[Sample]| samples.iter().map(|sample| sample.runtime_us).collect::<Vec<_>>();
+    let sdk_median = common::median(&mut runtime(sdk));
+    for (name, baseline) in [("the raw JSON-RPC loop", raw), ("the Python SDK", python)] {
+        if baseline.is_empty() {
+            continue;
+        }
+        let ratios: Vec<f64> = sdk.iter().zip(baseline).map(|(sdk, base)| sdk.runtime_us / base.runtime_us).collect();
+        let (low, high) = common::median_interval(&ratios);
+        let ratio = common::median(&mut ratios.clone());
+        eprintln!("{level} thread(s): app-server CPU per turn: sdk {sdk_median:.0} µs, {name} {:.0} µs; ratio {ratio:.3} ({low:.3} to {high:.3})",
+            common::median(&mut runtime(baseline)));
+        common::row(
+            &format!("app-server CPU per turn, µs, {level} concurrent thread(s), under the Rust SDK (baseline: under {name}, paired by round)"),
+            format!("{sdk_median:.0} µs; paired ratio {ratio:.3} (95% CI {low:.3}–{high:.3})"),
+            format!("{:.0} µs", common::median(&mut runtime(baseline))),
+            ratio,
+            "reported (no target)",
+            None,
         );
     }
 }
@@ -270,12 +298,15 @@ struct Sample {
     rate: f64,
     client_us: f64,
     all_us: Option<f64>,
+    /// The app-server's CPU per turn: the runtime's work for this client.
+    runtime_us: f64,
 }
 
 /// CPU per turn, in microseconds.
 struct PerTurn {
     client_us: f64,
     all_us: f64,
+    runtime_us: f64,
 }
 
 /// The thread the mock model runs on (the harness is started on a runtime
@@ -341,7 +372,11 @@ impl<'a> CpuMeter<'a> {
         let mock = self.mock.cpu_ns().saturating_sub(self.mock_own);
         let children = children_cpu_ns().saturating_sub(self.children);
         let per_turn = |ns: u64| ns as f64 / 1e3 / turns as f64;
-        PerTurn { client_us: per_turn(own.saturating_sub(mock)), all_us: per_turn(own + children) }
+        PerTurn {
+            client_us: per_turn(own.saturating_sub(mock)),
+            all_us: per_turn(own + children),
+            runtime_us: per_turn(children),
+        }
     }
 }
 
@@ -480,7 +515,7 @@ async fn sdk_round(harness: &Harness, mock: &MockThread, level: usize, total: us
     let rate = sdk_rate(&threads, total).await;
     let used = meter.per_turn(total);
     sdk.close().await;
-    Ok(Sample { rate: rate?, client_us: used.client_us, all_us: Some(used.all_us) })
+    Ok(Sample { rate: rate?, client_us: used.client_us, all_us: Some(used.all_us), runtime_us: used.runtime_us })
 }
 
 /// The same for the raw loop.
@@ -495,7 +530,7 @@ async fn raw_round(harness: &Harness, mock: &MockThread, level: usize, total: us
     let rate = raw_rate(&mut raw, &threads, total).await;
     let used = meter.per_turn(total);
     raw.shutdown().await;
-    Ok(Sample { rate: rate?, client_us: used.client_us, all_us: Some(used.all_us) })
+    Ok(Sample { rate: rate?, client_us: used.client_us, all_us: Some(used.all_us), runtime_us: used.runtime_us })
 }
 
 /// `total` turns spread over `threads`, all running at once; turns per
@@ -563,8 +598,8 @@ async fn python_rate(python: &std::path::Path, harness: &Harness, level: usize, 
     let output = command.output().await?;
     let result = common::last_json(&output.stdout).filter(|_| output.status.success());
     let figure = |name: &str| result.as_ref().and_then(|result| result[name][level.to_string()].as_f64());
-    match (figure("turns_per_s"), figure("client_cpu_us_per_turn")) {
-        (Some(rate), Some(client_us)) => Ok(Sample { rate, client_us, all_us: None }),
+    match (figure("turns_per_s"), figure("client_cpu_us_per_turn"), figure("runtime_cpu_us_per_turn")) {
+        (Some(rate), Some(client_us), Some(runtime_us)) => Ok(Sample { rate, client_us, all_us: None, runtime_us }),
         _ => anyhow::bail!("the Python SDK script failed ({}): {}", output.status, String::from_utf8_lossy(&output.stdout)),
     }
 }
