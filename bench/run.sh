@@ -92,11 +92,17 @@ for r in rows:
     if "note" in r:
         md += [r["note"], ""]
 md += ["## About the targets", "",
-       "- Decode vs the Python SDK: issue 18 asks for 10x the Python SDK's typed decode measured "
-       "in the same run (json.loads and the pydantic models on the same stream). The typed-vs-`Value` "
-       "row shows the typed layer costs nothing over serde_json (it skips the maps `Value` builds); "
-       "what is left is serde_json's own scanning and one allocation per string field (see \"Typed "
-       "decode\" under \"Measured by hand\").",
+       "- Rows with an interval are judged on the whole interval, not on the median alone: "
+       "\"met\" when all of it meets the target, \"not met\" when none of it does, and "
+       "\"not shown\" when it spans the target (the measurement cannot tell on this machine).",
+       "- Decode vs the Python SDK: issue 18 asks for 10x the Python SDK's typed decode (json.loads "
+       "and the pydantic models on the same stream), measured pass by pass, interleaved with the Rust "
+       "decode. The typed-vs-`Value` row shows the typed layer costs nothing over serde_json (it skips "
+       "the maps `Value` builds); what is left is serde_json's own scanning and one allocation per "
+       "string field (see \"Typed decode\" under \"Measured by hand\").",
+       "- Turns/s where the CPU is the limit: the \"extra client CPU\" rows give the share of a "
+       "turn's CPU the SDK adds over the raw loop, which bounds the turns/s it can lose there (see "
+       "\"CPU per turn\" under \"Measured by hand\").",
        "- Per-turn overhead: judged on medians of alternating SDK and raw turns; means are in the "
        "notes. A turn is ~50 ms, almost all of it the runtime, so run-to-run noise on a busy 2-CPU "
        "machine is of the order of the target itself; raise `BENCH_TURNS` on a quiet machine for "
