@@ -312,8 +312,7 @@ fn against_python(lines: &[String], bytes: usize, rounds: usize) {
     child.wait().expect("the Python script ends");
     let mb = bytes as f64 / 1e6;
     let (rust_mbs, py_mbs) = (mb / common::median(&mut rust), mb / common::median(&mut py));
-    let (low, high) = common::median_interval(&ratios);
-    let ratio = common::median(&mut ratios);
+    let (ratio, (low, high)) = common::median_and_interval(&ratios);
     eprintln!("python: {py_mbs:.1} MB/s; paired ratio {ratio:.2} ({low:.2} to {high:.2})");
     common::row_judged(
         &format!(

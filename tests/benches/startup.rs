@@ -48,11 +48,10 @@ async fn main() -> anyhow::Result<()> {
     }
     // Each round's SDK start against the same round's raw start: paired, so
     // the load the machine had at that moment cancels out.
-    let mut paired: Vec<f64> = sdk.iter().zip(&raw).map(|(sdk, raw)| sdk / raw).collect();
-    let paired_ci = common::median_interval(&paired);
-    let paired_median = common::median(&mut paired);
+    let paired: Vec<f64> = sdk.iter().zip(&raw).map(|(sdk, raw)| sdk / raw).collect();
+    let (paired_median, paired_ci) = common::median_and_interval(&paired);
     // And against the Python SDK's start in the same round.
-    let mut paired_py: Vec<f64> = sdk.iter().zip(&py).map(|(sdk, py)| sdk / py).collect();
+    let paired_py: Vec<f64> = sdk.iter().zip(&py).map(|(sdk, py)| sdk / py).collect();
     let (sdk_median, raw_median) = (common::median(&mut sdk), common::median(&mut raw));
     let (sdk_ci, raw_ci) = (common::median_interval(&sdk), common::median_interval(&raw));
     eprintln!("start-up medians: sdk {sdk_median:.1} ms {sdk_ci:?}, raw {raw_median:.1} ms {raw_ci:?}");
@@ -77,8 +76,7 @@ async fn main() -> anyhow::Result<()> {
         let py_median = common::median(&mut py);
         let py_ci = common::median_interval(&py);
         eprintln!("start-up median: python {py_median:.1} ms {py_ci:?}");
-        let paired_py_ci = common::median_interval(&paired_py);
-        let paired_py_median = common::median(&mut paired_py);
+        let (paired_py_median, paired_py_ci) = common::median_and_interval(&paired_py);
         common::row_judged(
             "start-up, ms: `Client` spawn + initialize (baseline: Python SDK `AsyncCodex` entered, same rounds; ratio = median of each round's SDK time / Python time)",
             format!("{sdk_median:.1} ms; paired ratio {paired_py_median:.3} (95% CI {:.3}–{:.3})", paired_py_ci.0, paired_py_ci.1),

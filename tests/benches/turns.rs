@@ -145,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
         eprintln!("{level} thread(s), turns/s by round: sdk {sdk_rates:.1?}, raw {raw_rates:.1?}, python {py_rates:.1?}");
         report_rates(level, total, &mut sdk_rates, &mut raw_rates, &mut py_rates);
         report_round_cpu(level, &sdk_samples, &raw_samples, &py_samples);
+        runtime_cpu(level, &sdk_samples, &raw_samples, &py_samples);
     }
     if python.is_none() {
         common::note("Python SDK turns: not run, `bench/.venv` is missing (run `bash bench/setup-python.sh`).");
@@ -161,8 +162,7 @@ async fn main() -> anyhow::Result<()> {
 fn report_cpu(sdk_cpu: &mut [f64], raw_cpu: &mut [f64], sdk_all: &mut [f64], raw_all: &mut [f64]) {
     // Turn i of each side ran next to the other's turn i: pair them.
     let extra: Vec<f64> = sdk_cpu.iter().zip(raw_cpu.iter()).map(|(sdk, raw)| sdk - raw).collect();
-    let (extra_low, extra_high) = common::median_interval(&extra);
-    let extra = common::median(&mut extra.clone());
+    let (extra, (extra_low, extra_high)) = common::median_and_interval(&extra);
     let (sdk_cpu_median, raw_cpu_median) = (common::median(sdk_cpu), common::median(raw_cpu));
     let (sdk_all_median, raw_all_median) = (common::median(sdk_all), common::median(raw_all));
     eprintln!(
@@ -196,37 +196,34 @@ fn report_cpu(sdk_cpu: &mut [f64], raw_cpu: &mut [f64], sdk_all: &mut [f64], raw
 /// against the Python SDK's.
 fn report_round_cpu(level: usize, sdk: &[Sample], raw: &[Sample], python: &[Sample]) {
     let client = |samples: &[Sample]| samples.iter().map(|sample| sample.client_us).collect::<Vec<_>>();
-    let (sdk_client, raw_client) = (client(sdk), client(raw));
+    let sdk_client = common::median(&mut client(sdk));
     let shares: Vec<f64> = sdk
         .iter()
         .zip(raw)
         .filter_map(|(sdk, raw)| Some((sdk.client_us - raw.client_us) / raw.all_us? * 100.0))
         .collect();
     if !shares.is_empty() {
-        let (low, high) = common::median_interval(&shares);
-        let share = common::median(&mut shares.clone());
-        let raw_all: Vec<f64> = raw.iter().filter_map(|sample| sample.all_us).collect();
-        eprintln!("{level} thread(s): client CPU sdk {:.0} µs, raw {:.0} µs; extra {share:.2} % ({low:.2} to {high:.2})",
-            common::median(&mut sdk_client.clone()), common::median(&mut raw_client.clone()));
+        let (share, (low, high)) = common::median_and_interval(&shares);
+        let raw_client = common::median(&mut client(raw));
+        let raw_all = common::median(&mut raw.iter().filter_map(|sample| sample.all_us).collect::<Vec<_>>());
+        eprintln!("{level} thread(s): client CPU sdk {sdk_client:.0} µs, raw {raw_client:.0} µs; extra {share:.2} % ({low:.2} to {high:.2})");
         common::row_judged(
             &format!("SDK's extra client CPU per turn, {level} concurrent thread(s), % of all the CPU a raw turn takes (baseline: the raw JSON-RPC loop, paired by round)"),
-            format!("{share:.2} % (95% CI {low:.2} to {high:.2} %); client {:.0} µs/turn", common::median(&mut sdk_client.clone())),
-            format!("client {:.0} µs/turn; all {:.0} µs/turn", common::median(&mut raw_client.clone()), common::median(&mut raw_all.clone())),
-            common::median(&mut sdk_client.clone()) / common::median(&mut raw_client.clone()),
+            format!("{share:.2} % (95% CI {low:.2} to {high:.2} %); client {sdk_client:.0} µs/turn"),
+            format!("client {raw_client:.0} µs/turn; all {raw_all:.0} µs/turn"),
+            sdk_client / raw_client,
             "< 1 % (so ≥ 0.99× the raw loop's turns/s where the CPU is the limit)",
             (low, high),
             common::Goal::AtMost(1.0),
         );
     }
-    runtime_cpu(level, sdk, raw, python);
     let ratios: Vec<f64> = sdk.iter().zip(python).map(|(sdk, python)| sdk.client_us / python.client_us).collect();
     if !ratios.is_empty() {
-        let (low, high) = common::median_interval(&ratios);
-        let ratio = common::median(&mut ratios.clone());
+        let (ratio, (low, high)) = common::median_and_interval(&ratios);
         let py_median = common::median(&mut client(python));
         common::row_judged(
             &format!("client CPU per turn, µs, {level} concurrent thread(s): Rust SDK (baseline: Python SDK, its process's CPU over the timed turns, paired by round)"),
-            format!("{:.0} µs; paired ratio {ratio:.3} (95% CI {low:.3}–{high:.3})", common::median(&mut sdk_client.clone())),
+            format!("{sdk_client:.0} µs; paired ratio {ratio:.3} (95% CI {low:.3}–{high:.3})"),
             format!("{py_median:.0} µs"),
             ratio,
             "≤ the Python SDK's (ratio ≤ 1)",
@@ -248,14 +245,13 @@ fn runtime_cpu(level: usize, sdk: &[Sample], raw: &[Sample], python: &[Sample]) 
             continue;
         }
         let ratios: Vec<f64> = sdk.iter().zip(baseline).map(|(sdk, base)| sdk.runtime_us / base.runtime_us).collect();
-        let (low, high) = common::median_interval(&ratios);
-        let ratio = common::median(&mut ratios.clone());
-        eprintln!("{level} thread(s): app-server CPU per turn: sdk {sdk_median:.0} µs, {name} {:.0} µs; ratio {ratio:.3} ({low:.3} to {high:.3})",
-            common::median(&mut runtime(baseline)));
+        let (ratio, (low, high)) = common::median_and_interval(&ratios);
+        let base_median = common::median(&mut runtime(baseline));
+        eprintln!("{level} thread(s): app-server CPU per turn: sdk {sdk_median:.0} µs, {name} {base_median:.0} µs; ratio {ratio:.3} ({low:.3} to {high:.3})");
         common::row(
             &format!("app-server CPU per turn, µs, {level} concurrent thread(s), under the Rust SDK (baseline: under {name}, paired by round)"),
             format!("{sdk_median:.0} µs; paired ratio {ratio:.3} (95% CI {low:.3}–{high:.3})"),
-            format!("{:.0} µs", common::median(&mut runtime(baseline))),
+            format!("{base_median:.0} µs"),
             ratio,
             "reported (no target)",
             None,
@@ -271,9 +267,8 @@ fn report_rates(level: usize, total: usize, sdk: &mut [f64], raw: &mut [f64], py
         if baseline.is_empty() {
             return;
         }
-        let mut ratios: Vec<f64> = sdk.iter().zip(baseline.iter()).map(|(s, b)| s / b).collect();
-        let interval = common::median_interval(&ratios);
-        let ratio = common::median(&mut ratios);
+        let ratios: Vec<f64> = sdk.iter().zip(baseline.iter()).map(|(s, b)| s / b).collect();
+        let (ratio, interval) = common::median_and_interval(&ratios);
         let sdk_median = common::median(&mut sdk.to_vec());
         let base_median = common::median(baseline);
         eprintln!("{level} thread(s): sdk {sdk_median:.1} turns/s, {name} {base_median:.1}; ratio {ratio:.3} {interval:?}");

@@ -94,6 +94,12 @@ pub fn last_json(stdout: &[u8]) -> Option<Value> {
         .find_map(|line| serde_json::from_str::<Value>(line).ok().filter(Value::is_object))
 }
 
+/// The median of `samples` and its 95% interval ([`median_interval`]),
+/// leaving `samples` as they are.
+pub fn median_and_interval(samples: &[f64]) -> (f64, (f64, f64)) {
+    (median(&mut samples.to_vec()), median_interval(samples))
+}
+
 /// A distribution-free 95% confidence interval of the median of `samples`
 /// (order statistics of the binomial, normal approximation): the figures
 /// between which the true median lies 19 times in 20.
